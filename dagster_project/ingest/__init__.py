@@ -1,0 +1,1 @@
+"""Raw dumps -> the `raw` schema of the working warehouse (SPEC §2)."""

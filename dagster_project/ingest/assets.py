@@ -1,0 +1,85 @@
+"""One partitioned Dagster asset per raw source (SPEC §2): a partition loads that dump day.
+
+The snapshots source feeds three tables, so its asset is a multi-asset of three keys.
+"""
+
+import datetime as dt
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
+from dagster_duckdb import DuckDBResource
+
+from ..partitions import dump_date_partitions, single_run_backfill
+from ..quality.checks import check_specs_for, evaluate_checks
+from ..settings import Settings
+from .loader import DayLoad, load_day
+from .sources import SOURCES, Source, Table
+
+
+def partition_days(context: AssetExecutionContext) -> list[dt.date]:
+    window = context.partition_time_window
+    return [window.start.date() + dt.timedelta(days=i) for i in range((window.end - window.start).days)]
+
+
+def table_key(table: Table) -> AssetKey:
+    return AssetKey(["raw", table.name])
+
+
+def ingest_metadata(table: Table, loads: list[DayLoad]) -> dict:
+    reasons: dict[str, int] = {}
+    for load in loads:
+        for reason, n in load.rejected.get(table.name, {}).items():
+            reasons[reason] = reasons.get(reason, 0) + n
+    rows = "\n".join(f"| {r} | {n} |" for r, n in sorted(reasons.items()))
+    return {
+        "dump_dates": MetadataValue.text(f"{loads[0].dump_date} .. {loads[-1].dump_date}" if loads else "none"),
+        "lines": sum(load.lines.get(table.name, 0) for load in loads),
+        "records_accepted": sum(load.accepted.get(table.name, 0) for load in loads),
+        "records_rejected": sum(reasons.values()),
+        "rejections_by_reason": MetadataValue.md(
+            "| reason | records |\n| --- | --- |\n" + rows if rows else "no rejected records"),
+    }
+
+
+def build_ingest_asset(source: Source):
+    @multi_asset(
+        name=f"ingest_{source.name}",
+        specs=[AssetSpec(
+            table_key(table), group_name="ingest", kinds={"duckdb"},
+            description=(f"raw.{table.name}: the accepted `{source.name}` records of each dump day, with "
+                         "provenance; bad lines go to raw.rejected_records. Re-running a day replaces it."),
+        ) for table in source.tables],
+        partitions_def=dump_date_partitions,
+        backfill_policy=single_run_backfill,
+        check_specs=check_specs_for(source),
+    )
+    def _ingest(context: AssetExecutionContext, duckdb: DuckDBResource):
+        settings = Settings.from_env()
+        loads = []
+        with duckdb.get_connection() as conn:
+            for day in partition_days(context):
+                load = load_day(conn, settings.raw_dir, source, day)
+                context.log.info(load.summary())
+                loads.append(load)
+            checks = evaluate_checks(conn, source, loads, settings)
+        for table in source.tables:
+            yield MaterializeResult(asset_key=table_key(table), metadata=ingest_metadata(table, loads))
+        yield from checks
+
+    return _ingest
+
+
+ingest_assets = [build_ingest_asset(source) for source in SOURCES.values()]
+
+# Written by every ingest asset alongside its tables: which files each dump day held.
+ingest_log = AssetSpec(
+    AssetKey(["raw", "ingested_files"]), group_name="ingest",
+    deps=[table_key(t) for s in SOURCES.values() for t in s.tables],
+    description="raw.ingested_files: one row per ingested file (empty ones too), written by every ingest asset.",
+)

@@ -1,0 +1,87 @@
+"""Turn a table's field list into one SQL expression giving the first rejection reason (SPEC §2.5).
+
+The expression is evaluated by DuckDB over every line of a day at once; it yields NULL for a
+good record and `<code>: <field>` for a bad one. Codes are stable, so counts per reason can be
+compared across runs: not_json_object, missing_field, wrong_type, unknown_enum, bad_timestamp,
+negative_value, too_far_in_future.
+"""
+
+from __future__ import annotations
+
+from .sources import Field, Table
+
+INTEGER_TYPES = "('UBIGINT', 'BIGINT')"
+NUMBER_TYPES = "('UBIGINT', 'BIGINT', 'DOUBLE')"
+# ISO-8601 date and time with an explicit offset; DuckDB then checks the calendar
+ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"
+DECIMAL_6 = r"^\d{1,12}(\.\d{1,6})?$"
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _type_check(f: Field, jtype: str, value: str) -> str:
+    """SQL giving a reason when a present, non-null value is not of the field's kind."""
+    wrong, bad = sql_str(f"wrong_type: {f.path}"), sql_str
+    if f.kind == "string":
+        return f"case when {jtype} <> 'VARCHAR' then {wrong} end"
+    if f.kind == "enum":
+        values = ", ".join(sql_str(v) for v in f.values)
+        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
+                f"when {value} not in ({values}) then {bad(f'unknown_enum: {f.path}')} end")
+    if f.kind == "timestamp":
+        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
+                f"when not regexp_matches({value}, {sql_str(ISO_WITH_OFFSET)}) "
+                f"or try_cast({value} as timestamptz) is null then {bad(f'bad_timestamp: {f.path}')} end")
+    if f.kind == "count":
+        return (f"case when {jtype} not in {INTEGER_TYPES} then {wrong} "
+                f"when try_cast({value} as hugeint) < 0 then {bad(f'negative_value: {f.path}')} end")
+    if f.kind == "money":
+        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
+                f"when regexp_matches(trim({value}), '^-\\d') then {bad(f'negative_value: {f.path}')} "
+                f"when not regexp_matches({value}, {sql_str(DECIMAL_6)}) then {bad(f'wrong_type: {f.path}')} end")
+    if f.kind == "bool":
+        return f"case when {jtype} <> 'BOOLEAN' then {wrong} end"
+    if f.kind == "object":
+        return f"case when {jtype} <> 'OBJECT' then {wrong} end"
+    if f.kind == "costs":
+        # model_breakdown: a list whose every estimated_cost.amount is a number >= 0 (US cents)
+        amounts = f"json_extract(j, '$.{f.path}[*].estimated_cost.amount')"
+        return (f"case when {jtype} <> 'ARRAY' then {wrong} "
+                f"when len({amounts}) <> json_array_length(j, '$.{f.path}') "
+                f"then {bad(f'missing_field: {f.path}.estimated_cost.amount')} "
+                f"when list_bool_or(list_transform({amounts}, lambda a: json_type(a) not in {NUMBER_TYPES})) "
+                f"then {bad(f'wrong_type: {f.path}.estimated_cost.amount')} "
+                f"when list_bool_or(list_transform({amounts}, lambda a: try_cast(a as double) < 0)) "
+                f"then {bad(f'negative_value: {f.path}.estimated_cost.amount')} end")
+    raise ValueError(f"unknown field kind {f.kind!r} for {f.path}")
+
+
+def field_check(f: Field) -> str:
+    jtype = f"json_type(j, '$.{f.path}')"
+    value = f"json_extract_string(j, '$.{f.path}')"
+    absent = f"coalesce({jtype}, 'NULL') = 'NULL'"
+    if f.required:
+        check = f"case when {absent} then {sql_str(f'missing_field: {f.path}')} else {_type_check(f, jtype, value)} end"
+    else:
+        check = f"case when not {absent} then {_type_check(f, jtype, value)} end"
+    return f"case when {f.when} then {check} end" if f.when else check
+
+
+def reason_expression(table: Table) -> str:
+    """First failing check of a line, or NULL. Expects columns j (JSON or NULL), event_type, actor_type."""
+    checks = [f"case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end"]
+    checks += [field_check(f) for f in table.fields]
+    if table.record_time:
+        # SPEC §2.5: a record dated later than the day after its dump cannot be genuine
+        checks.append("case when record_day > dump_date + 1 then 'too_far_in_future' end")
+    return "coalesce(\n  " + ",\n  ".join(checks) + "\n)"
+
+
+def record_day_expression(table: Table) -> str:
+    """The record's UTC day (NULL when it has no timestamp or it does not parse)."""
+    if not table.record_time:
+        return "null::date"
+    value = f"json_extract_string(j, '$.{table.record_time}')"
+    return f"cast(timezone('UTC', try_cast({value} as timestamptz)) as date)"

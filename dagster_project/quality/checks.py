@@ -1,0 +1,59 @@
+"""Asset checks of the ingest assets, evaluated right after each load (SPEC §2.5).
+
+`<table>_expectations` runs the Great Expectations suite on every accepted row of the loaded
+days; `rejection_rate` makes every rejection visible in the run and warns above the threshold
+(ANALYTICS_REJECTION_WARN_RATE).
+"""
+
+from __future__ import annotations
+
+import duckdb
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
+
+from ..ingest.loader import DayLoad
+from ..ingest.sources import Source
+from ..settings import Settings
+from .suites import SuiteRunner, extraction_sql
+
+
+def check_specs_for(source: Source) -> list[AssetCheckSpec]:
+    specs = []
+    for t in source.tables:
+        key = AssetKey(["raw", t.name])
+        specs.append(AssetCheckSpec("expectations", asset=key,
+                                    description=f"Great Expectations suite raw_{t.name} on the loaded days"))
+        specs.append(AssetCheckSpec("rejection_rate", asset=key,
+                                    description="Share of lines rejected; warns above the configured rate"))
+    return specs
+
+
+def evaluate_checks(conn: duckdb.DuckDBPyConnection, source: Source, loads: list[DayLoad],
+                    settings: Settings) -> list[AssetCheckResult]:
+    runner = SuiteRunner()
+    results = []
+    for table in source.tables:
+        key = AssetKey(["raw", table.name])
+        failures, rows = [], 0
+        for load in loads:
+            frame = conn.execute(extraction_sql(table), [load.dump_date]).df()
+            rows += len(frame)
+            failures += [f"dt={load.dump_date}: {f}" for f in runner.validate(table, frame)]
+        results.append(AssetCheckResult(
+            asset_key=key, check_name="expectations", passed=not failures,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"rows_validated": rows, "failures": MetadataValue.json(failures)}))
+
+        lines = sum(load.lines.get(table.name, 0) for load in loads)
+        reasons: dict[str, int] = {}
+        for load in loads:
+            for reason, n in load.rejected.get(table.name, {}).items():
+                reasons[reason] = reasons.get(reason, 0) + n
+        rejected = sum(reasons.values())
+        rate = rejected / lines if lines else 0.0
+        results.append(AssetCheckResult(
+            asset_key=key, check_name="rejection_rate", passed=rate <= settings.rejection_warn_rate,
+            severity=AssetCheckSeverity.WARN,
+            metadata={"lines": lines, "rejected": rejected, "rejection_rate": round(rate, 6),
+                      "threshold": settings.rejection_warn_rate,
+                      "rejections_by_reason": MetadataValue.json(reasons)}))
+    return results

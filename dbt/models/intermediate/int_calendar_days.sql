@@ -1,0 +1,12 @@
+-- Every day from the first dump date to the latest (SPEC §3: the days daily marts cover).
+with dump_dates as (
+    select min(dump_date) as first_day, max(dump_date) as last_day
+    from {{ source('raw', 'ingested_files') }}
+),
+
+final as (
+    select cast(day as date) as date
+    from dump_dates, range(first_day, last_day + 1, interval 1 day) as days(day)
+)
+
+select * from final

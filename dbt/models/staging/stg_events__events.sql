@@ -1,0 +1,27 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='event_id') }}
+
+with deliveries as (
+    {{ latest_delivery('events') }}
+),
+
+final as (
+    select
+        record_key as event_id,
+        {{ json_str('event_type') }} as event_type,
+        {{ json_utc('occurred_at') }} as occurred_at_utc,
+        record_day as event_date,
+        {{ json_str('organization_id') }} as organization_id,
+        {{ json_str('user_id') }} as user_id,
+        {{ json_str('properties.chat_id') }} as chat_id,
+        {{ json_str('properties.project_id') }} as project_id,
+        {{ json_str('properties.message_id') }} as message_id,
+        {{ json_str('properties.artifact_id') }} as artifact_id,
+        {{ json_str('properties.artifact_type') }} as artifact_type,
+        {{ json_str('properties.connector') }} as connector,
+        dump_date,
+        file as source_file,
+        line_number as source_line
+    from deliveries
+)
+
+select * from final

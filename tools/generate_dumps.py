@@ -1,0 +1,442 @@
+"""Deterministic generator of raw dump sets (SPEC §2).
+
+The committed `raw_fixtures/` were made with the defaults; `make bench` uses it for
+large sets. Besides ordinary activity it plants every case SPEC §2 warns about:
+duplicate and corrected redeliveries, late records, offsets that change the UTC day,
+a day without snapshots, a restated Claude Code day, api actors, messy actor emails,
+a member deactivated mid-period, an organisation that appears mid-period, and one bad
+line per rejection reason and source (with --bad-lines).
+
+    python tools/generate_dumps.py --out raw_fixtures --orgs 3 --days 64 --seed 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import random
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+MODELS = ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]
+CONNECTORS = ["Google Drive", "Slack", "GitHub", "Jira", "Notion", "Linear",
+              "Asana", "Confluence", "Gmail", "Box", "Dropbox", "Figma"]
+ARTIFACT_TYPES = ["code", "document", "html", "svg", "mermaid"]
+TERMINALS = ["vscode", "iterm2", "jetbrains", "ghostty"]
+PLANS = [("team", "seat_based", False), ("enterprise", "seat_based", False),
+         ("enterprise", "usage_based", True), ("team", "usage_based", True),
+         ("enterprise", "seat_based", True)]
+OFFSETS = ["Z", "+00:00", "-05:00", "+02:00", "+09:30", "-08:00"]
+
+
+def iso(ts: dt.datetime, offset: str) -> str:
+    """Render a UTC instant in the given offset, as the upstream systems do."""
+    if offset in ("Z", "+00:00"):
+        return ts.strftime("%Y-%m-%dT%H:%M:%S") + offset
+    sign = 1 if offset[0] == "+" else -1
+    hours, minutes = int(offset[1:3]), int(offset[4:6])
+    local = ts + sign * dt.timedelta(hours=hours, minutes=minutes)
+    return local.strftime("%Y-%m-%dT%H:%M:%S") + offset
+
+
+class Generator:
+    def __init__(self, args: argparse.Namespace):
+        self.rng = random.Random(args.seed)
+        self.args = args
+        self.start = dt.date.fromisoformat(args.start)
+        self.days = [self.start + dt.timedelta(days=i) for i in range(args.days)]
+        # deliveries[source][dump_date][file_name] -> list of lines
+        self.deliveries: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        self.counter = 0
+
+    def next_id(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}_{self.counter:09d}"
+
+    # -- world ---------------------------------------------------------------
+    def build_world(self) -> None:
+        rng, a = self.rng, self.args
+        self.orgs = []
+        for i in range(a.orgs):
+            plan, billing, extra = PLANS[i % len(PLANS)]
+            # the last organisation (when there are 3 or more) signs up mid-period
+            first_day = len(self.days) // 2 if (i == a.orgs - 1 and a.orgs >= 3) else 0
+            n_users = max(3, int(a.users_per_org * (0.5 + rng.random())))
+            org = {
+                "organization_id": f"org_{i + 1:04d}", "name": f"Organisation {i + 1}",
+                "plan": plan, "billing": billing, "extra_usage_enabled": extra,
+                "seat_count": n_users + rng.randint(0, max(1, n_users // 2)),
+                "created_at": iso(dt.datetime.combine(self.days[first_day], dt.time(9)), "Z"),
+                "first_day": first_day, "members": [], "invites": [], "chats": [], "projects": []
+            }
+            if i == 1:
+                org["seat_count"] = 0  # utilization is null for zero seats
+            for u in range(n_users):
+                uid = f"user_{i + 1:04d}_{u + 1:05d}"
+                member = {
+                    "organization_id": org["organization_id"], "user_id": uid,
+                    "email": f"person{u + 1}.org{i + 1}@example.com",
+                    "full_name": f"Person {u + 1} of Org {i + 1}",
+                    "role": "primary_owner" if u == 0 else rng.choice(["owner", "admin", "member", "member"]),
+                    "status": "active", "joined_at": org["created_at"],
+                    "join_day": first_day if u < n_users * 0.7 else rng.randint(first_day, len(self.days) - 1),
+                    "leave_day": None, "activity": rng.choice([0.15, 0.4, 0.7, 0.9]),
+                }
+                org["members"].append(member)
+            # one member deactivated mid-period
+            org["members"][-1]["leave_day"] = first_day + (len(self.days) - first_day) // 2
+            for k in range(max(3, n_users // 5)):
+                created = rng.randint(first_day, len(self.days) - 1)
+                expires_kind = rng.choice(["null", "end_of_day", "later", "earlier"])
+                org["invites"].append({
+                    "invite_id": f"inv_{i + 1:04d}_{k + 1:04d}", "organization_id": org["organization_id"],
+                    "email": f"invitee{k + 1}.org{i + 1}@example.com", "role": "member",
+                    "created_day": created, "expires_kind": expires_kind,
+                    "answer_day": rng.choice([None, created + rng.randint(1, 10)]),
+                    "answer": rng.choice(["accepted", "declined", "revoked"]),
+                })
+            self.orgs.append(org)
+
+    # -- delivery helpers ----------------------------------------------------
+    def deliver(self, source: str, record_day: int, record: dict, late: int | None = None) -> None:
+        """Queue a record for a dump: usually its own day, sometimes late or duplicated."""
+        rng = self.rng
+        if late is None:
+            r = rng.random()
+            late = 0 if r < 0.9 else rng.randint(1, 5)
+        dump = min(record_day + late, len(self.days) - 1)
+        line = json.dumps(record, separators=(",", ":"))
+        part = rng.choice(["part-0001.jsonl", "part-0002.jsonl.gz"])
+        self.deliveries[source][dump][part].append(line)
+        r = rng.random()
+        if r < 0.02:  # same file twice
+            self.deliveries[source][dump][part].append(line)
+        elif r < 0.04:  # another file, same dump
+            self.deliveries[source][dump]["part-0003.jsonl"].append(line)
+        elif r < 0.05 and dump + 1 < len(self.days):  # a later dump
+            self.deliveries[source][dump + 1]["part-0001.jsonl"].append(line)
+
+    def timestamp(self, day: int, near_midnight: bool = False) -> str:
+        rng = self.rng
+        base = dt.datetime.combine(self.days[day], dt.time())
+        if near_midnight:
+            # local late evening west of UTC: the UTC day is the next day
+            ts = base + dt.timedelta(hours=28, minutes=rng.randint(0, 59))
+            return iso(ts, "-05:00")
+        ts = base + dt.timedelta(seconds=rng.randint(3 * 3600, 20 * 3600))
+        return iso(ts, rng.choice(OFFSETS))
+
+    # -- sources -------------------------------------------------------------
+    def events_and_usage(self) -> None:
+        rng, a = self.rng, self.args
+        for day in range(len(self.days)):
+            for org in self.orgs:
+                if day < org["first_day"]:
+                    continue
+                for m in org["members"]:
+                    if m["join_day"] > day or (m["leave_day"] is not None and day >= m["leave_day"]):
+                        continue
+                    if rng.random() > m["activity"]:
+                        continue
+                    for _ in range(max(1, int(rng.expovariate(1 / a.events_per_user_day)))):
+                        self.one_event(org, m, day)
+                    for _ in range(rng.randint(0, 2 * a.usage_per_user_day)):
+                        self.one_usage(org, m, day)
+
+    def one_event(self, org: dict, m: dict, day: int) -> None:
+        rng = self.rng
+        kind = rng.choices(["chat.created", "message.sent", "project.created",
+                            "artifact.created", "connector.used"], [3, 8, 1, 2, 2])[0]
+        own_chats = [c for c in org["chats"] if c["user_id"] == m["user_id"]]
+        if kind != "chat.created" and kind != "project.created" and not own_chats:
+            kind = "chat.created"
+        near = rng.random() < 0.03 and day + 1 < len(self.days)
+        occurred = self.timestamp(day, near)
+        props: dict
+        if kind == "chat.created":
+            project = rng.choice(org["projects"])["project_id"] if org["projects"] and rng.random() < 0.3 else None
+            chat = {"chat_id": self.next_id("chat"), "user_id": m["user_id"], "project_id": project}
+            org["chats"].append(chat)
+            props = {"chat_id": chat["chat_id"], "project_id": project}
+        elif kind == "message.sent":
+            chat = rng.choice(own_chats[-5:])
+            props = {"chat_id": chat["chat_id"], "message_id": self.next_id("msg")}
+        elif kind == "project.created":
+            project = {"project_id": self.next_id("proj")}
+            org["projects"].append(project)
+            props = dict(project)
+        elif kind == "artifact.created":
+            props = {"artifact_id": self.next_id("art"), "chat_id": rng.choice(own_chats)["chat_id"],
+                     "artifact_type": rng.choice(ARTIFACT_TYPES)}
+        else:
+            props = {"connector": rng.choice(CONNECTORS[: 4 + len(org["organization_id"]) % 9]),
+                     "chat_id": rng.choice(own_chats)["chat_id"] if rng.random() < 0.7 else None}
+        record = {"event_id": self.next_id("evt"), "event_type": kind, "occurred_at": occurred,
+                  "organization_id": org["organization_id"], "user_id": m["user_id"], "properties": props}
+        if rng.random() < 0.02:
+            record["client_version"] = "2.3.1"  # unknown extra field: kept, not rejected
+        self.deliver("events", day, record)
+        if rng.random() < 0.01 and day + 2 < len(self.days):
+            # corrected redelivery two dumps later: the later dump wins
+            fixed = json.loads(json.dumps(record))
+            fixed["occurred_at"] = self.timestamp(day)
+            fixed["corrected"] = True
+            self.deliver("events", day, fixed, late=2)
+
+    def one_usage(self, org: dict, m: dict, day: int) -> None:
+        rng = self.rng
+        inp, out = rng.randint(100, 20000), rng.randint(10, 4000)
+        model = rng.choices(MODELS, [1, 3, 2])[0]
+        price = {"claude-opus-4-5": 15, "claude-sonnet-4-5": 3, "claude-haiku-4-5": 1}[model]
+        micro = (inp * price + out * price * 5) // 1  # millionths of a dollar
+        record = {"usage_id": self.next_id("use"), "occurred_at": self.timestamp(day, rng.random() < 0.03),
+                  "organization_id": org["organization_id"], "user_id": m["user_id"],
+                  "product": rng.choice(["claude_ai", "claude_ai", "claude_code"]), "model": model,
+                  "input_tokens": inp, "output_tokens": out,
+                  "cache_read_input_tokens": rng.choice([0, 0, rng.randint(0, 5000)]),
+                  "cache_creation_input_tokens": rng.choice([0, rng.randint(0, 1000)]),
+                  "cost_usd": f"{micro // 1_000_000}.{micro % 1_000_000:06d}"}
+        self.deliver("usage", day, record)
+        if rng.random() < 0.01 and day + 1 < len(self.days):
+            fixed = dict(record, cost_usd=f"{(micro + 1234) // 1_000_000}.{(micro + 1234) % 1_000_000:06d}")
+            self.deliver("usage", day, fixed, late=1)
+
+    def claude_code(self) -> None:
+        rng = self.rng
+        for day in range(len(self.days)):
+            date = self.days[day].isoformat() + "T00:00:00Z"
+            for org in self.orgs:
+                if day < org["first_day"]:
+                    continue
+                coders = [m for m in org["members"] if m["join_day"] <= day and m["activity"] >= 0.4
+                          and (m["leave_day"] is None or day < m["leave_day"])]
+                for m in coders:
+                    if rng.random() < 0.5:
+                        continue
+                    email = m["email"]
+                    if rng.random() < 0.2:
+                        email = "  " + email.upper() + " "  # matched trimmed, case-insensitive
+                    actor = {"type": "user_actor", "email_address": email}
+                    self.deliver("claude_code", day, self.cc_record(date, org, actor, rng.choice(TERMINALS)))
+                if rng.random() < 0.5:  # api keys count in totals only
+                    actor = {"type": "api_actor", "api_key_name": f"ci-key-{org['organization_id']}"}
+                    self.deliver("claude_code", day, self.cc_record(date, org, actor, "non_interactive"))
+                if rng.random() < 0.2:  # someone not (or no longer) a member
+                    actor = {"type": "user_actor", "email_address": f"contractor@{org['organization_id']}.example.com"}
+                    self.deliver("claude_code", day, self.cc_record(date, org, actor, "vscode"))
+
+    def cc_record(self, date: str, org: dict, actor: dict, terminal: str) -> dict:
+        rng = self.rng
+        tools = {t: {"accepted": rng.randint(0, 20), "rejected": rng.randint(0, 5)}
+                 for t in ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]}
+        return {
+            "date": date, "actor": actor, "organization_id": org["organization_id"],
+            "customer_type": "subscription", "terminal_type": terminal,
+            "core_metrics": {"num_sessions": rng.choice([0, 1, 2, 3, 5]),
+                             "lines_of_code": {"added": rng.randint(0, 500), "removed": rng.randint(0, 200)},
+                             "commits_by_claude_code": rng.randint(0, 4),
+                             "pull_requests_by_claude_code": rng.randint(0, 2)},
+            "tool_actions": tools,
+            "model_breakdown": [
+                {"model": model, "tokens": {"input": rng.randint(0, 90000), "output": rng.randint(0, 9000),
+                                            "cache_read": rng.randint(0, 1000), "cache_creation": 0},
+                 "estimated_cost": {"currency": "USD", "amount": rng.randint(0, 900)}}
+                for model in rng.sample(MODELS, rng.randint(1, 2))],
+        }
+
+    def snapshots(self) -> None:
+        rng = self.rng
+        skip = {len(self.days) // 3}  # a day without any snapshot
+        for day in range(len(self.days)):
+            if day in skip:
+                continue
+            orgs, members, invites = [], [], []
+            for org in self.orgs:
+                if day < org["first_day"]:
+                    continue
+                orgs.append({k: org[k] for k in ["organization_id", "name", "plan", "billing",
+                                                 "extra_usage_enabled", "seat_count", "created_at"]})
+                for m in org["members"]:
+                    if m["join_day"] > day:
+                        continue
+                    row = {k: m[k] for k in ["organization_id", "user_id", "email", "full_name",
+                                             "role", "status", "joined_at"]}
+                    if m["leave_day"] is not None and day >= m["leave_day"]:
+                        row["status"] = "deactivated"
+                    members.append(row)
+                for inv in org["invites"]:
+                    if inv["created_day"] > day:
+                        continue
+                    created = dt.datetime.combine(self.days[inv["created_day"]], dt.time(10))
+                    expires = {"null": None,
+                               # expires exactly at the start of a later day: pending until then
+                               "end_of_day": iso(dt.datetime.combine(self.days[min(inv["created_day"] + 3, len(self.days) - 1)], dt.time()), "Z"),
+                               "later": iso(created + dt.timedelta(days=14), "+02:00"),
+                               "earlier": iso(created + dt.timedelta(days=2), "-05:00")}[inv["expires_kind"]]
+                    status = "pending"
+                    if inv["answer_day"] is not None and day >= inv["answer_day"]:
+                        status = inv["answer"]
+                    invites.append({"invite_id": inv["invite_id"], "organization_id": inv["organization_id"],
+                                    "email": inv["email"], "role": inv["role"], "status": status,
+                                    "created_at": iso(created, "Z"), "expires_at": expires})
+            for name, rows in [("organizations", orgs), ("members", members), ("invites", invites)]:
+                fname = f"{name}.jsonl.gz" if day % 7 == 3 else f"{name}.jsonl"
+                self.deliveries["snapshots"][day][fname] = [json.dumps(r, separators=(",", ":")) for r in rows]
+
+    def plant_cases(self) -> None:
+        """Deterministic edge cases that the tests refer to by id."""
+        org = self.orgs[0]
+        m = org["members"][1]
+        d = min(10, len(self.days) - 3)
+        base = {"organization_id": org["organization_id"], "user_id": m["user_id"]}
+        # a chat in a project, messages on a later day count as project use
+        self.deliveries["events"][d]["part-0001.jsonl"] += [
+            json.dumps(dict(base, event_id="evt_case_project", event_type="project.created",
+                            occurred_at=self.timestamp(d), properties={"project_id": "proj_case"})),
+            json.dumps(dict(base, event_id="evt_case_chat", event_type="chat.created",
+                            occurred_at=self.timestamp(d), properties={"chat_id": "chat_case", "project_id": "proj_case"})),
+        ]
+        # late by five days, and a duplicate in a later dump with corrected content
+        self.deliveries["events"][d + 2]["part-0001.jsonl"].append(json.dumps(dict(
+            base, event_id="evt_case_message", event_type="message.sent", occurred_at=self.timestamp(d - 5),
+            properties={"chat_id": "chat_case", "message_id": "msg_case_v1"})))
+        self.deliveries["events"][d + 2]["part-0002.jsonl.gz"].append(json.dumps(dict(
+            base, event_id="evt_case_message", event_type="message.sent", occurred_at=self.timestamp(d - 5),
+            properties={"chat_id": "chat_case", "message_id": "msg_case_v2"})))
+        self.deliveries["events"][d + 1]["part-0003.jsonl"].append(json.dumps(dict(
+            base, event_id="evt_case_message", event_type="message.sent", occurred_at=self.timestamp(d - 5),
+            properties={"chat_id": "chat_case", "message_id": "msg_case_v0"})))
+        # near midnight: 23:30 at -05:00 on day d is day d+1 in UTC
+        local = self.days[d].isoformat() + "T23:30:00-05:00"
+        self.deliveries["events"][d]["part-0001.jsonl"].append(json.dumps(dict(
+            base, event_id="evt_case_midnight", event_type="chat.created", occurred_at=local,
+            properties={"chat_id": "chat_case_midnight", "project_id": None})))
+        # a usage record corrected in a later dump
+        usage = dict(base, usage_id="use_case_corrected", occurred_at=self.timestamp(d), product="claude_ai",
+                     model="claude-opus-4-5", input_tokens=10, output_tokens=20, cache_read_input_tokens=0,
+                     cache_creation_input_tokens=0, cost_usd="1.000000")
+        self.deliveries["usage"][d]["part-0001.jsonl"].append(json.dumps(usage))
+        self.deliveries["usage"][d + 1]["part-0001.jsonl"].append(json.dumps(dict(usage, cost_usd="1.250001")))
+        # a Claude Code day restated by a later dump: replaces, not adds
+        date = self.days[d].isoformat() + "T00:00:00Z"
+        actor = {"type": "user_actor", "email_address": " " + m["email"].upper()}
+        first = self.cc_record(date, org, actor, "cursor")
+        restated = json.loads(json.dumps(first))
+        restated["core_metrics"]["num_sessions"] = 7
+        restated["core_metrics"]["lines_of_code"]["added"] = 777
+        self.deliveries["claude_code"][d]["part-0001.jsonl"].append(json.dumps(first))
+        self.deliveries["claude_code"][d + 2]["part-0002.jsonl.gz"].append(json.dumps(restated))
+
+    def plant_bad_lines(self) -> None:
+        """One bad line for every rejection reason and source (SPEC §2.5)."""
+        org, m = self.orgs[0], self.orgs[0]["members"][0]
+        d = min(5, len(self.days) - 3)
+        good_event = {"event_id": "evt_bad", "event_type": "chat.created", "occurred_at": self.timestamp(d),
+                      "organization_id": org["organization_id"], "user_id": m["user_id"],
+                      "properties": {"chat_id": "chat_bad", "project_id": None}}
+        future = (self.days[d] + dt.timedelta(days=2)).isoformat() + "T01:00:00Z"
+        bad_events = [
+            "this is not json", "[1, 2, 3]", "",
+            json.dumps({k: v for k, v in good_event.items() if k != "user_id"}),
+            json.dumps(dict(good_event, organization_id=42)),
+            json.dumps(dict(good_event, event_type="chat.deleted")),
+            json.dumps(dict(good_event, occurred_at="2026-02-30T10:00:00Z")),
+            json.dumps(dict(good_event, occurred_at="yesterday")),
+            json.dumps(dict(good_event, occurred_at=future)),
+            json.dumps(dict(good_event, event_type="message.sent", properties={"chat_id": "chat_bad"})),
+            json.dumps(dict(good_event, event_type="connector.used", properties={"connector": 7, "chat_id": None})),
+        ]
+        usage = {"usage_id": "use_bad", "occurred_at": self.timestamp(d), "organization_id": org["organization_id"],
+                 "user_id": m["user_id"], "product": "claude_ai", "model": "claude-opus-4-5",
+                 "input_tokens": 1, "output_tokens": 1, "cache_read_input_tokens": 0,
+                 "cache_creation_input_tokens": 0, "cost_usd": "0.100000"}
+        bad_usage = [
+            "{truncated", json.dumps(dict(usage, input_tokens=-5)), json.dumps(dict(usage, cost_usd="-0.5")),
+            json.dumps(dict(usage, cost_usd="abc")), json.dumps(dict(usage, output_tokens="12")),
+            json.dumps(dict(usage, product="claude_desktop")), json.dumps(dict(usage, occurred_at=future)),
+            json.dumps({k: v for k, v in usage.items() if k != "model"}),
+            json.dumps(dict(usage, input_tokens=1.5)), json.dumps(dict(usage, cost_usd=0.1)),
+        ]
+        cc = self.cc_record(self.days[d].isoformat() + "T00:00:00Z", org,
+                            {"type": "user_actor", "email_address": m["email"]}, "vscode")
+        neg = json.loads(json.dumps(cc))
+        neg["core_metrics"]["lines_of_code"]["added"] = -3
+        bad_cost = json.loads(json.dumps(cc))
+        bad_cost["model_breakdown"][0]["estimated_cost"]["amount"] = "lots"
+        bad_cc = [
+            "42", json.dumps(dict(cc, actor={"type": "robot_actor", "name": "x"})),
+            json.dumps(dict(cc, actor={"type": "user_actor"})), json.dumps(neg), json.dumps(bad_cost),
+            json.dumps(dict(cc, date="not a date")), json.dumps(dict(cc, date=future)),
+        ]
+        self.deliveries["events"][d]["part-0009-bad.jsonl"] += bad_events
+        self.deliveries["usage"][d]["part-0009-bad.jsonl"] += bad_usage
+        self.deliveries["claude_code"][d]["part-0009-bad.jsonl"] += bad_cc
+        snap = self.deliveries["snapshots"][d]
+        snap["members.jsonl"] = list(snap.get("members.jsonl", [])) + [
+            json.dumps({"organization_id": org["organization_id"], "user_id": "user_bad", "email": "bad@example.com",
+                        "full_name": "Bad Role", "role": "superuser", "status": "active", "joined_at": "2026-01-01T00:00:00Z"})]
+        snap["invites.jsonl"] = list(snap.get("invites.jsonl", [])) + [
+            json.dumps({"invite_id": "inv_bad", "organization_id": org["organization_id"], "email": "x@example.com",
+                        "role": "member", "status": "pending", "created_at": "whenever", "expires_at": None})]
+        snap["organizations.jsonl"] = list(snap.get("organizations.jsonl", [])) + [
+            json.dumps({"organization_id": "org_bad", "name": "Bad", "plan": "team", "billing": "seat_based",
+                        "extra_usage_enabled": "no", "seat_count": -1, "created_at": "2026-01-01T00:00:00Z"})]
+
+    # -- output --------------------------------------------------------------
+    def write(self, out: Path) -> int:
+        if out.exists():
+            shutil.rmtree(out)
+        written = 0
+        for source, dumps in self.deliveries.items():
+            for day, files in dumps.items():
+                folder = out / source / f"dt={self.days[day].isoformat()}"
+                folder.mkdir(parents=True, exist_ok=True)
+                for name, lines in sorted(files.items()):
+                    data = ("\n".join(lines) + "\n").encode() if lines else b""
+                    path = folder / (name.replace(".gz", "") if self.args.no_gzip else name)
+                    if path.suffix == ".gz":
+                        # mtime=0 keeps the bytes reproducible
+                        with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+                            gz.write(data)
+                    else:
+                        path.write_bytes(data)
+                    written += len(lines)
+        return written
+
+    def run(self, out: Path) -> int:
+        self.build_world()
+        self.events_and_usage()
+        self.claude_code()
+        self.snapshots()
+        if self.args.bad_lines:
+            self.plant_cases()
+            self.plant_bad_lines()
+        return self.write(out)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=Path("raw_fixtures"))
+    p.add_argument("--orgs", type=int, default=3)
+    p.add_argument("--days", type=int, default=64)
+    p.add_argument("--start", default="2026-02-10", help="first dump date")
+    p.add_argument("--users-per-org", type=int, default=12, help="scale: average members per organisation")
+    p.add_argument("--events-per-user-day", type=float, default=3.0, help="scale: mean events of an active user-day")
+    p.add_argument("--usage-per-user-day", type=int, default=2)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--no-bad-lines", dest="bad_lines", action="store_false")
+    p.add_argument("--no-gzip", action="store_true", help="write every file uncompressed")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    n = Generator(args).run(args.out)
+    print(f"wrote {n} lines to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
