@@ -44,6 +44,7 @@ def run_range(start: dt.date, end: dt.date) -> bool:
         result = job.execute_in_process(
             instance=instance,
             tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             raise_on_error=False,
         )
     if not result.success:

@@ -7,7 +7,7 @@ a day without snapshots, a restated Claude Code day, api actors, messy actor ema
 a member deactivated mid-period, an organisation that appears mid-period, and one bad
 line per rejection reason and source (with --bad-lines).
 
-    python tools/generate_dumps.py --out raw_fixtures --orgs 3 --days 64 --seed 7
+    python tools/generate_dumps.py --out raw_fixtures --orgs 4 --days 64 --seed 7
 """
 
 from __future__ import annotations
@@ -420,10 +420,10 @@ class Generator:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("raw_fixtures"))
-    p.add_argument("--orgs", type=int, default=3)
+    p.add_argument("--orgs", type=int, default=4)
     p.add_argument("--days", type=int, default=64)
     p.add_argument("--start", default="2026-02-10", help="first dump date")
-    p.add_argument("--users-per-org", type=int, default=12, help="scale: average members per organisation")
+    p.add_argument("--users-per-org", type=int, default=16, help="scale: average members per organisation")
     p.add_argument("--events-per-user-day", type=float, default=3.0, help="scale: mean events of an active user-day")
     p.add_argument("--usage-per-user-day", type=int, default=2)
     p.add_argument("--seed", type=int, default=7)

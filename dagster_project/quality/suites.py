@@ -8,14 +8,17 @@ regression cannot slip bad rows into the warehouse unnoticed.
 from __future__ import annotations
 
 import logging
+import os
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from ..ingest.sources import Field, Table
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage reporting from a batch job
 
 
 def column_name(f: Field) -> str:
@@ -32,7 +35,7 @@ def checked_fields(table: Table) -> list[Field]:
     return fields
 
 
-def extraction_sql(table: Table) -> str:
+def extraction_sql(table: Table, days: int = 1) -> str:
     """Columns of the accepted rows, typed the way the suite checks them."""
     cols = ["record_key", "record_day"]
     for f in checked_fields(table):
@@ -44,7 +47,8 @@ def extraction_sql(table: Table) -> str:
         elif f.kind == "object":
             value = f"json_extract(record, '$.{f.path}')::varchar"
         cols.append(f"{value} as {column_name(f)}")
-    return f"select {', '.join(cols)} from raw.{table.name} where dump_date = ?"
+    placeholders = ", ".join("?" * days)
+    return f"select {', '.join(cols)} from raw.{table.name} where dump_date in ({placeholders})"
 
 
 def build_suite(table: Table) -> gx.ExpectationSuite:
@@ -68,6 +72,7 @@ class SuiteRunner:
 
     def __init__(self) -> None:
         self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self.batches = self.context.data_sources.add_pandas("raw_days").add_dataframe_asset("day")
         self.batch_definition = self.batches.add_batch_definition_whole_dataframe("whole_day")
 

@@ -1,0 +1,1 @@
+"""Exports (SPEC §5) and the published warehouse (SPEC §6)."""

@@ -1,0 +1,39 @@
+{# SPEC §3: windows are inclusive day ranges ending at the as-of date. #}
+{% macro window_start(window_name, as_of) -%}
+    {%- if window_name == '1w' -%} cast({{ as_of }} - interval 6 day as date)
+    {%- elif window_name == '1m' -%} cast({{ as_of }} - interval 29 day as date)
+    {%- elif window_name == '3m' -%} cast({{ as_of }} - interval 89 day as date)
+    {%- elif window_name == '1y' -%} cast({{ as_of }} - interval 364 day as date)
+    {%- elif window_name == 'mtd' -%} cast(date_trunc('month', {{ as_of }}) as date)
+    {%- elif window_name == 'qtd' -%} cast(date_trunc('quarter', {{ as_of }}) as date)
+    {%- elif window_name == 'ytd' -%} cast(date_trunc('year', {{ as_of }}) as date)
+    {%- else -%} {{ exceptions.raise_compiler_error("unknown window " ~ window_name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# (as_of_date, window, window_start) for this run's as-of dates and the given windows. #}
+{% macro as_of_windows(windows) -%}
+    {% for w in windows %}
+    select as_of_date, '{{ w }}' as "window", {{ window_start(w, 'as_of_date') }} as window_start
+    from {{ ref('int_as_of_dates') }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{%- endmacro %}
+
+{# As-of marts keep the history of earlier as-of dates and replace this run's. #}
+{% macro delete_this_runs_as_of_dates() -%}
+    {% if is_incremental() -%}
+    delete from {{ this }} where as_of_date in (select as_of_date from {{ ref('int_as_of_dates') }})
+    {%- endif %}
+{%- endmacro %}
+
+{# a / b as a fraction, null when b is 0 or null (SPEC §3 percentages) #}
+{% macro ratio(numerator, denominator) -%}
+    case when coalesce({{ denominator }}, 0) = 0 then null
+         else cast({{ numerator }} as double) / {{ denominator }} end
+{%- endmacro %}
+
+{# value(d) - value(d-1) within an organisation; null on its first day or when either is null #}
+{% macro dod_change(column, partition='organization_id', order='date') -%}
+    {{ column }} - lag({{ column }}) over (partition by {{ partition }} order by {{ order }})
+{%- endmacro %}

@@ -1,0 +1,15 @@
+{{ config(pre_hook=delete_affected_days('date')) }}
+-- One row per organisation, connector, user and day: connector.used events.
+with events as (
+    select * from {{ ref('stg_events__events') }}
+    {{ where_affected('event_date') }}
+),
+
+final as (
+    select organization_id, connector, user_id, event_date as date, count(*) as uses
+    from events
+    where event_type = 'connector.used'
+    group by all
+)
+
+select * from final

@@ -1,0 +1,24 @@
+{{ config(pre_hook=delete_affected_days('date')) }}
+-- One row per organisation and day with events: the Claude.ai counts of SPEC §3.
+with events as (
+    select * from {{ ref('stg_events__events') }}
+    {{ where_affected('event_date') }}
+),
+
+final as (
+    select
+        organization_id,
+        event_date as date,
+        count(distinct chat_id) filter (event_type = 'chat.created') as chats,
+        count(*) filter (event_type = 'message.sent') as messages,
+        count(distinct chat_id) filter (event_type = 'message.sent') as chats_with_messages,
+        count(*) filter (event_type = 'project.created') as projects_created,
+        count(*) filter (event_type = 'artifact.created') as artifacts_created,
+        count(distinct user_id) filter (event_type = 'project.created') as users_created_project,
+        count(distinct user_id) filter (event_type = 'artifact.created') as users_created_artifact,
+        count(distinct user_id) filter (event_type = 'chat.created') as users_with_chat
+    from events
+    group by all
+)
+
+select * from final

@@ -1,0 +1,59 @@
+{{ config(pre_hook=delete_affected_days('date')) }}
+-- One row per organisation, user and day with any activity: product events by type and
+-- Claude Code use (user actors only). The user-level base of DAU/WAU, windows and rankings.
+with events as (
+    select * from {{ ref('stg_events__events') }}
+    {{ where_affected('event_date') }}
+),
+
+claude_code as (
+    select * from {{ ref('int_claude_code_records_with_users') }}
+    {{ where_affected('activity_date') }}
+),
+
+event_days as (
+    select
+        organization_id,
+        user_id,
+        event_date as date,
+        count(*) filter (event_type = 'chat.created') as chats_created,
+        count(*) filter (event_type = 'message.sent') as messages_sent,
+        count(*) filter (event_type = 'project.created') as projects_created,
+        count(*) filter (event_type = 'artifact.created') as artifacts_created,
+        count(*) filter (event_type = 'connector.used') as connector_uses,
+        count(*) as events
+    from events
+    group by all
+),
+
+claude_code_days as (
+    select
+        organization_id,
+        user_id,
+        activity_date as date,
+        sum(num_sessions) as claude_code_sessions,
+        sum(lines_added) as claude_code_lines_added
+    from claude_code
+    where user_id is not null
+    group by all
+),
+
+final as (
+    select
+        organization_id,
+        user_id,
+        date,
+        coalesce(e.chats_created, 0) as chats_created,
+        coalesce(e.messages_sent, 0) as messages_sent,
+        coalesce(e.projects_created, 0) as projects_created,
+        coalesce(e.artifacts_created, 0) as artifacts_created,
+        coalesce(e.connector_uses, 0) as connector_uses,
+        coalesce(c.claude_code_sessions, 0) as claude_code_sessions,
+        coalesce(c.claude_code_lines_added, 0) as claude_code_lines_added,
+        -- SPEC §3: active = an accepted event, or a Claude Code user record with a session
+        (coalesce(e.events, 0) > 0 or coalesce(c.claude_code_sessions, 0) > 0) as is_active
+    from event_days as e
+    full outer join claude_code_days as c using (organization_id, user_id, date)
+)
+
+select * from final

@@ -1,0 +1,40 @@
+-- The record days this run's deliveries touch: every day on which a re-decided key had any
+-- version (so a corrected record moving days fixes both), message days of chats whose
+-- chat.created changed (their project), and every day from the window's first dump date on
+-- (new days, and snapshots or identity mappings that changed from then on).
+with window_keys as (
+    {% for raw_table in ['events', 'usage', 'claude_code'] %}
+    select record_key, record_day from {{ source('raw', raw_table) }}
+    where record_key in (
+        select record_key from {{ source('raw', raw_table) }} where {{ in_dump_window('dump_date') }}
+    )
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+changed_chats as (
+    select distinct json_extract_string(record, '$.properties.chat_id') as chat_id
+    from {{ source('raw', 'events') }}
+    where {{ in_dump_window('dump_date') }}
+        and json_extract_string(record, '$.event_type') = 'chat.created'
+),
+
+chat_message_days as (
+    select distinct event_date as record_day
+    from {{ ref('stg_events__events') }}
+    where event_type = 'message.sent' and chat_id in (select chat_id from changed_chats)
+),
+
+calendar as (
+    select * from {{ ref('int_calendar_days') }}
+),
+
+final as (
+    select distinct date
+    from calendar
+    where date in (select record_day from window_keys)
+        or date in (select record_day from chat_message_days)
+        or date >= {{ dump_window_start() }}
+)
+
+select * from final

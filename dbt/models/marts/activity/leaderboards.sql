@@ -1,0 +1,49 @@
+{{ config(materialized='incremental', pre_hook=delete_this_runs_as_of_dates()) }}
+-- Top 10 users per organisation, as-of date, metric and window (SPEC §3 rankings, §4
+-- marts.leaderboards): value descending, ties by user_id, zero values left out.
+with user_values as (
+    select * from {{ ref('int_user_window_values') }}
+),
+
+organizations as (
+    select organization_id, date as as_of_date
+    from {{ ref('int_organization_days') }}
+    where date in (select as_of_date from {{ ref('int_as_of_dates') }})
+),
+
+members as (
+    select * from {{ ref('int_members_history') }}
+),
+
+ranked as (
+    select
+        user_values.*,
+        row_number() over (
+            partition by organization_id, as_of_date, metric, "window"
+            order by value desc, user_id asc
+        ) as rank
+    from user_values
+    inner join organizations using (organization_id, as_of_date)
+),
+
+final as (
+    select
+        ranked.organization_id,
+        ranked.as_of_date,
+        ranked.metric,
+        ranked."window",
+        ranked.rank,
+        ranked.user_id,
+        members.email,
+        members.full_name,
+        ranked.value
+    from ranked
+    left join members
+        on members.organization_id = ranked.organization_id
+        and members.user_id = ranked.user_id
+        and ranked.as_of_date >= members.valid_from
+        and ranked.as_of_date < members.valid_to
+    where ranked.rank <= 10
+)
+
+select * from final

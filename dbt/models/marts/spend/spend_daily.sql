@@ -1,0 +1,26 @@
+{{ config(materialized='incremental', pre_hook=delete_affected_days('date')) }}
+-- One row per organisation, day and model with spend (SPEC §4 marts.spend_daily); days
+-- without usage have no row.
+with organization_days as (
+    select * from {{ ref('int_organization_days') }}
+    {{ where_affected('date') }}
+),
+
+spend as (
+    select * from {{ ref('fct_user_spend_daily') }}
+),
+
+final as (
+    select
+        spend.organization_id,
+        spend.date,
+        spend.model,
+        cast(sum(spend.spend_usd) as decimal(18, 6)) as spend_usd,
+        sum(spend.input_tokens) as input_tokens,
+        sum(spend.output_tokens) as output_tokens
+    from spend
+    inner join organization_days using (organization_id, date)
+    group by all
+)
+
+select * from final
