@@ -32,6 +32,31 @@ def dump_dates(raw_dir: Path) -> list[dt.date]:
     return sorted(dates)
 
 
+def execute_range(defs, instance, start: dt.date, end: dt.date, selection=None, log_level: str = "INFO"):
+    """Run the warehouse job (or a selection of its assets) over dump dates [start, end] as one run."""
+    job = defs.resolve_job_def("build_warehouse")
+    return job.execute_in_process(
+        instance=instance,
+        tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        asset_selection=selection,
+        raise_on_error=False,
+    )
+
+
+def failure_messages(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            text = error.message.strip() if error else ""
+            while error is not None and error.cause is not None:
+                error = error.cause
+                text += " <- " + error.message.strip()
+            messages.append(f"{event.step_key}: {text}")
+    return messages
+
+
 def run_range(start: dt.date, end: dt.date) -> bool:
     from dagster import DagsterInstance
 
@@ -39,20 +64,11 @@ def run_range(start: dt.date, end: dt.date) -> bool:
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-    job = defs.resolve_job_def("build_warehouse")
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            raise_on_error=False,
-        )
+        result = execute_range(defs, instance, start, end)
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                error = event.step_failure_data.error
-                cause = error.cause.message.strip() if error and error.cause else ""
-                print(f"FAILED {event.step_key}: {error.message.strip() if error else ''} {cause}", file=sys.stderr)
+        for message in failure_messages(result):
+            print(f"FAILED {message}", file=sys.stderr)
     return result.success
 
 

@@ -5,19 +5,22 @@ from dagster import Definitions, in_process_executor
 from .automation import new_dump_sensor, nightly_schedule
 from .exports.assets import export_assets
 from .ingest.assets import ingest_assets, ingest_log
+from .jobs import warehouse_job
 from .resources import build_resources
 from .settings import Settings
-from .jobs import warehouse_job
 from .transform import dbt_models
 
-settings = Settings.from_env()
 
-defs = Definitions(
-    assets=[*ingest_assets, ingest_log, dbt_models, *export_assets],
-    schedules=[nightly_schedule],
-    sensors=[new_dump_sensor],
-    jobs=[warehouse_job],
-    resources=build_resources(settings),
-    # DuckDB allows one writer: every step of a run shares one process, one at a time
-    executor=in_process_executor,
-)
+def build_definitions(settings: Settings) -> Definitions:
+    return Definitions(
+        assets=[*ingest_assets, ingest_log, dbt_models, *export_assets],
+        jobs=[warehouse_job],
+        schedules=[nightly_schedule],
+        sensors=[new_dump_sensor],
+        resources=build_resources(settings),
+        # DuckDB allows one writer: every step of a run shares one process, one at a time
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

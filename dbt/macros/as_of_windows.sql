@@ -29,8 +29,8 @@
 
 {# a / b as a fraction, null when b is 0 or null (SPEC §3 percentages) #}
 {% macro ratio(numerator, denominator) -%}
-    case when coalesce({{ denominator }}, 0) = 0 then null
-         else cast({{ numerator }} as double) / {{ denominator }} end
+    case when coalesce(({{ denominator }}), 0) = 0 then null
+         else cast(({{ numerator }}) as double) / ({{ denominator }}) end
 {%- endmacro %}
 
 {# value(d) - value(d-1) within an organisation; null on its first day or when either is null #}

@@ -1,0 +1,504 @@
+"""A plain-Python reference implementation of SPEC §2.5, §3 and §4, written from the SPEC's words.
+
+It shares no code with the pipeline: it reads the raw dump files itself, applies the rejection
+rules, collapses duplicates, and computes every mart as a dict keyed by the mart's grain. Tests
+compare the warehouse with it row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+EVENT_PROPS = {
+    "chat.created": {"chat_id": False, "project_id": True},
+    "message.sent": {"chat_id": False, "message_id": False},
+    "project.created": {"project_id": False},
+    "artifact.created": {"artifact_id": False, "chat_id": False, "artifact_type": False},
+    "connector.used": {"connector": False, "chat_id": True},
+}  # property -> may be null
+ROLES = {"primary_owner", "owner", "admin", "member"}
+TOOLS = ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]
+TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+MONEY_RE = re.compile(r"^\d{1,12}(\.\d{1,6})?$")
+ONE_DAY = dt.timedelta(days=1)
+
+
+class Bad(Exception):
+    pass
+
+
+def parse_ts(value) -> dt.datetime:
+    if not isinstance(value, str) or not TS_RE.match(value):
+        raise Bad("bad_timestamp")
+    try:
+        ts = dt.datetime.fromisoformat(value.replace(" ", "T"))
+    except ValueError as exc:
+        raise Bad("bad_timestamp") from exc
+    return ts.astimezone(dt.timezone.utc)
+
+
+def need(obj, path: str, kind: str, nullable: bool = False):
+    value = obj
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
+        if nullable:
+            return None
+        raise Bad("missing_field")
+    if kind == "str" and not isinstance(value, str):
+        raise Bad("wrong_type")
+    if kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Bad("wrong_type")
+        if value < 0:
+            raise Bad("negative_value")
+    if kind == "bool" and not isinstance(value, bool):
+        raise Bad("wrong_type")
+    if kind == "dict" and not isinstance(value, dict):
+        raise Bad("wrong_type")
+    return value
+
+
+def enum(obj, path, values):
+    value = need(obj, path, "str")
+    if value not in values:
+        raise Bad("unknown_enum")
+    return value
+
+
+def check_event(r):
+    for f in ["event_id", "organization_id", "user_id"]:
+        need(r, f, "str")
+    kind = enum(r, "event_type", EVENT_PROPS)
+    ts = parse_ts(need(r, "occurred_at", "str"))
+    need(r, "properties", "dict")
+    for prop, nullable in EVENT_PROPS[kind].items():
+        need(r, "properties." + prop, "str", nullable)
+    return r["event_id"], ts.date()
+
+
+def check_usage(r):
+    for f in ["usage_id", "organization_id", "user_id", "model"]:
+        need(r, f, "str")
+    enum(r, "product", {"claude_ai", "claude_code"})
+    for f in ["input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"]:
+        need(r, f, "count")
+    cost = need(r, "cost_usd", "str")
+    if cost.strip().startswith("-"):
+        raise Bad("negative_value")
+    if not MONEY_RE.match(cost):
+        raise Bad("wrong_type")
+    return r["usage_id"], parse_ts(r["occurred_at"]).date()
+
+
+def check_claude_code(r):
+    day = parse_ts(need(r, "date", "str")).date()
+    need(r, "actor", "dict")
+    actor_type = enum(r, "actor.type", {"user_actor", "api_actor"})
+    actor = need(r, "actor.email_address" if actor_type == "user_actor" else "actor.api_key_name", "str")
+    need(r, "organization_id", "str")
+    terminal = need(r, "terminal_type", "str")
+    for f in ["num_sessions", "lines_of_code.added", "lines_of_code.removed",
+              "commits_by_claude_code", "pull_requests_by_claude_code"]:
+        need(r, "core_metrics." + f, "count")
+    for tool in TOOLS:
+        for what in ["accepted", "rejected"]:
+            if need(r, f"tool_actions.{tool}.{what}", "any", nullable=True) is not None:
+                need(r, f"tool_actions.{tool}.{what}", "count")
+    for entry in r.get("model_breakdown") or []:
+        amount = (entry.get("estimated_cost") or {}).get("amount") if isinstance(entry, dict) else None
+        if amount is None:
+            raise Bad("missing_field")
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+            raise Bad("wrong_type")
+        if amount < 0:
+            raise Bad("negative_value")
+    key = (r["date"], r["organization_id"], actor_type, actor.strip().lower(), terminal)
+    return key, day
+
+
+def check_snapshot(table):
+    def check(r):
+        if table == "organizations":
+            for f in ["organization_id", "name"]:
+                need(r, f, "str")
+            enum(r, "plan", {"team", "enterprise"})
+            enum(r, "billing", {"seat_based", "usage_based"})
+            need(r, "extra_usage_enabled", "bool")
+            need(r, "seat_count", "count")
+            parse_ts(need(r, "created_at", "str"))
+            return r["organization_id"], None
+        if table == "members":
+            for f in ["organization_id", "user_id", "email", "full_name"]:
+                need(r, f, "str")
+            enum(r, "role", ROLES)
+            enum(r, "status", {"active", "deactivated"})
+            parse_ts(need(r, "joined_at", "str"))
+            return (r["organization_id"], r["user_id"]), None
+        for f in ["invite_id", "organization_id", "email"]:
+            need(r, f, "str")
+        enum(r, "role", ROLES)
+        enum(r, "status", {"pending", "accepted", "declined", "revoked", "expired"})
+        parse_ts(need(r, "created_at", "str"))
+        if r.get("expires_at") is not None:
+            parse_ts(need(r, "expires_at", "str"))
+        return r["invite_id"], None
+    return check
+
+
+def read_lines(path: Path) -> list[str]:
+    data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+    return data.decode("utf-8").split("\n")[:-1] if data.endswith(b"\n") else data.decode("utf-8").split("\n")
+
+
+class Raw:
+    """Accepted, deduplicated records and rejection counts of a dump directory."""
+
+    def __init__(self, raw_dir: Path):
+        self.rejections: dict[tuple[str, str], int] = defaultdict(int)  # (source, reason code)
+        self.dump_dates: set[dt.date] = set()
+        self.snapshot_dates: dict[str, set[dt.date]] = defaultdict(set)
+        self.snapshots: dict[str, dict[dt.date, dict]] = defaultdict(dict)
+        self.records: dict[str, dict] = {}
+        for source, check in [("events", check_event), ("usage", check_usage), ("claude_code", check_claude_code)]:
+            self.records[source] = {k: v[1] for k, v in self._load(raw_dir, source, lambda _p: check).items()}
+        checks = {t: check_snapshot(t) for t in ["organizations", "members", "invites"]}
+        self._load(raw_dir, "snapshots", lambda p: checks[p.name.split(".")[0]])
+
+    def _load(self, raw_dir: Path, source: str, checker_for) -> dict:
+        latest: dict = {}
+        for folder in sorted((raw_dir / source).glob("dt=*")):
+            dump = dt.date.fromisoformat(folder.name[3:])
+            files = sorted(p for p in folder.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))
+            if files:
+                self.dump_dates.add(dump)
+            for path in files:
+                check = checker_for(path)
+                table = path.name.split(".")[0]
+                if source == "snapshots":
+                    self.snapshot_dates[table].add(dump)
+                    self.snapshots[table].setdefault(dump, {})
+                for line in read_lines(path):
+                    try:
+                        try:
+                            record = json.loads(line)
+                        except ValueError as exc:
+                            raise Bad("not_json_object") from exc
+                        if not isinstance(record, dict):
+                            raise Bad("not_json_object")
+                        key, day = check(record)
+                        if day is not None and day > dump + ONE_DAY:
+                            raise Bad("too_far_in_future")
+                    except Bad as bad:
+                        self.rejections[(source, str(bad))] += 1
+                        continue
+                    if source == "snapshots":
+                        self.snapshots[table][dump][key] = record  # later file/line wins
+                    else:
+                        latest[key] = (dump, record)  # dumps, files and lines come in order
+        return latest
+
+
+def holding(dates: set[dt.date], day: dt.date) -> dt.date | None:
+    earlier = [d for d in dates if d <= day]
+    return max(earlier) if earlier else None
+
+
+def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def utc_day(ts: str) -> dt.date:
+    return parse_ts(ts).date()
+
+
+WINDOW_DAYS = {"1w": 7, "1m": 30, "3m": 90, "1y": 365}
+
+
+def window_start(window: str, d: dt.date) -> dt.date:
+    if window in WINDOW_DAYS:
+        return d - dt.timedelta(days=WINDOW_DAYS[window] - 1)
+    if window == "mtd":
+        return d.replace(day=1)
+    if window == "qtd":
+        return d.replace(month=3 * ((d.month - 1) // 3) + 1, day=1)
+    return d.replace(month=1, day=1)
+
+
+def frac(a, b):
+    return None if not b else a / b
+
+
+class Reference:
+    def __init__(self, raw_dir: Path):
+        raw = self.raw = Raw(raw_dir)
+        self.days = days_between(min(raw.dump_dates), max(raw.dump_dates))
+        self.events = list(raw.records["events"].values())
+        for e in self.events:
+            e["_day"] = utc_day(e["occurred_at"])
+        self.usage = list(raw.records["usage"].values())
+        for u in self.usage:
+            u["_day"] = utc_day(u["occurred_at"])
+            u["_cost"] = Decimal(u["cost_usd"])
+        self.claude_code = list(raw.records["claude_code"].values())
+        for c in self.claude_code:
+            c["_day"] = utc_day(c["date"])
+            c["_user"] = self.claude_code_user(c)
+
+    def snapshot(self, table: str, day: dt.date) -> list[dict]:
+        when = holding(self.raw.snapshot_dates[table], day)
+        return list(self.raw.snapshots[table].get(when, {}).values()) if when else []
+
+    def orgs_on(self, day: dt.date) -> dict[str, dict]:
+        return {o["organization_id"]: o for o in self.snapshot("organizations", day)}
+
+    def member(self, org: str, user: str, day: dt.date) -> dict | None:
+        return next((m for m in self.snapshot("members", day)
+                     if m["organization_id"] == org and m["user_id"] == user), None)
+
+    def claude_code_user(self, c: dict) -> str | None:
+        if c["actor"]["type"] != "user_actor":
+            return None
+        email = c["actor"]["email_address"].strip().lower()
+        for m in self.snapshot("members", c["_day"]):
+            if m["organization_id"] == c["organization_id"] and m["email"].strip().lower() == email:
+                return m["user_id"]
+        return "email:" + email
+
+    # -- helpers over records -----------------------------------------------
+    def active_users(self, org: str, start: dt.date, end: dt.date) -> set[str]:
+        users = {e["user_id"] for e in self.events if e["organization_id"] == org and start <= e["_day"] <= end}
+        users |= {c["_user"] for c in self.claude_code if c["organization_id"] == org and c["_user"]
+                  and start <= c["_day"] <= end and c["core_metrics"]["num_sessions"] > 0}
+        return users
+
+    def events_of(self, org: str, kind: str, start: dt.date, end: dt.date) -> list[dict]:
+        return [e for e in self.events if e["organization_id"] == org and e["event_type"] == kind
+                and start <= e["_day"] <= end]
+
+    def active_members(self, org: str, day: dt.date) -> int:
+        return sum(1 for m in self.snapshot("members", day) if m["organization_id"] == org and m["status"] == "active")
+
+    # -- daily marts ---------------------------------------------------------
+    def activity_daily(self) -> dict:
+        rows = {}
+        for d in self.days:
+            next_day = dt.datetime.combine(d + ONE_DAY, dt.time(), dt.timezone.utc)
+            for org, o in self.orgs_on(d).items():
+                wau = len(self.active_users(org, d - dt.timedelta(days=6), d))
+                rows[(org, d)] = {
+                    "dau": len(self.active_users(org, d, d)), "wau": wau, "total_seats": o["seat_count"],
+                    "utilization": frac(wau, o["seat_count"]), "active_members": self.active_members(org, d),
+                    "pending_invites": sum(1 for i in self.snapshot("invites", d) if i["organization_id"] == org
+                                           and i["status"] == "pending"
+                                           and (i["expires_at"] is None or parse_ts(i["expires_at"]) >= next_day)),
+                }
+        return rows
+
+    def claude_ai_daily(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                chats = self.events_of(org, "chat.created", d, d)
+                messages = self.events_of(org, "message.sent", d, d)
+                projects = self.events_of(org, "project.created", d, d)
+                artifacts = self.events_of(org, "artifact.created", d, d)
+                users_with_chat = len({e["user_id"] for e in chats})
+                rows[(org, d)] = {
+                    "chats": len({e["properties"]["chat_id"] for e in chats}),
+                    "messages": len(messages),
+                    "avg_messages_per_chat": frac(len(messages), len({e["properties"]["chat_id"] for e in messages})),
+                    "projects_created": len(projects), "users_created_project": len({e["user_id"] for e in projects}),
+                    "artifacts_created": len(artifacts),
+                    "users_created_artifact": len({e["user_id"] for e in artifacts}),
+                    "users_with_chat": users_with_chat,
+                    "pct_users_with_chat": frac(users_with_chat, self.active_members(org, d)),
+                }
+        for (org, d), row in rows.items():
+            before = rows.get((org, d - ONE_DAY))
+            for metric in ["chats", "avg_messages_per_chat", "projects_created", "artifacts_created"]:
+                old, new = (before or {}).get(metric), row[metric]
+                row[f"{metric}_dod_change"] = None if old is None or new is None else new - old
+        return rows
+
+    def spend_daily(self) -> dict:
+        rows = {}
+        for u in self.usage:
+            if u["_day"] not in self.days or u["organization_id"] not in self.orgs_on(u["_day"]):
+                continue
+            row = rows.setdefault((u["organization_id"], u["_day"], u["model"]),
+                                  {"spend_usd": Decimal(0), "input_tokens": 0, "output_tokens": 0})
+            row["spend_usd"] += u["_cost"]
+            row["input_tokens"] += u["input_tokens"]
+            row["output_tokens"] += u["output_tokens"]
+        return rows
+
+    def claude_code_daily(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                recs = [c for c in self.claude_code if c["organization_id"] == org and c["_day"] == d]
+                cm = [c["core_metrics"] for c in recs]
+                tools = [c.get("tool_actions", {}).get(t, {}) for c in recs for t in TOOLS]
+                accepted = sum(t.get("accepted", 0) for t in tools)
+                rejected = sum(t.get("rejected", 0) for t in tools)
+                rows[(org, d)] = {
+                    "active_users": len({c["_user"] for c in recs if c["_user"] and c["core_metrics"]["num_sessions"] > 0}),
+                    "sessions": sum(m["num_sessions"] for m in cm),
+                    "lines_added": sum(m["lines_of_code"]["added"] for m in cm),
+                    "lines_removed": sum(m["lines_of_code"]["removed"] for m in cm),
+                    "commits": sum(m["commits_by_claude_code"] for m in cm),
+                    "pull_requests": sum(m["pull_requests_by_claude_code"] for m in cm),
+                    "tool_accepted": accepted, "tool_rejected": rejected,
+                    "tool_accept_rate": frac(accepted, accepted + rejected),
+                    "estimated_cost_usd": sum((Decimal(str(b["estimated_cost"]["amount"])) / 100
+                                               for c in recs for b in c.get("model_breakdown") or []), Decimal(0)),
+                }
+        return rows
+
+    # -- as-of marts -----------------------------------------------------------
+    def claude_ai_windows(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                members = self.active_members(org, d)
+                for w in ["1w", "1m", "3m", "1y", "mtd", "qtd", "ytd"]:
+                    s = window_start(w, d)
+                    chats = self.events_of(org, "chat.created", s, d)
+                    projects = self.events_of(org, "project.created", s, d)
+                    artifacts = self.events_of(org, "artifact.created", s, d)
+                    uc, up, ua = ({e["user_id"] for e in x} for x in (chats, projects, artifacts))
+                    rows[(org, d, w)] = {
+                        "chats": len({e["properties"]["chat_id"] for e in chats}),
+                        "projects_created": len(projects), "artifacts_created": len(artifacts),
+                        "users_with_chat": len(uc), "users_with_project": len(up), "users_with_artifact": len(ua),
+                        "active_members": members, "pct_users_with_chat": frac(len(uc), members),
+                        "pct_users_with_project": frac(len(up), members),
+                        "pct_users_with_artifact": frac(len(ua), members),
+                    }
+        return rows
+
+    def projects_used(self, org: str, s: dt.date, d: dt.date) -> dict[str, int]:
+        chat_project = {e["properties"]["chat_id"]: e["properties"]["project_id"] for e in self.events
+                        if e["organization_id"] == org and e["event_type"] == "chat.created"
+                        and e["properties"].get("project_id")}
+        used = defaultdict(set)
+        for e in self.events:
+            if e["organization_id"] != org or not s <= e["_day"] <= d:
+                continue
+            p = e["properties"]
+            if e["event_type"] == "project.created" or (e["event_type"] == "chat.created" and p.get("project_id")):
+                used[e["user_id"]].add(p["project_id"])
+            elif e["event_type"] == "message.sent" and p["chat_id"] in chat_project:
+                used[e["user_id"]].add(chat_project[p["chat_id"]])
+        return {u: len(ps) for u, ps in used.items()}
+
+    @staticmethod
+    def top10(values: dict) -> list[tuple[str, object]]:
+        ranked = sorted(((k, v) for k, v in values.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:10]
+
+    def leaderboards(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                boards = {}
+                for w in ["mtd", "qtd", "ytd", "1y"]:
+                    s = window_start(w, d)
+                    boards[("projects_used", w)] = self.projects_used(org, s, d)
+                    counts = defaultdict(int)
+                    for e in self.events_of(org, "artifact.created", s, d):
+                        counts[e["user_id"]] += 1
+                    boards[("artifacts_created", w)] = counts
+                s = window_start("mtd", d)
+                spend, lines = defaultdict(Decimal), defaultdict(int)
+                for u in self.usage:
+                    if u["organization_id"] == org and s <= u["_day"] <= d:
+                        spend[u["user_id"]] += u["_cost"]
+                for c in self.claude_code:
+                    if c["organization_id"] == org and c["_user"] and s <= c["_day"] <= d:
+                        lines[c["_user"]] += c["core_metrics"]["lines_of_code"]["added"]
+                boards[("spend_usd", "mtd")] = spend
+                boards[("claude_code_lines_added", "mtd")] = lines
+                for (metric, w), values in boards.items():
+                    for rank, (user, value) in enumerate(self.top10(values), start=1):
+                        m = self.member(org, user, d)
+                        rows[(org, d, metric, w, rank)] = {
+                            "user_id": user, "value": Decimal(value),
+                            "email": m["email"] if m else None, "full_name": m["full_name"] if m else None}
+        return rows
+
+    def top_connectors(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                for w in ["1w", "1m", "3m", "1y"]:
+                    uses, users = defaultdict(int), defaultdict(set)
+                    for e in self.events_of(org, "connector.used", window_start(w, d), d):
+                        uses[e["properties"]["connector"]] += 1
+                        users[e["properties"]["connector"]].add(e["user_id"])
+                    for rank, (connector, n) in enumerate(self.top10(uses), start=1):
+                        rows[(org, d, w, rank)] = {"connector": connector, "uses": n,
+                                                   "unique_users": len(users[connector])}
+        return rows
+
+    def spend_between(self, org: str, s: dt.date, d: dt.date) -> list[dict]:
+        return [u for u in self.usage if u["organization_id"] == org and s <= u["_day"] <= d]
+
+    def spend_totals(self) -> dict:
+        return {(org, d, w): {"spend_usd": sum((u["_cost"] for u in self.spend_between(org, window_start(w, d), d)),
+                                               Decimal(0))}
+                for d in self.days for org in self.orgs_on(d) for w in ["mtd", "qtd", "ytd"]}
+
+    def spend_by_model(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                for w in ["1m", "3m", "1y"]:
+                    for u in self.spend_between(org, window_start(w, d), d):
+                        row = rows.setdefault((org, d, w, u["model"]), {"spend_usd": Decimal(0)})
+                        row["spend_usd"] += u["_cost"]
+        return rows
+
+    def user_spend(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                per_user = defaultdict(lambda: {k: Decimal(0) for k in
+                                                ["spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"]})
+                for u in self.spend_between(org, window_start("ytd", d), d):
+                    row = per_user[u["user_id"]]
+                    row["spend_ytd_usd"] += u["_cost"]
+                    if u["_day"] >= window_start("qtd", d):
+                        row["spend_qtd_usd"] += u["_cost"]
+                    if u["_day"] >= window_start("mtd", d):
+                        row["spend_mtd_usd"] += u["_cost"]
+                    if u["_day"] == d:
+                        row["spend_day_usd"] += u["_cost"]
+                for user, row in per_user.items():
+                    if row["spend_ytd_usd"] != 0:
+                        m = self.member(org, user, d)
+                        rows[(org, d, user)] = dict(row, email=m["email"] if m else None,
+                                                    full_name=m["full_name"] if m else None)
+        return rows
+
+
+# mart -> its grain columns, in SPEC §4
+GRAINS = {
+    "activity_daily": ["organization_id", "date"],
+    "claude_ai_daily": ["organization_id", "date"],
+    "spend_daily": ["organization_id", "date", "model"],
+    "claude_code_daily": ["organization_id", "date"],
+    "claude_ai_windows": ["organization_id", "as_of_date", "window"],
+    "leaderboards": ["organization_id", "as_of_date", "metric", "window", "rank"],
+    "top_connectors": ["organization_id", "as_of_date", "window", "rank"],
+    "spend_totals": ["organization_id", "as_of_date", "window"],
+    "spend_by_model": ["organization_id", "as_of_date", "window", "model"],
+    "user_spend": ["organization_id", "as_of_date", "user_id"],
+}
