@@ -1,4 +1,4 @@
-{{ config(pre_hook=delete_affected_days('date')) }}
+{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
 -- One row per organisation and day with Claude Code records: totals over every actor
 -- (api actors included); active users are user actors with at least one session.
 with records as (

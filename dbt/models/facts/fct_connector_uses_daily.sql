@@ -1,4 +1,4 @@
-{{ config(pre_hook=delete_affected_days('date')) }}
+{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
 -- One row per organisation, connector, user and day: connector.used events.
 with events as (
     select * from {{ ref('stg_events__events') }}

@@ -1,4 +1,4 @@
-{{ config(pre_hook=delete_affected_days('date')) }}
+{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
 -- One row per organisation, user and day with any activity: product events by type and
 -- Claude Code use (user actors only). The user-level base of DAU/WAU, windows and rankings.
 with events as (

@@ -1,4 +1,4 @@
-{{ config(pre_hook=delete_affected_days('date')) }}
+{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
 -- One row per organisation, user, day and model with usage: billed spend (exact DECIMAL)
 -- and tokens.
 with usage as (

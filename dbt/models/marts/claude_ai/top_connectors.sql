@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook=delete_this_runs_as_of_dates()) }}
+{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
 -- Top 10 connectors per organisation, as-of date and window (1w, 1m, 3m, 1y) by uses, ties by
 -- connector name (SPEC §3 rankings, §4 marts.top_connectors).
 with windows as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook=delete_this_runs_as_of_dates()) }}
+{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
 -- One row per organisation, as-of date, window (1m, 3m, 1y) and model with at least one usage
 -- record in the window (SPEC §4 marts.spend_by_model).
 with windows as (

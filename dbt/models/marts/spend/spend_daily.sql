@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook=delete_affected_days('date')) }}
+{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date') }}") }}
 -- One row per organisation, day and model with spend (SPEC §4 marts.spend_daily); days
 -- without usage have no row.
 with organization_days as (

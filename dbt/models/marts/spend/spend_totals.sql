@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook=delete_this_runs_as_of_dates()) }}
+{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
 -- One row per organisation, as-of date and window (mtd, qtd, ytd): spend, 0 when none
 -- (SPEC §4 marts.spend_totals).
 with windows as (

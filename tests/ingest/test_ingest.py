@@ -1,0 +1,173 @@
+"""Ingest of raw dumps: counts, rejections, duplicates, idempotence and unreadable files (SPEC §2)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+
+from tests.conftest import FIXTURES, Warehouse, dump_dates
+
+# The bad lines tools/generate_dumps.py plants (plant_bad_lines), counted by hand per reason.
+EXPECTED_REJECTIONS = {
+    ("events", "not_json_object"): 3,  # prose, a JSON array, an empty line
+    ("events", "missing_field"): 2,  # user_id; message.sent without message_id
+    ("events", "wrong_type"): 2,  # organization_id 42; connector 7
+    ("events", "unknown_enum"): 1,  # chat.deleted
+    ("events", "bad_timestamp"): 2,  # 30 February; "yesterday"
+    ("events", "too_far_in_future"): 1,  # two days after its dump
+    ("usage", "not_json_object"): 1,
+    ("usage", "negative_value"): 2,  # input_tokens -5; cost_usd "-0.5"
+    ("usage", "wrong_type"): 4,  # cost "abc"; output_tokens "12"; input_tokens 1.5; cost 0.1 as a number
+    ("usage", "unknown_enum"): 1,  # product claude_desktop
+    ("usage", "too_far_in_future"): 1,
+    ("usage", "missing_field"): 1,  # model
+    ("claude_code", "not_json_object"): 1,
+    ("claude_code", "unknown_enum"): 1,  # robot_actor
+    ("claude_code", "missing_field"): 1,  # user_actor without email
+    ("claude_code", "negative_value"): 1,  # lines added -3
+    ("claude_code", "wrong_type"): 1,  # estimated cost "lots"
+    ("claude_code", "bad_timestamp"): 1,
+    ("claude_code", "too_far_in_future"): 1,
+    ("snapshots", "unknown_enum"): 1,  # role superuser
+    ("snapshots", "bad_timestamp"): 1,  # created_at "whenever"
+    ("snapshots", "wrong_type"): 1,  # extra_usage_enabled "no"
+}
+
+
+def count_lines(source: str) -> int:
+    total = 0
+    for path in (FIXTURES / source).glob("dt=*/*.jsonl*"):
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        total += data.count(b"\n")
+    return total
+
+
+def test_rejection_counts_per_reason(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query(
+        "select source, reason_code, count(*) from raw.rejected_records group by all", published=False)
+    assert {(s, r): n for s, r, n in rows} == EXPECTED_REJECTIONS
+
+
+def test_rejected_records_carry_provenance(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query(
+        "select file, line_number, raw_line, reason from raw.rejected_records "
+        "where source = 'events' and reason = 'unknown_enum: event_type'")
+    assert len(rows) == 1
+    file, line_number, raw_line, _ = rows[0]
+    assert file.startswith("events/dt=") and file.endswith("part-0009-bad.jsonl")
+    assert (FIXTURES / file).read_text().split("\n")[line_number - 1] == raw_line
+    assert json.loads(raw_line)["event_type"] == "chat.deleted"
+
+
+def test_every_line_is_accepted_or_rejected(fixture_warehouse: Warehouse):
+    """Nothing silently dropped: raw rows + rejections = lines in the files, per source."""
+    rejected = Counter()
+    for (source, _), n in EXPECTED_REJECTIONS.items():
+        rejected[source] += n
+    for source, tables in [("events", ["events"]), ("usage", ["usage"]), ("claude_code", ["claude_code"]),
+                           ("snapshots", ["organizations", "members", "invites"])]:
+        accepted = sum(fixture_warehouse.query(f"select count(*) from raw.{t}", published=False)[0][0] for t in tables)
+        assert accepted + rejected[source] == count_lines(source), source
+
+
+def test_unknown_fields_are_kept(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query(
+        "select count(*) from raw.events where json_extract_string(record, '$.client_version') = '2.3.1'",
+        published=False)
+    assert rows[0][0] > 0
+
+
+def test_later_dump_wins_for_duplicates(fixture_warehouse: Warehouse):
+    q = fixture_warehouse.query
+    # delivered in dumps d+1 (v0), d+2 part-0001 (v1), d+2 part-0002 (v2): the last file of the last dump wins
+    assert q("select message_id from staging.stg_events__events where event_id = 'evt_case_message'",
+             published=False) == [("msg_case_v2",)]
+    # usage corrected in the next dump
+    assert q("select cast(cost_usd as varchar) from staging.stg_usage__records where usage_id = 'use_case_corrected'",
+             published=False) == [("1.250001",)]
+    # a Claude Code day restated two dumps later replaces the first record
+    rows = q("select num_sessions, lines_added from staging.stg_claude_code__records where terminal_type = 'cursor'",
+             published=False)
+    assert rows == [(7, 777)]
+
+
+def test_every_key_is_staged_once(fixture_warehouse: Warehouse):
+    for model, key in [("stg_events__events", "event_id"), ("stg_usage__records", "usage_id"),
+                       ("stg_claude_code__records", "claude_code_record_key")]:
+        dupes = fixture_warehouse.query(
+            f"select count(*) from (select {key} from staging.{model} group by 1 having count(*) > 1)", published=False)
+        assert dupes == [(0,)], model
+
+
+def table_fingerprints(warehouse: Warehouse, tables: list[str]) -> dict[str, tuple]:
+    out = {}
+    for table in tables:
+        columns = [c for (c,) in warehouse.query(
+            "select column_name from information_schema.columns where table_schema || '.' || table_name = ? "
+            "and column_name not in ('ingested_at')", [table], published=False)]
+        out[table] = warehouse.query(
+            f"select count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in columns)})) from {table}",
+            published=False)[0]
+    return out
+
+
+def test_rerunning_a_partition_changes_nothing(tmp_path, small_raw_copy):
+    warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
+    dates = dump_dates(small_raw_copy)
+    assert warehouse.run(dates[0], dates[-1]).success
+    tables = ["raw.events", "raw.usage", "raw.claude_code", "raw.members", "raw.rejected_records",
+              "staging.stg_events__events", "marts.activity_daily", "marts.claude_ai_daily",
+              "marts.spend_totals", "marts.user_spend", "marts.leaderboards"]
+    before = table_fingerprints(warehouse, tables)
+    assert warehouse.run(dates[2]).success
+    assert table_fingerprints(warehouse, tables) == before
+
+
+def truncate(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def test_truncated_gzip_fails_only_its_partition(tmp_path, small_raw_copy):
+    warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
+    dates = dump_dates(small_raw_copy)
+    ingest = [["raw", "events"]]
+    from dagster import AssetKey
+
+    selection = [AssetKey(k) for k in ingest]
+    assert warehouse.run(dates[0], dates[-1], selection=selection).success
+    before = warehouse.query("select dump_date, count(*), sum(hash(record)) from raw.events group by 1 order by 1",
+                             published=False)
+
+    # corrupt the gzip file of one day and add a new good line to the plain file of the same day
+    day_folder = small_raw_copy / "events" / f"dt={dates[3]}"
+    truncate(day_folder / "part-0002.jsonl.gz")
+    with open(day_folder / "part-0001.jsonl", "a") as fh:
+        fh.write(json.dumps({"event_id": "evt_new", "event_type": "project.created",
+                             "occurred_at": f"{dates[3]}T10:00:00Z", "organization_id": "org_0001",
+                             "user_id": "u", "properties": {"project_id": "p"}}) + "\n")
+
+    from dagster_project.cli import failure_messages
+
+    result = warehouse.run(dates[3], selection=selection)
+    assert not result.success
+    message = " ".join(failure_messages(result))
+    assert f"events/dt={dates[3]}/part-0002.jsonl.gz" in message
+    # nothing of that day half-loaded, every other day as it was
+    assert warehouse.query("select dump_date, count(*), sum(hash(record)) from raw.events group by 1 order by 1",
+                           published=False) == before
+
+
+def test_file_not_utf8_fails_with_its_name(tmp_path, small_raw_copy):
+    warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
+    dates = dump_dates(small_raw_copy)
+    bad = small_raw_copy / "usage" / f"dt={dates[1]}" / "part-0005.jsonl"
+    bad.write_bytes(b'{"usage_id": "caf\xe9"}\n')
+    from dagster import AssetKey
+
+    from dagster_project.cli import failure_messages
+
+    result = warehouse.run(dates[1], selection=[AssetKey(["raw", "usage"])])
+    assert not result.success
+    assert f"usage/dt={dates[1]}/part-0005.jsonl" in " ".join(failure_messages(result))
