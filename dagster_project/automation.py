@@ -4,9 +4,10 @@ import datetime as dt
 
 from dagster import (
     RunRequest,
+    ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
-    build_schedule_from_partitioned_job,
+    schedule,
     sensor,
 )
 
@@ -14,11 +15,14 @@ from .jobs import warehouse_job
 from .partitions import dump_date_partitions
 from .settings import Settings
 
-# 02:00 UTC every night: the previous day's partition (the last complete dump day)
-nightly_schedule = build_schedule_from_partitioned_job(
-    warehouse_job, hour_of_day=2, minute_of_hour=0, name="nightly_warehouse_schedule",
-    description="Materializes the previous day's dump-date partition every night at 02:00 UTC.",
-)
+
+@schedule(job=warehouse_job, cron_schedule="0 2 * * *", execution_timezone="UTC",
+          name="nightly_warehouse_schedule",
+          description="Materializes the previous day's dump-date partition every night at 02:00 UTC.")
+def nightly_schedule(context: ScheduleEvaluationContext):
+    # the partitions reach today (a dump may land early), so the previous day is named explicitly
+    previous_day = (context.scheduled_execution_time.astimezone(dt.timezone.utc) - dt.timedelta(days=1)).date()
+    return RunRequest(run_key=f"nightly-{previous_day}", partition_key=previous_day.isoformat())
 
 
 def dump_folders(settings: Settings) -> list[str]:
@@ -43,8 +47,9 @@ def new_dump_sensor(context: SensorEvaluationContext):
     new = [key for key in dump_folders(Settings.from_env()) if key not in seen]
     if not new:
         return SkipReason("no new dump folder")
-    requests = [RunRequest(run_key=f"dump-{key}", partition_key=key) for key in new if key in valid]
-    context.update_cursor(",".join(sorted(seen | set(new))))
-    if not requests:
-        return SkipReason(f"new folders outside the partition range: {', '.join(new)}")
-    return requests
+    # a folder dated past the partitions (clock skew) is requested once its partition exists
+    ready = [key for key in new if key in valid]
+    if not ready:
+        return SkipReason(f"new folders not yet partitions: {', '.join(new)}")
+    context.update_cursor(",".join(sorted(seen | set(ready))))
+    return [RunRequest(run_key=f"dump-{key}", partition_key=key) for key in ready]
