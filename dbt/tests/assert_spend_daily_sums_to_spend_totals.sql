@@ -1,0 +1,35 @@
+-- marts.spend_daily summed over a month equals the month-to-date total, for organisations
+-- present on every day of the month so far (the daily mart covers present organisations only).
+with totals as (
+    select * from {{ ref('spend_totals') }} where "window" = 'mtd'
+),
+
+organization_days as (
+    select * from {{ ref('int_organization_days') }}
+),
+
+complete_months as (
+    select totals.organization_id, totals.as_of_date
+    from totals
+    inner join organization_days
+        on organization_days.organization_id = totals.organization_id
+        and organization_days.date between cast(date_trunc('month', totals.as_of_date) as date) and totals.as_of_date
+    group by all
+    having count(*) = datediff('day', cast(date_trunc('month', totals.as_of_date) as date), totals.as_of_date) + 1
+),
+
+daily_sums as (
+    select complete_months.organization_id, complete_months.as_of_date, sum(spend_daily.spend_usd) as spend_usd
+    from complete_months
+    inner join {{ ref('spend_daily') }} as spend_daily
+        on spend_daily.organization_id = complete_months.organization_id
+        and spend_daily.date between cast(date_trunc('month', complete_months.as_of_date) as date)
+        and complete_months.as_of_date
+    group by all
+)
+
+select totals.*, daily_sums.spend_usd as daily_sum
+from complete_months
+inner join totals using (organization_id, as_of_date)
+left join daily_sums using (organization_id, as_of_date)
+where coalesce(daily_sums.spend_usd, 0) <> totals.spend_usd

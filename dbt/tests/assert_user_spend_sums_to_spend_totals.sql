@@ -1,0 +1,23 @@
+-- Finance relies on it: the user-spend rows of an organisation and as-of date add up to
+-- marts.spend_totals for mtd, qtd and ytd, to the cent and beyond.
+with user_sums as (
+    select
+        organization_id,
+        as_of_date,
+        sum(spend_mtd_usd) as mtd,
+        sum(spend_qtd_usd) as qtd,
+        sum(spend_ytd_usd) as ytd
+    from {{ ref('user_spend') }}
+    group by all
+),
+
+totals as (
+    pivot {{ ref('spend_totals') }} on "window" in ('mtd', 'qtd', 'ytd') using sum(spend_usd)
+)
+
+select totals.*, user_sums.mtd as user_mtd, user_sums.qtd as user_qtd, user_sums.ytd as user_ytd
+from totals
+left join user_sums using (organization_id, as_of_date)
+where coalesce(user_sums.mtd, 0) <> totals.mtd
+    or coalesce(user_sums.qtd, 0) <> totals.qtd
+    or coalesce(user_sums.ytd, 0) <> totals.ytd
