@@ -21,7 +21,7 @@ from .settings import Settings
           description="Materializes the previous day's dump-date partition every night at 02:00 UTC.")
 def nightly_schedule(context: ScheduleEvaluationContext):
     # the partitions reach today (a dump may land early), so the previous day is named explicitly
-    previous_day = (context.scheduled_execution_time.astimezone(dt.timezone.utc) - dt.timedelta(days=1)).date()
+    previous_day = (context.scheduled_execution_time.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
     return RunRequest(run_key=f"nightly-{previous_day}", partition_key=previous_day.isoformat())
 
 

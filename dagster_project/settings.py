@@ -26,7 +26,7 @@ class Settings:
     rejection_warn_rate: float
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         warehouse = _path("ANALYTICS_WAREHOUSE", "warehouse/analytics.duckdb")
         work_default = warehouse.parent / "build" / f"{warehouse.stem}.work.duckdb"
         return cls(

@@ -40,7 +40,7 @@ def parse_ts(value) -> dt.datetime:
         ts = dt.datetime.fromisoformat(value.replace(" ", "T"))
     except ValueError as exc:
         raise Bad("bad_timestamp") from exc
-    return ts.astimezone(dt.timezone.utc)
+    return ts.astimezone(dt.UTC)
 
 
 def need(obj, path: str, kind: str, nullable: bool = False):
@@ -167,7 +167,8 @@ class Raw:
         self.snapshots: dict[str, dict[dt.date, dict]] = defaultdict(dict)
         self.records: dict[str, dict] = {}
         for source, check in [("events", check_event), ("usage", check_usage), ("claude_code", check_claude_code)]:
-            self.records[source] = {k: v[1] for k, v in self._load(raw_dir, source, lambda _p: check).items()}
+            loaded = self._load(raw_dir, source, lambda _p, check=check: check)
+            self.records[source] = {k: v[1] for k, v in loaded.items()}
         checks = {t: check_snapshot(t) for t in ["organizations", "members", "invites"]}
         self._load(raw_dir, "snapshots", lambda p: checks[p.name.split(".")[0]])
 
@@ -289,7 +290,7 @@ class Reference:
     def activity_daily(self) -> dict:
         rows = {}
         for d in self.days:
-            next_day = dt.datetime.combine(d + ONE_DAY, dt.time(), dt.timezone.utc)
+            next_day = dt.datetime.combine(d + ONE_DAY, dt.time(), dt.UTC)
             for org, o in self.orgs_on(d).items():
                 wau = len(self.active_users(org, d - dt.timedelta(days=6), d))
                 rows[(org, d)] = {

@@ -33,7 +33,7 @@ def test_schedule_materializes_the_previous_day_at_2am_utc():
     schedule = defs.resolve_schedule_def("nightly_warehouse_schedule")
     assert schedule.cron_schedule == "0 2 * * *"
     context = build_schedule_context(
-        scheduled_execution_time=dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.timezone.utc),
+        scheduled_execution_time=dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.UTC),
         repository_def=defs.get_repository_def())
     requests = schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2026-04-14"]

@@ -248,7 +248,6 @@ class Generator:
         }
 
     def snapshots(self) -> None:
-        rng = self.rng
         skip = {len(self.days) // 3}  # a day without any snapshot
         for day in range(len(self.days)):
             if day in skip:
@@ -273,7 +272,8 @@ class Generator:
                     created = dt.datetime.combine(self.days[inv["created_day"]], dt.time(10))
                     expires = {"null": None,
                                # expires exactly at the start of a later day: pending until then
-                               "end_of_day": iso(dt.datetime.combine(self.days[min(inv["created_day"] + 3, len(self.days) - 1)], dt.time()), "Z"),
+                               "end_of_day": iso(dt.datetime.combine(
+                                   self.days[min(inv["created_day"] + 3, len(self.days) - 1)], dt.time()), "Z"),
                                "later": iso(created + dt.timedelta(days=14), "+02:00"),
                                "earlier": iso(created + dt.timedelta(days=2), "-05:00")}[inv["expires_kind"]]
                     status = "pending"

@@ -71,7 +71,7 @@ def field_check(f: Field) -> str:
 
 def reason_expression(table: Table) -> str:
     """First failing check of a line, or NULL. Expects columns j (JSON or NULL), event_type, actor_type."""
-    checks = [f"case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end"]
+    checks = ["case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end"]
     checks += [field_check(f) for f in table.fields]
     if table.record_time:
         # SPEC §2.5: a record dated later than the day after its dump cannot be genuine

@@ -1,7 +1,10 @@
 -- marts.spend_daily summed over a month equals the month-to-date total, for organisations
 -- present on every day of the month so far (the daily mart covers present organisations only).
+-- Only this run's as-of dates: earlier as-of rows are history, while late records keep
+-- correcting the daily mart.
 with totals as (
-    select * from {{ ref('spend_totals') }} where "window" = 'mtd'
+    select * from {{ ref('spend_totals') }}
+    where "window" = 'mtd' and as_of_date in (select as_of_date from {{ ref('int_as_of_dates') }})
 ),
 
 organization_days as (

@@ -22,7 +22,7 @@ def mart_rows(warehouse, mart: str, where: str = "") -> dict:
     grain = GRAINS[mart]
     out = {}
     for row in rows:
-        record = dict(zip(columns, row))
+        record = dict(zip(columns, row, strict=True))
         key = tuple(record.pop(c) for c in grain)
         assert key not in out, f"{mart}: duplicate grain {key}"
         out[key] = record
