@@ -70,7 +70,7 @@ class Generator:
                 "plan": plan, "billing": billing, "extra_usage_enabled": extra,
                 "seat_count": n_users + rng.randint(0, max(1, n_users // 2)),
                 "created_at": iso(dt.datetime.combine(self.days[first_day], dt.time(9)), "Z"),
-                "first_day": first_day, "members": [], "invites": [], "chats": [], "projects": []
+                "first_day": first_day, "members": [], "invites": [], "projects": []
             }
             if i == 1:
                 org["seat_count"] = 0  # utilization is null for zero seats
@@ -83,7 +83,7 @@ class Generator:
                     "role": "primary_owner" if u == 0 else rng.choice(["owner", "admin", "member", "member"]),
                     "status": "active", "joined_at": org["created_at"],
                     "join_day": first_day if u < n_users * 0.7 else rng.randint(first_day, len(self.days) - 1),
-                    "leave_day": None, "activity": rng.choice([0.15, 0.4, 0.7, 0.9]),
+                    "leave_day": None, "activity": rng.choice([0.15, 0.4, 0.7, 0.9]), "chats": [],
                 }
                 org["members"].append(member)
             # one member deactivated mid-period
@@ -150,7 +150,7 @@ class Generator:
         rng = self.rng
         kind = rng.choices(["chat.created", "message.sent", "project.created",
                             "artifact.created", "connector.used"], [3, 8, 1, 2, 2])[0]
-        own_chats = [c for c in org["chats"] if c["user_id"] == m["user_id"]]
+        own_chats = m["chats"]
         if kind != "chat.created" and kind != "project.created" and not own_chats:
             kind = "chat.created"
         near = rng.random() < 0.03 and day + 1 < len(self.days)
@@ -159,7 +159,7 @@ class Generator:
         if kind == "chat.created":
             project = rng.choice(org["projects"])["project_id"] if org["projects"] and rng.random() < 0.3 else None
             chat = {"chat_id": self.next_id("chat"), "user_id": m["user_id"], "project_id": project}
-            org["chats"].append(chat)
+            m["chats"].append(chat)
             props = {"chat_id": chat["chat_id"], "project_id": project}
         elif kind == "message.sent":
             chat = rng.choice(own_chats[-5:])
