@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--orgs", type=int, default=200)
     p.add_argument("--days", type=int, default=100)
     p.add_argument("--users-per-org", type=int, default=100)
-    p.add_argument("--events-per-user-day", type=float, default=9.3)
+    p.add_argument("--events-per-user-day", type=float, default=11.0)
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     p.add_argument("--keep-data", action="store_true", help="reuse bench/data if it was generated before")

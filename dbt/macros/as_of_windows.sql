@@ -1,6 +1,7 @@
 {# SPEC §3: windows are inclusive day ranges ending at the as-of date. #}
 {% macro window_start(window_name, as_of) -%}
-    {%- if window_name == '1w' -%} cast({{ as_of }} - interval 6 day as date)
+    {%- if window_name == '1d' -%} cast({{ as_of }} as date)
+    {%- elif window_name == '1w' -%} cast({{ as_of }} - interval 6 day as date)
     {%- elif window_name == '1m' -%} cast({{ as_of }} - interval 29 day as date)
     {%- elif window_name == '3m' -%} cast({{ as_of }} - interval 89 day as date)
     {%- elif window_name == '1y' -%} cast({{ as_of }} - interval 364 day as date)

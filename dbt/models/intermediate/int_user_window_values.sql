@@ -1,6 +1,7 @@
 -- One row per organisation, as-of date, metric, window and user with a non-zero value: what
--- marts.leaderboards ranks (SPEC §4). Sums of daily facts, except projects_used, a distinct count.
-with artifacts_windows as ({{ as_of_windows(['mtd', 'qtd', 'ytd', '1y']) }}),
+-- marts.leaderboards ranks (SPEC §4). Window sums of daily facts, except projects_used, a
+-- distinct count of projects.
+with long_windows as ({{ as_of_windows(['mtd', 'qtd', 'ytd', '1y']) }}),
 
 month_windows as ({{ as_of_windows(['mtd']) }}),
 
@@ -8,53 +9,64 @@ user_days as (
     select * from {{ ref('fct_user_activity_daily') }}
 ),
 
+user_spend_days as (
+    select organization_id, user_id, date, sum(spend_usd) as spend_usd
+    from {{ ref('fct_user_spend_daily') }}
+    group by all
+),
+
 user_projects as (
     select * from {{ ref('fct_user_projects_daily') }}
 ),
 
-user_spend as (
-    select * from {{ ref('fct_user_spend_daily') }}
+latest_project_use as (
+    {{ latest_on_or_before('user_projects', ref('int_as_of_dates'), ['organization_id', 'user_id', 'project_id']) }}
 ),
 
 projects_used as (
     select p.organization_id, w.as_of_date, 'projects_used' as metric, w."window", p.user_id,
-           cast(count(distinct p.project_id) as decimal(18, 6)) as value
-    from artifacts_windows as w
-    inner join user_projects as p on p.date between w.window_start and w.as_of_date
+           cast(count(*) as decimal(18, 6)) as value
+    from latest_project_use as p
+    inner join long_windows as w using (as_of_date)
+    where p.last_date >= w.window_start
     group by all
 ),
 
-artifacts_created as (
-    select u.organization_id, w.as_of_date, 'artifacts_created' as metric, w."window", u.user_id,
-           cast(sum(u.artifacts_created) as decimal(18, 6)) as value
-    from artifacts_windows as w
-    inner join user_days as u on u.date between w.window_start and w.as_of_date
-    where u.artifacts_created > 0
-    group by all
+{% set sums = [
+    ('artifacts_created', 'user_days', 'artifacts_created', 'long_windows'),
+    ('spend_usd', 'user_spend_days', 'spend_usd', 'month_windows'),
+    ('claude_code_lines_added', 'user_days', 'claude_code_lines_added', 'month_windows'),
+] %}
+{% for metric, facts, column, windows in sums %}
+{{ metric }}_days as (
+    select organization_id, user_id, date, {{ column }} as value
+    from {{ facts }}
+    where {{ column }} <> 0
 ),
 
-spend as (
-    select s.organization_id, w.as_of_date, 'spend_usd' as metric, w."window", s.user_id,
-           cast(sum(s.spend_usd) as decimal(18, 6)) as value
-    from month_windows as w
-    inner join user_spend as s on s.date between w.window_start and w.as_of_date
-    group by all
+{{ metric }}_latest as (
+    {{ latest_on_or_before(metric ~ '_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
 ),
 
-lines_added as (
-    select u.organization_id, w.as_of_date, 'claude_code_lines_added' as metric, w."window", u.user_id,
-           cast(sum(u.claude_code_lines_added) as decimal(18, 6)) as value
-    from month_windows as w
-    inner join user_days as u on u.date between w.window_start and w.as_of_date
-    where u.claude_code_lines_added > 0
-    group by all
+{{ metric }}_targets as (
+    select l.organization_id, l.user_id, w.*
+    from {{ metric }}_latest as l
+    inner join {{ windows }} as w using (as_of_date)
+    where l.last_date >= w.window_start
 ),
+
+{{ metric }}_values as (
+    select organization_id, as_of_date, '{{ metric }}' as metric, "window", user_id,
+           cast(value as decimal(18, 6)) as value
+    from ({{ window_sums(metric ~ '_days', metric ~ '_targets', ['organization_id', 'user_id'], ['value']) }})
+),
+{% endfor %}
 
 final as (
     select * from projects_used
-    union all select * from artifacts_created
-    union all select * from spend
-    union all select * from lines_added
+    {% for metric, _, _, _ in sums %}
+    union all select * from {{ metric }}_values
+    {% endfor %}
 )
 
 select * from final where value > 0

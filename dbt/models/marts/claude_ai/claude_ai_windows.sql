@@ -12,43 +12,44 @@ organizations as (
     where date in (select as_of_date from {{ ref('int_as_of_dates') }})
 ),
 
+targets as (
+    select organizations.organization_id, windows.*
+    from organizations
+    inner join windows using (as_of_date)
+),
+
 organization_counts as (
-    select * from {{ ref('fct_organization_events_daily') }}
+    select organization_id, date, chats, projects_created, artifacts_created
+    from {{ ref('fct_organization_events_daily') }}
+),
+
+window_counts as (
+    {{ window_sums('organization_counts', 'targets', ['organization_id'], ['chats', 'projects_created', 'artifacts_created']) }}
 ),
 
 user_days as (
     select * from {{ ref('fct_user_activity_daily') }}
 ),
 
-window_counts as (
-    select
-        organizations.organization_id,
-        windows.as_of_date,
-        windows."window",
-        coalesce(sum(organization_counts.chats), 0) as chats,
-        coalesce(sum(organization_counts.projects_created), 0) as projects_created,
-        coalesce(sum(organization_counts.artifacts_created), 0) as artifacts_created
-    from organizations
-    inner join windows on organizations.as_of_date = windows.as_of_date
-    left join organization_counts
-        on organization_counts.organization_id = organizations.organization_id
-        and organization_counts.date between windows.window_start and windows.as_of_date
-    group by all
+{% set adoption = {'chat': 'chats_created', 'project': 'projects_created', 'artifact': 'artifacts_created'} %}
+{% for name, column in adoption.items() %}
+{{ name }}_days as (
+    select organization_id, user_id, date from user_days where {{ column }} > 0
 ),
 
-window_users as (
-    select
-        user_days.organization_id,
-        windows.as_of_date,
-        windows."window",
-        count(distinct user_days.user_id) filter (user_days.chats_created > 0) as users_with_chat,
-        count(distinct user_days.user_id) filter (user_days.projects_created > 0) as users_with_project,
-        count(distinct user_days.user_id) filter (user_days.artifacts_created > 0) as users_with_artifact
-    from windows
-    inner join user_days on user_days.date between windows.window_start and windows.as_of_date
-    where user_days.chats_created > 0 or user_days.projects_created > 0 or user_days.artifacts_created > 0
+latest_{{ name }} as (
+    {{ latest_on_or_before(name ~ '_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
+),
+
+users_with_{{ name }} as (
+    -- a user has one in the window when the latest one by the as-of date is inside it
+    select latest_{{ name }}.organization_id, windows.as_of_date, windows."window", count(*) as users
+    from latest_{{ name }}
+    inner join windows using (as_of_date)
+    where latest_{{ name }}.last_date >= windows.window_start
     group by all
 ),
+{% endfor %}
 
 final as (
     select
@@ -58,16 +59,18 @@ final as (
         window_counts.chats,
         window_counts.projects_created,
         window_counts.artifacts_created,
-        coalesce(window_users.users_with_chat, 0) as users_with_chat,
-        coalesce(window_users.users_with_project, 0) as users_with_project,
-        coalesce(window_users.users_with_artifact, 0) as users_with_artifact,
+        coalesce(users_with_chat.users, 0) as users_with_chat,
+        coalesce(users_with_project.users, 0) as users_with_project,
+        coalesce(users_with_artifact.users, 0) as users_with_artifact,
         organizations.active_members,
-        {{ ratio('coalesce(window_users.users_with_chat, 0)', 'organizations.active_members') }} as pct_users_with_chat,
-        {{ ratio('coalesce(window_users.users_with_project, 0)', 'organizations.active_members') }} as pct_users_with_project,
-        {{ ratio('coalesce(window_users.users_with_artifact, 0)', 'organizations.active_members') }} as pct_users_with_artifact
+        {{ ratio('coalesce(users_with_chat.users, 0)', 'organizations.active_members') }} as pct_users_with_chat,
+        {{ ratio('coalesce(users_with_project.users, 0)', 'organizations.active_members') }} as pct_users_with_project,
+        {{ ratio('coalesce(users_with_artifact.users, 0)', 'organizations.active_members') }} as pct_users_with_artifact
     from window_counts
     inner join organizations using (organization_id, as_of_date)
-    left join window_users using (organization_id, as_of_date, "window")
+    left join users_with_chat using (organization_id, as_of_date, "window")
+    left join users_with_project using (organization_id, as_of_date, "window")
+    left join users_with_artifact using (organization_id, as_of_date, "window")
 )
 
 select * from final

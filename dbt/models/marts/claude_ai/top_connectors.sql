@@ -11,32 +11,60 @@ organizations as (
     where date in (select as_of_date from {{ ref('int_as_of_dates') }})
 ),
 
-connector_uses as (
+connector_user_days as (
     select * from {{ ref('fct_connector_uses_daily') }}
 ),
 
+connector_days as (
+    select organization_id, connector, date, sum(uses) as uses
+    from connector_user_days
+    group by all
+),
+
+latest_connector_use as (
+    {{ latest_on_or_before('connector_days', ref('int_as_of_dates'), ['organization_id', 'connector']) }}
+),
+
+targets as (
+    select latest_connector_use.organization_id, latest_connector_use.connector, windows.*
+    from latest_connector_use
+    inner join organizations using (organization_id, as_of_date)
+    inner join windows using (as_of_date)
+    where latest_connector_use.last_date >= windows.window_start
+),
+
 window_uses as (
-    select
-        connector_uses.organization_id,
-        windows.as_of_date,
-        windows."window",
-        connector_uses.connector,
-        count(distinct connector_uses.user_id) as unique_users,
-        sum(connector_uses.uses) as uses
-    from windows
-    inner join connector_uses on connector_uses.date between windows.window_start and windows.as_of_date
+    {{ window_sums('connector_days', 'targets', ['organization_id', 'connector'], ['uses']) }}
+),
+
+latest_user_use as (
+    {{ latest_on_or_before('connector_user_days', ref('int_as_of_dates'), ['organization_id', 'connector', 'user_id']) }}
+),
+
+window_users as (
+    select latest_user_use.organization_id, latest_user_use.connector, windows.as_of_date, windows."window",
+           count(*) as unique_users
+    from latest_user_use
+    inner join windows using (as_of_date)
+    where latest_user_use.last_date >= windows.window_start
     group by all
 ),
 
 ranked as (
     select
-        window_uses.*,
+        window_uses.organization_id,
+        window_uses.as_of_date,
+        window_uses."window",
+        window_uses.connector,
+        window_users.unique_users,
+        window_uses.uses,
         row_number() over (
-            partition by organization_id, as_of_date, "window" order by uses desc, connector asc
+            partition by window_uses.organization_id, window_uses.as_of_date, window_uses."window"
+            order by window_uses.uses desc, window_uses.connector asc
         ) as rank
     from window_uses
-    inner join organizations using (organization_id, as_of_date)
-    where uses > 0
+    inner join window_users using (organization_id, connector, as_of_date, "window")
+    where window_uses.uses > 0
 ),
 
 final as (

@@ -11,23 +11,32 @@ organizations as (
     where date in (select as_of_date from {{ ref('int_as_of_dates') }})
 ),
 
-spend as (
-    select * from {{ ref('fct_user_spend_daily') }}
+model_days as (
+    select organization_id, model, date, sum(spend_usd) as spend_usd
+    from {{ ref('fct_user_spend_daily') }}
+    group by all
+),
+
+latest_use as (
+    {{ latest_on_or_before('model_days', ref('int_as_of_dates'), ['organization_id', 'model']) }}
+),
+
+targets as (
+    -- models with a usage record in the window, of organisations present on the as-of date
+    select latest_use.organization_id, latest_use.model, windows.*
+    from latest_use
+    inner join organizations using (organization_id, as_of_date)
+    inner join windows using (as_of_date)
+    where latest_use.last_date >= windows.window_start
+),
+
+window_spend as (
+    {{ window_sums('model_days', 'targets', ['organization_id', 'model'], ['spend_usd']) }}
 ),
 
 final as (
-    select
-        spend.organization_id,
-        windows.as_of_date,
-        windows."window",
-        spend.model,
-        cast(sum(spend.spend_usd) as decimal(18, 6)) as spend_usd
-    from windows
-    inner join spend on spend.date between windows.window_start and windows.as_of_date
-    inner join organizations
-        on organizations.organization_id = spend.organization_id
-        and organizations.as_of_date = windows.as_of_date
-    group by all
+    select organization_id, as_of_date, "window", model, cast(spend_usd as decimal(18, 6)) as spend_usd
+    from window_spend
 )
 
 select * from final

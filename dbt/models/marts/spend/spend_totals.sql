@@ -11,22 +11,25 @@ organizations as (
     where date in (select as_of_date from {{ ref('int_as_of_dates') }})
 ),
 
-spend as (
-    select * from {{ ref('fct_user_spend_daily') }}
+targets as (
+    select organizations.organization_id, windows.*
+    from organizations
+    inner join windows using (as_of_date)
+),
+
+daily_spend as (
+    select organization_id, date, sum(spend_usd) as spend_usd
+    from {{ ref('fct_user_spend_daily') }}
+    group by all
+),
+
+window_spend as (
+    {{ window_sums('daily_spend', 'targets', ['organization_id'], ['spend_usd']) }}
 ),
 
 final as (
-    select
-        organizations.organization_id,
-        organizations.as_of_date,
-        windows."window",
-        cast(coalesce(sum(spend.spend_usd), 0) as decimal(18, 6)) as spend_usd
-    from organizations
-    inner join windows on organizations.as_of_date = windows.as_of_date
-    left join spend
-        on spend.organization_id = organizations.organization_id
-        and spend.date between windows.window_start and windows.as_of_date
-    group by all
+    select organization_id, as_of_date, "window", cast(spend_usd as decimal(18, 6)) as spend_usd
+    from window_spend
 )
 
 select * from final

@@ -1,58 +1,66 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
 -- One row per organisation, as-of date and user with non-zero year-to-date spend
 -- (SPEC §4 marts.user_spend): the rows of finance's spend CSVs.
-with as_of_dates as (
-    select * from {{ ref('int_as_of_dates') }}
+with windows as (
+    {{ as_of_windows(['1d', 'mtd', 'qtd', 'ytd']) }}
 ),
 
 organizations as (
     select organization_id, date as as_of_date
     from {{ ref('int_organization_days') }}
-    where date in (select as_of_date from as_of_dates)
+    where date in (select as_of_date from {{ ref('int_as_of_dates') }})
 ),
 
-spend as (
-    select * from {{ ref('fct_user_spend_daily') }}
+user_days as (
+    select organization_id, user_id, date, sum(spend_usd) as spend_usd
+    from {{ ref('fct_user_spend_daily') }}
+    group by all
+),
+
+latest_spend as (
+    {{ latest_on_or_before('user_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
+),
+
+targets as (
+    -- users with usage this year, of organisations present on the as-of date
+    select latest_spend.organization_id, latest_spend.user_id, windows.*
+    from latest_spend
+    inner join organizations using (organization_id, as_of_date)
+    inner join windows using (as_of_date)
+    where latest_spend.last_date >= {{ window_start('ytd', 'latest_spend.as_of_date') }}
+),
+
+window_spend as (
+    {{ window_sums('user_days', 'targets', ['organization_id', 'user_id'], ['spend_usd']) }}
+),
+
+per_user as (
+    pivot (select organization_id, as_of_date, user_id, "window", spend_usd from window_spend)
+    on "window" in ('1d', 'mtd', 'qtd', 'ytd') using sum(spend_usd)
 ),
 
 members as (
     select * from {{ ref('int_members_history') }}
 ),
 
-user_totals as (
-    select
-        spend.organization_id,
-        as_of_dates.as_of_date,
-        spend.user_id,
-        sum(spend.spend_usd) filter (spend.date = as_of_dates.as_of_date) as spend_day_usd,
-        sum(spend.spend_usd) filter (spend.date >= {{ window_start('mtd', 'as_of_dates.as_of_date') }}) as spend_mtd_usd,
-        sum(spend.spend_usd) filter (spend.date >= {{ window_start('qtd', 'as_of_dates.as_of_date') }}) as spend_qtd_usd,
-        sum(spend.spend_usd) as spend_ytd_usd
-    from as_of_dates
-    inner join spend
-        on spend.date between {{ window_start('ytd', 'as_of_dates.as_of_date') }} and as_of_dates.as_of_date
-    group by all
-),
-
 final as (
     select
-        user_totals.organization_id,
-        user_totals.as_of_date,
-        user_totals.user_id,
+        per_user.organization_id,
+        per_user.as_of_date,
+        per_user.user_id,
         members.email,
         members.full_name,
-        cast(coalesce(user_totals.spend_day_usd, 0) as decimal(18, 6)) as spend_day_usd,
-        cast(coalesce(user_totals.spend_mtd_usd, 0) as decimal(18, 6)) as spend_mtd_usd,
-        cast(coalesce(user_totals.spend_qtd_usd, 0) as decimal(18, 6)) as spend_qtd_usd,
-        cast(user_totals.spend_ytd_usd as decimal(18, 6)) as spend_ytd_usd
-    from user_totals
-    inner join organizations using (organization_id, as_of_date)
+        cast(coalesce(per_user."1d", 0) as decimal(18, 6)) as spend_day_usd,
+        cast(coalesce(per_user.mtd, 0) as decimal(18, 6)) as spend_mtd_usd,
+        cast(coalesce(per_user.qtd, 0) as decimal(18, 6)) as spend_qtd_usd,
+        cast(per_user.ytd as decimal(18, 6)) as spend_ytd_usd
+    from per_user
     left join members
-        on members.organization_id = user_totals.organization_id
-        and members.user_id = user_totals.user_id
-        and user_totals.as_of_date >= members.valid_from
-        and user_totals.as_of_date < members.valid_to
-    where user_totals.spend_ytd_usd <> 0
+        on members.organization_id = per_user.organization_id
+        and members.user_id = per_user.user_id
+        and per_user.as_of_date >= members.valid_from
+        and per_user.as_of_date < members.valid_to
+    where per_user.ytd <> 0
 )
 
 select * from final
