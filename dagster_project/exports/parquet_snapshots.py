@@ -34,6 +34,6 @@ def export_snapshots_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path
     for mart, column in MART_DATE_COLUMNS.items():
         query = f"select * from marts.{mart} where {column} = '{day.isoformat()}'::date order by all"
         with atomic_path(snapshot_path(exports_dir, day, mart)) as tmp:
-            conn.execute(f"copy ({query}) to '{tmp}' (format parquet, compression zstd)")
-        counts[mart] = conn.execute(f"select count(*) from ({query})").fetchall()[0][0]
+            # COPY answers with the number of rows it wrote
+            counts[mart] = conn.execute(f"copy ({query}) to '{tmp}' (format parquet, compression zstd)").fetchall()[0][0]
     return counts

@@ -62,6 +62,15 @@ def export_spend_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, as
         select organization_id, spend_reports_hidden
         from intermediate.int_organization_days where date = ? order by organization_id""",
                                  [as_of_date]).fetchall()
+    # one query per date; amounts as DuckDB renders DECIMAL(18,6): every digit, no float on the way
+    rows_by_org: dict[str, list[tuple]] = {}
+    for row in conn.execute(f"""
+            select organization_id, strftime(as_of_date, '%Y-%m-%d'), user_id, email, full_name,
+                   {', '.join(f'cast({c} as varchar)' for c in AMOUNT_COLUMNS)}
+            from marts.user_spend
+            where as_of_date = ?
+            order by organization_id, user_id""", [as_of_date]).fetchall():
+        rows_by_org.setdefault(row[0], []).append(row)
     exports = []
     for organization_id, hidden in organizations:
         folder = export_dir(exports_dir, organization_id, as_of_date)
@@ -69,13 +78,7 @@ def export_spend_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, as
             # SPEC §3: hidden organisations get no spend export, even one written before
             shutil.rmtree(folder, ignore_errors=True)
             continue
-        # amounts as DuckDB renders DECIMAL(18,6): every digit, no float on the way
-        rows = conn.execute(f"""
-            select organization_id, strftime(as_of_date, '%Y-%m-%d'), user_id, email, full_name,
-                   {', '.join(f'cast({c} as varchar)' for c in AMOUNT_COLUMNS)}
-            from marts.user_spend
-            where organization_id = ? and as_of_date = ?
-            order by user_id""", [organization_id, as_of_date]).fetchall()
+        rows = rows_by_org.get(organization_id, [])
         data = render_csv(rows)
         write_bytes_atomic(folder / "user_spend.csv", data)
         # written last: a manifest says its CSV is complete

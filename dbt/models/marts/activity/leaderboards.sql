@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+-- depends_on: {{ ref('int_as_of_dates') }}
 -- Top 10 users per organisation, as-of date, metric and window (SPEC §3 rankings, §4
 -- marts.leaderboards): value descending, ties by user_id, zero values left out.
 with user_values as (
@@ -6,9 +7,7 @@ with user_values as (
 ),
 
 organizations as (
-    select organization_id, date as as_of_date
-    from {{ ref('int_organization_days') }}
-    where date in (select as_of_date from {{ ref('int_as_of_dates') }})
+    select * from {{ ref('int_as_of_organizations') }}
 ),
 
 members as (

@@ -6,10 +6,7 @@ with windows as (
 ),
 
 organizations as (
-    -- organisations in the snapshot holding on the as-of date, with its active members
-    select organization_id, date as as_of_date, active_members
-    from {{ ref('int_organization_days') }}
-    where date in (select as_of_date from {{ ref('int_as_of_dates') }})
+    select * from {{ ref('int_as_of_organizations') }}
 ),
 
 targets as (

@@ -6,9 +6,7 @@ with windows as (
 ),
 
 organizations as (
-    select organization_id, date as as_of_date
-    from {{ ref('int_organization_days') }}
-    where date in (select as_of_date from {{ ref('int_as_of_dates') }})
+    select * from {{ ref('int_as_of_organizations') }}
 ),
 
 user_days as (
