@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from .sources import Source, Table
-from .validation import reason_expression, record_day_expression
+from .validation import extract_values, reason_expression, record_day_expression, value_of
 
 PROVENANCE_COLUMNS = """
     dump_date date not null,
@@ -144,13 +144,17 @@ def _checked_sql(table: Table) -> str:
             select *, try(raw_line::json) as j
             from day_lines where raw_table = '{table.name}'
         ),
+        extracted as (
+            select *, {extract_values(table)} as v
+            from parsed
+        ),
         typed as (
             select *,
-                   json_extract_string(j, '$.event_type') as event_type,
-                   json_extract_string(j, '$.actor.type') as actor_type,
+                   json_extract_string({value_of(table, 'event_type')}, '$') as event_type,
+                   json_extract_string({value_of(table, 'actor.type')}, '$') as actor_type,
                    {record_day_expression(table)} as record_day,
                    ?::date as dump_date
-            from parsed
+            from extracted
         )
         select *, {reason_expression(table)} as reason
         from typed"""

@@ -21,7 +21,7 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _type_check(f: Field, jtype: str, value: str) -> str:
+def _type_check(f: Field, jtype: str, value: str, jvalue: str) -> str:
     """SQL giving a reason when a present, non-null value is not of the field's kind."""
     wrong, bad = sql_str(f"wrong_type: {f.path}"), sql_str
     if f.kind == "string":
@@ -47,9 +47,9 @@ def _type_check(f: Field, jtype: str, value: str) -> str:
         return f"case when {jtype} <> 'OBJECT' then {wrong} end"
     if f.kind == "costs":
         # model_breakdown: a list whose every estimated_cost.amount is a number >= 0 (US cents)
-        amounts = f"json_extract(j, '$.{f.path}[*].estimated_cost.amount')"
+        amounts = f"json_extract({jvalue}, '$[*].estimated_cost.amount')"
         return (f"case when {jtype} <> 'ARRAY' then {wrong} "
-                f"when len({amounts}) <> json_array_length(j, '$.{f.path}') "
+                f"when len({amounts}) <> json_array_length({jvalue}) "
                 f"then {bad(f'missing_field: {f.path}.estimated_cost.amount')} "
                 f"when list_bool_or(list_transform({amounts}, lambda a: json_type(a) not in {NUMBER_TYPES})) "
                 f"then {bad(f'wrong_type: {f.path}.estimated_cost.amount')} "
@@ -58,21 +58,41 @@ def _type_check(f: Field, jtype: str, value: str) -> str:
     raise ValueError(f"unknown field kind {f.kind!r} for {f.path}")
 
 
-def field_check(f: Field) -> str:
-    jtype = f"json_type(j, '$.{f.path}')"
-    value = f"json_extract_string(j, '$.{f.path}')"
+def field_paths(table: Table) -> list[str]:
+    """Every JSON path the checks read, in a fixed order: `v[i]` is path i (1-based)."""
+    paths = []
+    for path in [f.path for f in table.fields] + ["event_type", "actor.type"]:
+        if path not in paths:
+            paths.append(path)
+    return paths
+
+
+def extract_values(table: Table) -> str:
+    """One parse of the line extracts every path (each JSON function call would parse it again)."""
+    return "json_extract(j, [" + ", ".join(sql_str(f"$.{p}") for p in field_paths(table)) + "])"
+
+
+def value_of(table: Table, path: str) -> str:
+    return f"v[{field_paths(table).index(path) + 1}]"
+
+
+def field_check(table: Table, f: Field) -> str:
+    jvalue = value_of(table, f.path)
+    jtype = f"json_type({jvalue})"
+    value = f"json_extract_string({jvalue}, '$')"
     absent = f"coalesce({jtype}, 'NULL') = 'NULL'"
     if f.required:
-        check = f"case when {absent} then {sql_str(f'missing_field: {f.path}')} else {_type_check(f, jtype, value)} end"
+        check = f"case when {absent} then {sql_str(f'missing_field: {f.path}')} else {_type_check(f, jtype, value, jvalue)} end"
     else:
-        check = f"case when not {absent} then {_type_check(f, jtype, value)} end"
+        check = f"case when not {absent} then {_type_check(f, jtype, value, jvalue)} end"
     return f"case when {f.when} then {check} end" if f.when else check
 
 
 def reason_expression(table: Table) -> str:
-    """First failing check of a line, or NULL. Expects columns j (JSON or NULL), event_type, actor_type."""
+    """First failing check of a line, or NULL. Expects columns j (the line as JSON, or NULL), v (the
+    values of field_paths), event_type, actor_type, record_day and dump_date."""
     checks = ["case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end"]
-    checks += [field_check(f) for f in table.fields]
+    checks += [field_check(table, f) for f in table.fields]
     if table.record_time:
         # SPEC §2.5: a record dated later than the day after its dump cannot be genuine
         checks.append("case when record_day > dump_date + 1 then 'too_far_in_future' end")
@@ -83,5 +103,5 @@ def record_day_expression(table: Table) -> str:
     """The record's UTC day (NULL when it has no timestamp or it does not parse)."""
     if not table.record_time:
         return "null::date"
-    value = f"json_extract_string(j, '$.{table.record_time}')"
+    value = f"json_extract_string({value_of(table, table.record_time)}, '$')"
     return f"cast(timezone('UTC', try_cast({value} as timestamptz)) as date)"
