@@ -119,7 +119,7 @@ def check_claude_code(r):
             raise Bad("wrong_type")
         if amount < 0:
             raise Bad("negative_value")
-    key = (r["date"], r["organization_id"], actor_type, actor.strip().lower(), terminal)
+    key = (day, r["organization_id"], actor_type, actor.strip().lower(), terminal)
     return key, day
 
 

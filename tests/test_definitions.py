@@ -56,8 +56,9 @@ def test_sensor_requests_new_dump_folders_once(tmp_path):
 
 def test_dbt_args_pass_the_partition_window():
     assert dbt_build_args("2026-03-01", "2026-03-31") == [
-        "build", "--vars", '{"dump_start": "2026-03-01", "dump_end": "2026-03-31"}']
-    assert dbt_build_args("2026-03-01", "2026-03-31", full_refresh=True) == ["build", "--full-refresh"]
+        "build", "--vars", '{"dump_start": "2026-03-01", "dump_end": "2026-03-31"}', "--exclude", "test_type:unit"]
+    assert dbt_build_args("2026-03-01", "2026-03-31", full_refresh=True) == [
+        "build", "--full-refresh", "--exclude", "test_type:unit"]
 
 
 def test_fixtures_are_small():

@@ -86,8 +86,9 @@ USAGE = Table(
 CLAUDE_CODE = Table(
     name="claude_code",
     # SPEC §2.3: a later delivery of (date, organization_id, actor, terminal_type) restates the day
+    # the day as a UTC date, so that "…T00:00:00Z" and "…T00:00:00+00:00" are the same day
     key=(
-        f"concat_ws('|', {_s('date')}, {_s('organization_id')}, {_s('actor.type')}, "
+        f"concat_ws('|', cast(record_day as varchar), {_s('organization_id')}, {_s('actor.type')}, "
         f"lower(trim(coalesce({_s('actor.email_address')}, {_s('actor.api_key_name')}))), {_s('terminal_type')})"
     ),
     record_time="date",
