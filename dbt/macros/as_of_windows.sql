@@ -38,3 +38,10 @@
 {% macro dod_change(column, partition='organization_id', order='date') -%}
     {{ column }} - lag({{ column }}) over (partition by {{ partition }} order by {{ order }})
 {%- endmacro %}
+
+{# One row per organisation present on each of this run's as-of dates and per window. #}
+{% macro organization_windows(windows) -%}
+    select organizations.organization_id, organizations.active_members, windows.*
+    from {{ ref('int_as_of_organizations') }} as organizations
+    inner join ({{ as_of_windows(windows) }}) as windows using (as_of_date)
+{%- endmacro %}

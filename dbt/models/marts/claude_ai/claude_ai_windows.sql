@@ -10,9 +10,7 @@ organizations as (
 ),
 
 targets as (
-    select organizations.organization_id, windows.*
-    from organizations
-    inner join windows using (as_of_date)
+    {{ organization_windows(['1w', '1m', '3m', '1y', 'mtd', 'qtd', 'ytd']) }}
 ),
 
 organization_counts as (

@@ -1,18 +1,8 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
 -- One row per organisation, as-of date and window (mtd, qtd, ytd): spend, 0 when none
 -- (SPEC §4 marts.spend_totals).
-with windows as (
-    {{ as_of_windows(['mtd', 'qtd', 'ytd']) }}
-),
-
-organizations as (
-    select * from {{ ref('int_as_of_organizations') }}
-),
-
-targets as (
-    select organizations.organization_id, windows.*
-    from organizations
-    inner join windows using (as_of_date)
+with targets as (
+    {{ organization_windows(['mtd', 'qtd', 'ytd']) }}
 ),
 
 daily_spend as (
