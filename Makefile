@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup manifest run backfill test dev bench lint docs clean fixtures
+.PHONY: setup manifest run backfill test dev daemon bench lint docs clean fixtures sql spend-csv
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,6 +17,7 @@ $(INSTALLED): requirements.lock pyproject.toml
 
 setup: $(INSTALLED)
 	@mkdir -p $(DAGSTER_HOME)
+	@cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 manifest: setup
 	cd dbt && ../$(VENV)/bin/dbt parse --quiet --profiles-dir .
@@ -28,13 +29,26 @@ run: manifest
 ## backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD: the same for a range of dump dates
 backfill: manifest
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 2; }
-	$(PY) -m dagster_project.cli run --from $(FROM) --to $(TO)
+	@$(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
 
 test: manifest
 	$(PY) -m pytest
 
 dev: manifest
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+## daemon: the schedule, the sensor and the run queue without the UI (see README "Running unattended")
+daemon: manifest
+	$(VENV)/bin/dagster-daemon run -m dagster_project.definitions
+
+## sql Q="select ...": a query on the published warehouse (read-only); without Q an interactive shell
+sql: setup
+	@$(PY) tools/sql.py $(if $(Q),"$$Q",)
+
+## spend-csv ORG=<organization_id> DATE=YYYY-MM-DD [OUT=dir]: one spend CSV, named for its organisation and date
+spend-csv: setup
+	@test -n "$(ORG)" -a -n "$(DATE)" || { echo "usage: make spend-csv ORG=<organization_id> DATE=YYYY-MM-DD [OUT=dir]"; exit 2; }
+	@$(PY) tools/spend_csv.py --org "$(ORG)" --date "$(DATE)" --out "$(or $(OUT),.)"
 
 bench: manifest
 	$(PY) -m bench.run_bench

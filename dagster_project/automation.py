@@ -3,6 +3,8 @@
 import datetime as dt
 
 from dagster import (
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
     RunRequest,
     ScheduleEvaluationContext,
     SensorEvaluationContext,
@@ -11,13 +13,14 @@ from dagster import (
     sensor,
 )
 
+from .ingest.discovery import DumpDirectory
 from .jobs import warehouse_job
 from .partitions import dump_date_partitions
 from .settings import Settings
 
 
 @schedule(job=warehouse_job, cron_schedule="0 2 * * *", execution_timezone="UTC",
-          name="nightly_warehouse_schedule",
+          name="nightly_warehouse_schedule", default_status=DefaultScheduleStatus.RUNNING,
           description="Materializes the previous day's dump-date partition every night at 02:00 UTC.")
 def nightly_schedule(context: ScheduleEvaluationContext):
     # the partitions reach today (a dump may land early), so the previous day is named explicitly
@@ -26,20 +29,12 @@ def nightly_schedule(context: ScheduleEvaluationContext):
 
 
 def dump_folders(settings: Settings) -> list[str]:
-    """Partition keys of every dump folder present, any source."""
-    keys = set()
-    for folder in settings.raw_dir.glob("*/dt=*"):
-        key = folder.name.removeprefix("dt=")
-        try:
-            dt.date.fromisoformat(key)
-        except ValueError:
-            continue
-        if folder.is_dir():
-            keys.add(key)
-    return sorted(keys)
+    """Partition keys of every dump folder present, any source (not those dated in the future)."""
+    return [day.isoformat() for day in DumpDirectory.scan(settings.raw_dir).dump_dates()]
 
 
 @sensor(job=warehouse_job, minimum_interval_seconds=300, name="new_dump_sensor",
+        default_status=DefaultSensorStatus.RUNNING,
         description="Requests the partition of every dump folder (<raw>/<source>/dt=...) it has not seen.")
 def new_dump_sensor(context: SensorEvaluationContext):
     seen = set(context.cursor.split(",")) if context.cursor else set()

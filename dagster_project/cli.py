@@ -1,10 +1,12 @@
 """Command line front door: `make run` and `make backfill` call this.
 
-    python -m dagster_project.cli run                      # every dump date found in ANALYTICS_RAW_DIR
+    python -m dagster_project.cli run                      # every dump date found (and every one built before)
     python -m dagster_project.cli run --from 2026-03-01 --to 2026-03-31
 
 A range runs as one Dagster run (one DuckDB writer, one dbt build), recorded in the Dagster
-instance at DAGSTER_HOME so that `make dev` shows it. Exits non-zero on failure, with the error.
+instance at DAGSTER_HOME so that `make dev` shows it. While another run writes the warehouse, it
+exits at once (code 3) naming that run. It ends with a summary of what the run did; it exits
+non-zero on failure, with the error.
 """
 
 from __future__ import annotations
@@ -13,23 +15,19 @@ import argparse
 import datetime as dt
 import os
 import sys
+import uuid
 from pathlib import Path
 
+from .ingest.discovery import DumpDirectory, utc_today
 from .settings import PROJECT_ROOT, Settings
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
+EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
 
 
-def dump_dates(raw_dir: Path) -> list[dt.date]:
-    """Every `dt=YYYY-MM-DD` folder of any source."""
-    dates = set()
-    for folder in raw_dir.glob("*/dt=*"):
-        try:
-            dates.add(dt.date.fromisoformat(folder.name.removeprefix("dt=")))
-        except ValueError:
-            continue
-    return sorted(dates)
+class UsageError(Exception):
+    """A request the run cannot take: one line for the user, no traceback."""
 
 
 def execute_range(defs, instance, start: dt.date, end: dt.date, selection=None, log_level: str = "INFO"):
@@ -57,19 +55,84 @@ def failure_messages(result) -> list[str]:
     return messages
 
 
-def run_range(start: dt.date, end: dt.date) -> bool:
+def previously_built_dates(settings: Settings) -> list[dt.date]:
+    """Dump dates the working warehouse holds: a folder removed since must be covered again."""
+    if not settings.work_warehouse.exists():
+        return []
+    import duckdb
+
+    try:
+        with duckdb.connect(str(settings.work_warehouse), read_only=True) as conn:
+            return [d for (d,) in conn.execute("select distinct dump_date from raw.ingested_files order by 1").fetchall()]
+    except duckdb.Error:
+        return []  # no ingest yet, or the file is being written: the range comes from the folders alone
+
+
+def parse_date(flag: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag} {value!r} is not a date: use YYYY-MM-DD, e.g. {flag} 2026-03-01") from None
+
+
+def plan_range(settings: Settings, start: dt.date | None, end: dt.date | None,
+               first_partition: dt.date) -> tuple[dt.date, dt.date, list[str]]:
+    """The dump dates to run and warnings about them; UsageError for a range that cannot run."""
+    dump = DumpDirectory.scan(settings.raw_dir)
+    known = sorted(set(dump.dump_dates()) | set(previously_built_dates(settings)))
+    if not known and not (start and end):
+        raise UsageError(f"no dump folders (<source>/dt=YYYY-MM-DD) found in {settings.raw_dir}")
+    start, end = start or known[0], end or known[-1]
+    today = utc_today()
+    if start > end:
+        raise UsageError(f"--from {start} is after --to {end}")
+    if start < first_partition:
+        raise UsageError(f"--from {start} is before the first partition {first_partition} "
+                         f"(ANALYTICS_FIRST_DUMP_DATE); dumps before it cannot be built")
+    if end > today:
+        raise UsageError(f"--to {end} is after today ({today} UTC): a dump dated in the future is not ingested")
+    with_files = {d for d in dump.dates_with_files() if start <= d <= end}
+    built_before = {d for d in known if start <= d <= end} - set(dump.dump_dates())
+    if not with_files and not built_before:
+        raise UsageError(f"no dump files for {start} .. {end} in {settings.raw_dir}: nothing to build")
+    warnings = []
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    empty = [d for d in days if d not in with_files]
+    if empty:
+        shown = ", ".join(str(d) for d in empty[:10]) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
+        warnings.append(f"no dump files for {len(empty)} of {len(days)} requested dates ({shown}): they "
+                        "contribute nothing, and what they held before is removed")
+    return start, end, warnings
+
+
+def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
     from dagster import DagsterInstance
 
+    from . import run_control
     from .definitions import defs
+    from .summary import RunSummary
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-    with DagsterInstance.get() as instance:
-        result = execute_range(defs, instance, start, end)
+    label = f"cli-{uuid.uuid4().hex[:8]}"
+    try:
+        run_control.acquire(settings, label, f"make run/backfill {start}..{end}", wait=False)
+    except run_control.WarehouseBusyError as exc:
+        print(f"error: {exc}; not starting a second writer. Try again when it ends.", file=sys.stderr)
+        return EXIT_BUSY
+    try:
+        with DagsterInstance.get() as instance:
+            result = execute_range(defs, instance, start, end)
+    finally:
+        run_control.release(settings)
+    print(RunSummary.from_result(result, settings, start, end).render())
     if not result.success:
         for message in failure_messages(result):
             print(f"FAILED {message}", file=sys.stderr)
-    return result.success
+        return EXIT_FAILED
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,23 +140,23 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="materialize every asset for a range of dump dates")
-    run.add_argument("--from", dest="start", type=dt.date.fromisoformat, help="first dump date (default: earliest found)")
-    run.add_argument("--to", dest="end", type=dt.date.fromisoformat, help="last dump date (default: latest found)")
+    run.add_argument("--from", dest="start", help="first dump date, YYYY-MM-DD (default: earliest found)")
+    run.add_argument("--to", dest="end", help="last dump date, YYYY-MM-DD (default: latest found)")
     args = parser.parse_args(argv)
 
+    from .partitions import FIRST_DUMP_DATE
+
     settings = Settings.from_env()
-    dates = dump_dates(settings.raw_dir)
-    if not dates and not (args.start and args.end):
-        print(f"no dump folders (<source>/dt=YYYY-MM-DD) found in {settings.raw_dir}", file=sys.stderr)
-        return 2
-    start, end = args.start or dates[0], args.end or dates[-1]
-    if start > end:
-        print(f"--from {start} is after --to {end}", file=sys.stderr)
-        return 2
-    print(f"building warehouse for dump dates {start} .. {end} from {settings.raw_dir}")
-    ok = run_range(start, end)
-    print("done: published " + str(settings.warehouse) if ok else "run failed", file=sys.stdout if ok else sys.stderr)
-    return 0 if ok else 1
+    try:
+        start, end, warnings = plan_range(settings, parse_date("--from", args.start), parse_date("--to", args.end),
+                                          dt.date.fromisoformat(FIRST_DUMP_DATE))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"building warehouse for dump dates {start} .. {end} from {settings.raw_dir}", flush=True)
+    for warning in warnings:
+        print(f"WARNING {warning}", file=sys.stderr, flush=True)
+    return run_range(settings, start, end)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from dagster import Definitions, in_process_executor
 
 from .automation import new_dump_sensor, nightly_schedule
 from .exports.assets import export_assets
-from .ingest.assets import ingest_assets, ingest_log
+from .ingest.assets import ignored_files, ingest_assets, ingest_log
 from .jobs import warehouse_job
 from .resources import build_resources
 from .settings import Settings
@@ -13,7 +13,7 @@ from .transform import dbt_models
 
 def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
-        assets=[*ingest_assets, ingest_log, dbt_models, *export_assets],
+        assets=[*ingest_assets, ingest_log, ignored_files, dbt_models, *export_assets],
         jobs=[warehouse_job],
         schedules=[nightly_schedule],
         sensors=[new_dump_sensor],

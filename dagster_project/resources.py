@@ -1,23 +1,30 @@
-"""Resources: the working DuckDB warehouse and the dbt CLI, configured from settings."""
+"""Resources: the working DuckDB warehouse, the dbt CLI and the writer lock, configured from settings."""
 
-from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 
+from dagster import ResourceDependency
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from .run_control import WriterLock
 from .settings import DBT_PROJECT_DIR, Settings
+
+DBT_CHILD = Path(__file__).resolve().parent / "bin" / "dbt-child"
 
 
 class WarehouseDuckDB(DuckDBResource):
-    """dagster-duckdb's resource, closing the connection even when the step fails.
+    """dagster-duckdb's resource, closing the connection even when the step fails, and holding the
+    writer lock for the run (SPEC §6: one writer).
 
     An unclosed connection would keep the database open in this process after a failed step
     (and hold DuckDB's file lock), so later steps and readers could not open it.
     """
+
+    writer_lock: ResourceDependency[WriterLock]
 
     @contextlib.contextmanager
     def get_connection(self):
@@ -28,17 +35,27 @@ class WarehouseDuckDB(DuckDBResource):
                 conn.close()
 
 
+class WarehouseDbt(DbtCliResource):
+    """The dbt CLI, holding the writer lock for the run like every other writer."""
+
+    writer_lock: ResourceDependency[WriterLock]
+
+
 def build_resources(settings: Settings) -> dict:
     settings.export_dbt_env()
+    # the dbt installed beside this interpreter, whatever PATH says, run so that it dies with us
+    os.environ["ANALYTICS_DBT_EXECUTABLE"] = str(Path(sys.executable).parent / "dbt")
+    writer_lock = WriterLock()
     return {
         "duckdb": WarehouseDuckDB(
             database=str(settings.work_warehouse),
             connection_config={"memory_limit": settings.memory_limit, "threads": settings.threads},
+            writer_lock=writer_lock,
         ),
-        "dbt": DbtCliResource(
+        "dbt": WarehouseDbt(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
-            # the dbt installed beside this interpreter, whatever PATH says
-            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            dbt_executable=str(DBT_CHILD),
+            writer_lock=writer_lock,
         ),
     }

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets: staging -> intermediate -> facts -> marts (dbt/)."""
 
-
 import json
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .partitions import dump_date_partitions, single_run_backfill
+from .run_control import failpoint
 from .settings import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -61,4 +61,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     last_day = window.end.date().fromordinal(window.end.date().toordinal() - 1)
     args = dbt_build_args(window.start.date().isoformat(), last_day.isoformat())
     context.log.info(f"dbt {' '.join(args)}")
-    yield from dbt.cli(args, context=context).stream()
+    for n, event in enumerate(dbt.cli(args, context=context).stream()):
+        if n == 10:
+            failpoint("dbt")
+        yield event

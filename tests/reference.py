@@ -26,6 +26,10 @@ ROLES = {"primary_owner", "owner", "admin", "member"}
 TOOLS = ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 MONEY_RE = re.compile(r"^\d{1,12}(\.\d{1,6})?$")
+# SPEC §5: letters, digits, `_`, `-`, `.`, not starting with `.`
+SAFE_ID_RE = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")
+MAX_LINE_BYTES = 16 * 1024 * 1024
+SNAPSHOT_TABLES = ("organizations", "members", "invites")
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -65,6 +69,13 @@ def need(obj, path: str, kind: str, nullable: bool = False):
     return value
 
 
+def org_id(obj):
+    value = need(obj, "organization_id", "str")
+    if not SAFE_ID_RE.match(value):
+        raise Bad("invalid_field")
+    return value
+
+
 def enum(obj, path, values):
     value = need(obj, path, "str")
     if value not in values:
@@ -73,8 +84,9 @@ def enum(obj, path, values):
 
 
 def check_event(r):
-    for f in ["event_id", "organization_id", "user_id"]:
-        need(r, f, "str")
+    need(r, "event_id", "str")
+    org_id(r)
+    need(r, "user_id", "str")
     kind = enum(r, "event_type", EVENT_PROPS)
     ts = parse_ts(need(r, "occurred_at", "str"))
     need(r, "properties", "dict")
@@ -84,7 +96,9 @@ def check_event(r):
 
 
 def check_usage(r):
-    for f in ["usage_id", "organization_id", "user_id", "model"]:
+    need(r, "usage_id", "str")
+    org_id(r)
+    for f in ["user_id", "model"]:
         need(r, f, "str")
     enum(r, "product", {"claude_ai", "claude_code"})
     for f in ["input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"]:
@@ -102,7 +116,7 @@ def check_claude_code(r):
     need(r, "actor", "dict")
     actor_type = enum(r, "actor.type", {"user_actor", "api_actor"})
     actor = need(r, "actor.email_address" if actor_type == "user_actor" else "actor.api_key_name", "str")
-    need(r, "organization_id", "str")
+    org_id(r)
     terminal = need(r, "terminal_type", "str")
     for f in ["num_sessions", "lines_of_code.added", "lines_of_code.removed",
               "commits_by_claude_code", "pull_requests_by_claude_code"]:
@@ -126,8 +140,8 @@ def check_claude_code(r):
 def check_snapshot(table):
     def check(r):
         if table == "organizations":
-            for f in ["organization_id", "name"]:
-                need(r, f, "str")
+            org_id(r)
+            need(r, "name", "str")
             enum(r, "plan", {"team", "enterprise"})
             enum(r, "billing", {"seat_based", "usage_based"})
             need(r, "extra_usage_enabled", "bool")
@@ -135,14 +149,16 @@ def check_snapshot(table):
             parse_ts(need(r, "created_at", "str"))
             return r["organization_id"], None
         if table == "members":
-            for f in ["organization_id", "user_id", "email", "full_name"]:
+            org_id(r)
+            for f in ["user_id", "email", "full_name"]:
                 need(r, f, "str")
             enum(r, "role", ROLES)
             enum(r, "status", {"active", "deactivated"})
             parse_ts(need(r, "joined_at", "str"))
             return (r["organization_id"], r["user_id"]), None
-        for f in ["invite_id", "organization_id", "email"]:
-            need(r, f, "str")
+        need(r, "invite_id", "str")
+        org_id(r)
+        need(r, "email", "str")
         enum(r, "role", ROLES)
         enum(r, "status", {"pending", "accepted", "declined", "revoked", "expired"})
         parse_ts(need(r, "created_at", "str"))
@@ -152,9 +168,28 @@ def check_snapshot(table):
     return check
 
 
-def read_lines(path: Path) -> list[str]:
+def read_lines(path: Path) -> list[bytes]:
     data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-    return data.decode("utf-8").split("\n")[:-1] if data.endswith(b"\n") else data.decode("utf-8").split("\n")
+    data.decode("utf-8")  # a file that is not UTF-8 fails as a whole
+    return data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n")
+
+
+def dump_files(raw_dir: Path, source: str) -> list[tuple[dt.date, list[Path]]]:
+    """SPEC §2.5: dump files are *.jsonl / *.jsonl.gz (exact case) directly in <source>/dt=YYYY-MM-DD/
+    folders not dated after today (UTC); snapshots only of the three tables."""
+    today = dt.datetime.now(dt.UTC).date()
+    out = []
+    for folder in sorted((raw_dir / source).glob("dt=*")):
+        try:
+            dump = dt.date.fromisoformat(folder.name[3:])
+        except ValueError:
+            continue
+        if len(folder.name) != 13 or not folder.is_dir() or dump > today:
+            continue
+        files = sorted(p for p in folder.iterdir() if p.is_file() and (p.name.endswith(".jsonl") or p.name.endswith(".jsonl.gz"))
+                       and (source != "snapshots" or p.name.split(".")[0] in SNAPSHOT_TABLES))
+        out.append((dump, files))
+    return out
 
 
 class Raw:
@@ -174,9 +209,7 @@ class Raw:
 
     def _load(self, raw_dir: Path, source: str, checker_for) -> dict:
         latest: dict = {}
-        for folder in sorted((raw_dir / source).glob("dt=*")):
-            dump = dt.date.fromisoformat(folder.name[3:])
-            files = sorted(p for p in folder.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))
+        for dump, files in dump_files(raw_dir, source):
             if files:
                 self.dump_dates.add(dump)
             for path in files:
@@ -187,6 +220,8 @@ class Raw:
                     self.snapshots[table].setdefault(dump, {})
                 for line in read_lines(path):
                     try:
+                        if len(line) > MAX_LINE_BYTES:
+                            raise Bad("line_too_long")
                         try:
                             record = json.loads(line)
                         except ValueError as exc:
@@ -267,10 +302,9 @@ class Reference:
         if c["actor"]["type"] != "user_actor":
             return None
         email = c["actor"]["email_address"].strip().lower()
-        for m in self.snapshot("members", c["_day"]):
-            if m["organization_id"] == c["organization_id"] and m["email"].strip().lower() == email:
-                return m["user_id"]
-        return "email:" + email
+        matches = [m["user_id"] for m in self.snapshot("members", c["_day"])
+                   if m["organization_id"] == c["organization_id"] and m["email"].strip().lower() == email]
+        return min(matches) if matches else "email:" + email
 
     # -- helpers over records -----------------------------------------------
     def active_users(self, org: str, start: dt.date, end: dt.date) -> set[str]:
@@ -444,8 +478,10 @@ class Reference:
                     for e in self.events_of(org, "connector.used", window_start(w, d), d):
                         uses[e["properties"]["connector"]] += 1
                         users[e["properties"]["connector"]].add(e["user_id"])
-                    for rank, (connector, n) in enumerate(self.top10(uses), start=1):
-                        rows[(org, d, w, rank)] = {"connector": connector, "uses": n,
+                    # by unique users, then uses, then name; connectors nobody used are left out
+                    ranked = sorted(users, key=lambda c: (-len(users[c]), -uses[c], c))[:10]
+                    for rank, connector in enumerate(ranked, start=1):
+                        rows[(org, d, w, rank)] = {"connector": connector, "uses": uses[connector],
                                                    "unique_users": len(users[connector])}
         return rows
 

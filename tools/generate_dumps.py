@@ -52,6 +52,13 @@ class Generator:
         self.deliveries: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         self.counter = 0
 
+    def mid_period_month_end(self) -> int:
+        middle = len(self.days) // 2
+        for day in range(middle, len(self.days) - 2):
+            if (self.days[day] + dt.timedelta(days=1)).day == 1:
+                return day
+        return middle
+
     def next_id(self, prefix: str) -> str:
         self.counter += 1
         return f"{prefix}_{self.counter:09d}"
@@ -62,8 +69,9 @@ class Generator:
         self.orgs = []
         for i in range(a.orgs):
             plan, billing, extra = PLANS[i % len(PLANS)]
-            # the last organisation (when there are 3 or more) signs up mid-period
-            first_day = len(self.days) // 2 if (i == a.orgs - 1 and a.orgs >= 3) else 0
+            # the last organisation (when there are 3 or more) signs up mid-period, on the last day
+            # of a month when the period holds it (a forecast's first day is then a month's last)
+            first_day = self.mid_period_month_end() if (i == a.orgs - 1 and a.orgs >= 3) else 0
             n_users = max(3, int(a.users_per_org * (0.5 + rng.random())))
             org = {
                 "organization_id": f"org_{i + 1:04d}", "name": f"Organisation {i + 1}",
@@ -330,6 +338,100 @@ class Generator:
         self.deliveries["claude_code"][d]["part-0001.jsonl"].append(json.dumps(first))
         self.deliveries["claude_code"][d + 2]["part-0002.jsonl.gz"].append(json.dumps(restated))
 
+    def plant_member_cases(self) -> None:
+        """Members of the contract's second version, in place before any activity is generated."""
+        first, third = self.orgs[0], self.orgs[2 % len(self.orgs)]
+        # a member whose email is another member's in other letter case: the smallest user_id wins
+        twin = first["members"][2]
+        first["members"].append(dict(twin, user_id=first["organization_id"].replace("org", "user") + "_00000",
+                                     email=twin["email"].upper(), full_name="Twin Of Person 3", role="member",
+                                     activity=0.0, chats=[], leave_day=None))
+        # spreadsheet formulas in names and emails of spenders of an organisation with spend files
+        for k, (name, email) in enumerate([('=HYPERLINK("http://evil.example","click")', "=1+1@example.com"),
+                                           ("+Plus Name", "-minus@example.com"),
+                                           ("\tTab Name", "@at@example.com")]):
+            m = third["members"][k + 1]
+            m["full_name"], m["email"] = name, email
+
+    def plant_contract_cases(self) -> None:
+        """Cases of the contract's second version (SPEC §2.5, §3, §4, §5), deterministic and by id."""
+        first, third = self.orgs[0], self.orgs[2 % len(self.orgs)]
+        d = min(12, len(self.days) - 4)
+
+        def event(org, user, kind, day, props, event_id):
+            return json.dumps({"event_id": event_id, "event_type": kind, "occurred_at": self.timestamp(day),
+                               "organization_id": org["organization_id"], "user_id": user, "properties": props})
+
+        # a chat id created on two days counts once over a window
+        m = first["members"][1]
+        self.deliveries["events"][d]["part-0001.jsonl"].append(event(
+            first, m["user_id"], "chat.created", d, {"chat_id": "chat_case_twice", "project_id": None}, "evt_case_twice_1"))
+        self.deliveries["events"][d + 3]["part-0001.jsonl"].append(event(
+            first, m["user_id"], "chat.created", d + 3, {"chat_id": "chat_case_twice", "project_id": None},
+            "evt_case_twice_2"))
+        # connector ties: two connectors with one user each (uses decide), two equal in both (names decide)
+        users = [mm["user_id"] for mm in third["members"][:3]]
+        for name, user, uses in [("Tie Connector B", users[0], 3), ("Tie Connector A", users[1], 1),
+                                 ("Tie Connector D", users[2], 2), ("Tie Connector C", users[2], 2)]:
+            for u in range(uses):
+                self.deliveries["events"][d]["part-0001.jsonl"].append(event(
+                    third, user, "connector.used", d, {"connector": name, "chat_id": None},
+                    f"evt_case_tie_{name[-1]}_{u}"))
+        # a user active once, a year before the first dump (delivered late): dormant, then gone after 365 days
+        self.deliveries["events"][1]["part-0001.jsonl"].append(json.dumps({
+            "event_id": "evt_case_year_ago", "event_type": "project.created",
+            "occurred_at": (self.days[0] - dt.timedelta(days=330)).isoformat() + "T12:00:00Z",
+            "organization_id": first["organization_id"], "user_id": "user_case_year_ago",
+            "properties": {"project_id": "proj_case_year_ago"}}))
+        # a spend spike: far above the organisation's usual day, once a baseline of 28 days exists
+        spike_day = min(third["first_day"] + 40, len(self.days) - 2)
+        self.deliveries["usage"][spike_day]["part-0001.jsonl"].append(json.dumps({
+            "usage_id": "use_case_spike", "occurred_at": self.timestamp(spike_day),
+            "organization_id": third["organization_id"], "user_id": third["members"][0]["user_id"],
+            "product": "claude_code", "model": "claude-opus-4-5", "input_tokens": 9_000_000, "output_tokens": 900_000,
+            "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0, "cost_usd": "742.123456"}))
+        # an unsafe organisation id in every source: rejected (invalid_field), never a folder
+        for source, record in [
+            ("events", {"event_id": "evt_case_escape", "event_type": "project.created",
+                        "occurred_at": self.timestamp(d), "organization_id": "../../escape", "user_id": "u",
+                        "properties": {"project_id": "p"}}),
+            ("usage", {"usage_id": "use_case_escape", "occurred_at": self.timestamp(d), "organization_id": "/tmp/x",
+                       "user_id": "u", "product": "claude_ai", "model": "m", "input_tokens": 1, "output_tokens": 1,
+                       "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0, "cost_usd": "1.0"}),
+            ("claude_code", dict(self.cc_record(self.days[d].isoformat() + "T00:00:00Z", first,
+                                                {"type": "api_actor", "api_key_name": "k"}, "vscode"),
+                                 organization_id=".hidden")),
+        ]:
+            self.deliveries[source][d]["part-0001.jsonl"].append(json.dumps(record))
+        snap = self.deliveries["snapshots"][d + 1]
+        snap["organizations.jsonl"] = list(snap.get("organizations.jsonl", [])) + [json.dumps({
+            "organization_id": "../../escape", "name": "Escape", "plan": "team", "billing": "usage_based",
+            "extra_usage_enabled": True, "seat_count": 1, "created_at": "2026-01-01T00:00:00Z"})]
+        # one line over 16 MiB (compressed, it stays small): a rejected record, not a failed file
+        huge = {"event_id": "evt_case_huge", "event_type": "project.created", "occurred_at": self.timestamp(d),
+                "organization_id": first["organization_id"], "user_id": "u",
+                "properties": {"project_id": "p", "blob": "x" * (17 * 1024 * 1024)}}
+        self.deliveries["events"][d]["part-0005-huge.jsonl.gz"].append(json.dumps(huge))
+
+    def plant_stray_files(self, out: Path) -> None:
+        """Files that are not dump files: each is listed in raw.ignored_files, none is ingested."""
+        day = self.days[min(3, len(self.days) - 1)].isoformat()
+        strays = {
+            f"events/dt={day}/notes.txt": "not a dump file\n",
+            f"usage/dt={day}/part-0001.JSONL": "{}\n",
+            f"claude_code/dt={day}/export.json": "{}\n",
+            f"snapshots/dt={day}/users.jsonl": "{}\n",
+            "events/dt=2026-13-45/part-0001.jsonl": "{}\n",
+            "events/latest.jsonl": "{}\n",
+            f"billing/dt={day}/part-0001.jsonl": "{}\n",
+            "events/dt=2999-01-01/part-0001.jsonl": "{}\n",
+            "README.txt": "raw dumps\n",
+        }
+        for rel, text in strays.items():
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+
     def plant_bad_lines(self) -> None:
         """One bad line for every rejection reason and source (SPEC §2.5)."""
         org, m = self.orgs[0], self.orgs[0]["members"][0]
@@ -408,13 +510,19 @@ class Generator:
 
     def run(self, out: Path) -> int:
         self.build_world()
+        if self.args.bad_lines:
+            self.plant_member_cases()
         self.events_and_usage()
         self.claude_code()
         self.snapshots()
         if self.args.bad_lines:
             self.plant_cases()
+            self.plant_contract_cases()
             self.plant_bad_lines()
-        return self.write(out)
+        written = self.write(out)
+        if self.args.bad_lines:
+            self.plant_stray_files(out)
+        return written
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

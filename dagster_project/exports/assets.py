@@ -1,54 +1,74 @@
-"""Export assets, downstream of the marts in the same daily partitions (SPEC §5, §6)."""
+"""Export assets, downstream of the marts in the same daily partitions (SPEC §5, §6).
+
+A run's dump dates that the marts hold are exported; a date they no longer hold (its dump folder
+was removed) loses its files, as a build from scratch would never have written them.
+"""
 
 import datetime as dt
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
+from ..run_control import failpoint
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..settings import Settings
-from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date
+from .atomic import StagedFiles
+from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, remove_snapshots_for_date
 from .publish import publish_warehouse
-from .spend_csv import export_spend_for_date
+from .spend_csv import SPEND_CSV, export_csv_for_date, remove_date_folders
+from .spend_index import write_spend_index
 
 MART_KEYS = [AssetKey(["marts", mart]) for mart in MART_DATE_COLUMNS]
+ORGANIZATIONS = AssetKey(["marts", "organizations_daily"])
 
 
-def built_days(context: AssetExecutionContext, conn) -> list[dt.date]:
-    """The run's dump dates that the calendar holds (the days the marts were built for)."""
+def run_days(context: AssetExecutionContext, conn) -> tuple[list[dt.date], list[dt.date]]:
+    """The run's dump dates split into those the marts hold and those they do not (any more)."""
     window = context.partition_time_window
-    return [row[0] for row in conn.execute(
-        "select date from intermediate.int_calendar_days where date >= ? and date < ? order by date",
-        [window.start.date(), window.end.date()]).fetchall()]
+    start, end = window.start.date(), window.end.date()
+    built = {row[0] for row in conn.execute(
+        "select distinct date from marts.organizations_daily where date >= ? and date < ?", [start, end]).fetchall()}
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+    return [d for d in days if d in built], [d for d in days if d not in built]
 
 
 @asset(
     group_name="exports",
     partitions_def=dump_date_partitions,
     backfill_policy=single_run_backfill,
-    deps=[AssetKey(["marts", "user_spend"]), AssetKey(["intermediate", "int_organization_days"])],
+    deps=[AssetKey(["marts", "user_spend"]), ORGANIZATIONS],
     kinds={"csv"},
-    description="Finance's spend files: <exports>/spend/<organization_id>/<date>/user_spend.csv + manifest.json, "
-                "for every organisation whose spend reports are not hidden.",
+    description="Finance's spend files: <exports>/spend/<organization_id>/<date>/user_spend.csv + manifest.json "
+                "for every organisation whose spend reports are not hidden, and <exports>/spend/index.csv.",
 )
 def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     settings = Settings.from_env()
-    files = rows = 0
+    files = rows = removed = 0
+    example = None
     with duckdb.get_connection() as conn:
-        for day in built_days(context, conn):
-            exports = export_spend_for_date(conn, settings.exports_dir, day)
+        built, gone = run_days(context, conn)
+        for day in built:
+            with StagedFiles() as staged:
+                exports = export_csv_for_date(conn, settings.exports_dir, SPEND_CSV, day, staged)
             day_rows = sum(e.rows for e in exports)
             context.log.info(f"spend export dt={day}: {len(exports)} files, {day_rows} rows")
             files, rows = files + len(exports), rows + day_rows
-    return MaterializeResult(metadata={"files": files, "rows": rows,
-                                       "exports_dir": MetadataValue.path(str(settings.exports_dir / "spend"))})
+            example = next((e.path for e in exports if e.rows), example)
+            failpoint("exports")
+        for day in gone:
+            removed += remove_date_folders(settings.exports_dir, SPEND_CSV, day)
+        index_rows = write_spend_index(conn, settings.exports_dir)
+    return MaterializeResult(metadata={
+        "files": files, "rows": rows, "folders_removed": removed, "index_rows": index_rows,
+        "exports_dir": MetadataValue.path(str(settings.exports_dir / SPEND_CSV.folder)),
+        "example": MetadataValue.path(str(example) if example else "none")})
 
 
 @asset(
     group_name="exports",
     partitions_def=dump_date_partitions,
     backfill_policy=single_run_backfill,
-    deps=MART_KEYS,
+    deps=[*MART_KEYS, ORGANIZATIONS],
     kinds={"parquet"},
     description="<exports>/snapshots/<date>/<mart>.parquet: every mart's rows of the date, decimals kept.",
 )
@@ -56,26 +76,30 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
     settings = Settings.from_env()
     totals: dict[str, int] = {}
     with duckdb.get_connection() as conn:
-        days = built_days(context, conn)
-        for day in days:
-            for mart, n in export_snapshots_for_date(conn, settings.exports_dir, day).items():
-                totals[mart] = totals.get(mart, 0) + n
+        built, gone = run_days(context, conn)
+        for day in built:
+            with StagedFiles() as staged:
+                for mart, n in export_snapshots_for_date(conn, settings.exports_dir, day, staged).items():
+                    totals[mart] = totals.get(mart, 0) + n
             context.log.info(f"parquet snapshots dt={day}: {len(MART_DATE_COLUMNS)} files")
-    return MaterializeResult(metadata={"days": len(days), "rows_by_mart": MetadataValue.json(totals)})
+    removed = sum(remove_snapshots_for_date(settings.exports_dir, day) for day in gone)
+    return MaterializeResult(metadata={"days": len(built), "files": len(built) * len(MART_DATE_COLUMNS),
+                                       "days_removed": removed, "rows_by_mart": MetadataValue.json(totals),
+                                       "exports_dir": MetadataValue.path(str(settings.exports_dir / "snapshots"))})
 
 
 @asset(
     group_name="exports",
     partitions_def=dump_date_partitions,
     backfill_policy=single_run_backfill,
-    deps=[*MART_KEYS, spend_csv_export, mart_parquet_snapshots],
+    deps=[*MART_KEYS, ORGANIZATIONS, spend_csv_export, mart_parquet_snapshots],
     kinds={"duckdb"},
     description="ANALYTICS_WAREHOUSE: the marts copied into a fresh file and renamed over the published one.",
 )
 def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     settings = Settings.from_env()
     with duckdb.get_connection() as conn:
-        counts = publish_warehouse(conn, settings.warehouse)
+        counts = publish_warehouse(conn, settings.warehouse, run_id=context.run_id)
     context.log.info(f"published {len(counts)} tables to {settings.warehouse}")
     return MaterializeResult(metadata={"path": MetadataValue.path(str(settings.warehouse)),
                                        "rows_by_table": MetadataValue.json(counts)})

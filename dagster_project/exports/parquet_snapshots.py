@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import duckdb
 
-from .atomic import atomic_path
+from .atomic import StagedFiles
 
 # SPEC §4: daily marts are keyed by `date`, as-of marts by `as_of_date`
 MART_DATE_COLUMNS = {
@@ -24,16 +25,25 @@ MART_DATE_COLUMNS = {
 }
 
 
-def snapshot_path(exports_dir: Path, day: dt.date, mart: str) -> Path:
-    return exports_dir / "snapshots" / day.isoformat() / f"{mart}.parquet"
+def snapshot_folder(exports_dir: Path, day: dt.date) -> Path:
+    return exports_dir / "snapshots" / day.isoformat()
 
 
-def export_snapshots_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, day: dt.date) -> dict[str, int]:
-    """Write every mart's rows of `day`; DECIMAL columns stay DECIMAL in Parquet."""
+def export_snapshots_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, day: dt.date,
+                              staged: StagedFiles) -> dict[str, int]:
+    """Stage every mart's rows of `day`; DECIMAL columns stay DECIMAL in Parquet."""
     counts = {}
     for mart, column in MART_DATE_COLUMNS.items():
         query = f"select * from marts.{mart} where {column} = '{day.isoformat()}'::date order by all"
-        with atomic_path(snapshot_path(exports_dir, day, mart)) as tmp:
-            # COPY answers with the number of rows it wrote
-            counts[mart] = conn.execute(f"copy ({query}) to '{tmp}' (format parquet, compression zstd)").fetchall()[0][0]
+        tmp = staged.path_for(snapshot_folder(exports_dir, day) / f"{mart}.parquet")
+        # COPY answers with the number of rows it wrote
+        counts[mart] = conn.execute(f"copy ({query}) to '{tmp}' (format parquet, compression zstd)").fetchall()[0][0]
     return counts
+
+
+def remove_snapshots_for_date(exports_dir: Path, day: dt.date) -> bool:
+    folder = snapshot_folder(exports_dir, day)
+    if folder.is_dir():
+        shutil.rmtree(folder)
+        return True
+    return False

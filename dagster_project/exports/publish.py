@@ -1,10 +1,12 @@
 """Publish the marts to the file analysts open (SPEC §6).
 
-Runs build in the working warehouse; publishing copies the marts (and the rejected records)
-into a new DuckDB file beside ANALYTICS_WAREHOUSE and renames it over the old one. A reader
-that opened the old file keeps reading it (its inode lives on until closed); a new reader
-opens the new, complete state. The published file is never written in place, so an
-analyst's read-only connection never blocks a run and never sees a half-built state.
+Runs build in the working warehouse; publishing copies the marts (and the rejected and ignored
+records) into a new DuckDB file beside ANALYTICS_WAREHOUSE and renames it over the old one. A
+reader that opened the old file keeps reading it (its inode lives on until closed); a new reader
+opens the new, complete state. The published file is never written in place, so an analyst's
+read-only connection never blocks a run and never sees a half-built state. dbt's descriptions
+travel along as table and column comments, and `meta.publication` says when and what was
+published.
 """
 
 from __future__ import annotations
@@ -13,30 +15,56 @@ from pathlib import Path
 
 import duckdb
 
+from ..run_control import failpoint
 from .atomic import atomic_path
 
 PUBLISHED_SCHEMAS = ("marts",)
-PUBLISHED_TABLES = ("raw.rejected_records",)
+PUBLISHED_TABLES = ("raw.rejected_records", "raw.ignored_files")
 
 
-def publish_warehouse(conn: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
-    tables = [f"{schema}.{name}" for schema, name in conn.execute(
-        f"""select schema_name, table_name from duckdb_tables()
-            where database_name = current_database()
-              and schema_name in ({', '.join(f"'{s}'" for s in PUBLISHED_SCHEMAS)})
-            order by all""").fetchall()]
-    tables += [t for t in PUBLISHED_TABLES if conn.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        "and schema_name || '.' || table_name = ?", [t]).fetchall()[0][0]]
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def published_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    existing = {f"{s}.{t}" for s, t in conn.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = current_database()").fetchall()}
+    marts = sorted(t for t in existing if t.split(".")[0] in PUBLISHED_SCHEMAS)
+    return marts + [t for t in PUBLISHED_TABLES if t in existing]
+
+
+def copy_comments(conn: duckdb.DuckDBPyConnection, table: str) -> None:
+    schema, name = table.split(".")
+    comment = conn.execute("select comment from duckdb_tables() where database_name = current_database() "
+                           "and schema_name = ? and table_name = ?", [schema, name]).fetchone()
+    if comment and comment[0]:
+        conn.execute(f"comment on table published.{table} is {sql_literal(comment[0])}")
+    for column, text in conn.execute(
+            "select column_name, comment from duckdb_columns() where database_name = current_database() "
+            "and schema_name = ? and table_name = ? and comment is not null", [schema, name]).fetchall():
+        conn.execute(f'comment on column published.{table}."{column}" is {sql_literal(text)}')
+
+
+def publish_warehouse(conn: duckdb.DuckDBPyConnection, target: Path, run_id: str = "") -> dict[str, int]:
+    tables = published_tables(conn)
     counts = {}
     with atomic_path(target) as tmp:
-        conn.execute(f"attach '{tmp}' as published")
+        conn.execute(f"attach {sql_literal(str(tmp))} as published")
         try:
-            for schema in sorted({t.split(".")[0] for t in tables}):
+            for schema in sorted({t.split(".")[0] for t in tables} | {"meta"}):
                 conn.execute(f"create schema published.{schema}")
             for table in tables:
                 conn.execute(f"create table published.{table} as select * from {table}")
+                copy_comments(conn, table)
                 counts[table] = conn.execute(f"select count(*) from published.{table}").fetchall()[0][0]
+            conn.execute("""
+                create table published.meta.publication as
+                select current_timestamp::timestamptz as published_at, max(date) as latest_date,
+                       ?::varchar as run_id
+                from marts.organizations_daily""", [run_id])
+            conn.execute("comment on table published.meta.publication is "
+                         "'When this file was published, by which run, and the latest date its marts hold.'")
+            failpoint("publish")
         finally:
             conn.execute("detach published")
     return counts

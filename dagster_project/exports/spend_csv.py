@@ -1,87 +1,93 @@
-"""Finance's per-organisation user-spend CSVs and their manifests (SPEC §5)."""
+"""Per-organisation CSV exports of one as-of date (SPEC §5): finance's user-spend files, and
+whatever other per-user file shares their shape (one folder per organisation and date, a manifest
+written last, formula-safe cells, exact amounts)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
-import json
 import shutil
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from .atomic import write_bytes_atomic
+from .atomic import StagedFiles
+from .csv_files import manifest, render_csv, safe_folder
 
-CSV_COLUMNS = ["organization_id", "as_of_date", "user_id", "email", "full_name",
-               "spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"]
-AMOUNT_COLUMNS = [c for c in CSV_COLUMNS if c.endswith("_usd")]
+
+@dataclass(frozen=True)
+class CsvExport:
+    folder: str  # <exports>/<folder>/<organization_id>/<date>/<file_name>
+    file_name: str
+    columns: tuple[str, ...]
+    amount_columns: tuple[str, ...]
+    mart: str  # marts.<mart>: rows with organization_id, as_of_date and the columns
+    where: str = "true"  # which of the mart's rows of the date
+    hidden_spend_excluded: bool = False  # SPEC §3: no spend export for organisations with hidden spend
 
 
 @dataclass
-class SpendExport:
+class ExportedFile:
     organization_id: str
     as_of_date: dt.date
     rows: int
     path: Path
 
 
-def export_dir(exports_dir: Path, organization_id: str, as_of_date: dt.date) -> Path:
-    return exports_dir / "spend" / organization_id / as_of_date.isoformat()
+SPEND_CSV = CsvExport(
+    folder="spend", file_name="user_spend.csv",
+    columns=("organization_id", "as_of_date", "user_id", "email", "full_name",
+             "spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"),
+    amount_columns=("spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"),
+    mart="user_spend", hidden_spend_excluded=True,
+)
 
 
-def render_csv(rows: list[tuple]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+def export_dir(exports_dir: Path, spec: CsvExport, organization_id: str, as_of_date: dt.date) -> Path:
+    return safe_folder(exports_dir / spec.folder, organization_id, as_of_date.isoformat())
 
 
-def manifest(organization_id: str, as_of_date: dt.date, rows: list[tuple], data: bytes) -> bytes:
-    totals = {c: sum((Decimal(row[CSV_COLUMNS.index(c)]) for row in rows), Decimal("0.000000"))
-              for c in AMOUNT_COLUMNS}
-    body = {
-        "organization_id": organization_id,
-        "as_of_date": as_of_date.isoformat(),
-        "file": "user_spend.csv",
-        "columns": CSV_COLUMNS,
-        "row_count": len(rows),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "totals": {c: f"{v:.6f}" for c, v in totals.items()},
-    }
-    return (json.dumps(body, indent=2) + "\n").encode("utf-8")
+def _select_columns(spec: CsvExport) -> str:
+    # amounts as DuckDB renders DECIMAL(18,6): every digit, no float on the way
+    return ", ".join(
+        "strftime(as_of_date, '%Y-%m-%d')" if c == "as_of_date"
+        else f"cast({c} as varchar)" if c in spec.amount_columns else c
+        for c in spec.columns)
 
 
-def export_spend_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, as_of_date: dt.date) -> list[SpendExport]:
-    """Write one CSV per visible organisation of `as_of_date`; remove any for hidden ones."""
-    organizations = conn.execute("""
-        select organization_id, spend_reports_hidden
-        from intermediate.int_organization_days where date = ? order by organization_id""",
-                                 [as_of_date]).fetchall()
-    # one query per date; amounts as DuckDB renders DECIMAL(18,6): every digit, no float on the way
+def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec: CsvExport, as_of_date: dt.date,
+                        staged: StagedFiles) -> list[ExportedFile]:
+    """Stage one CSV + manifest per organisation of `as_of_date` that gets one; remove the folders of
+    that date of every other organisation (hidden spend, or no longer in the snapshot)."""
+    organizations = [org for org, hidden in conn.execute(
+        "select organization_id, spend_reports_hidden from marts.organizations_daily where date = ? order by 1",
+        [as_of_date]).fetchall() if not (hidden and spec.hidden_spend_excluded)]
     rows_by_org: dict[str, list[tuple]] = {}
     for row in conn.execute(f"""
-            select organization_id, strftime(as_of_date, '%Y-%m-%d'), user_id, email, full_name,
-                   {', '.join(f'cast({c} as varchar)' for c in AMOUNT_COLUMNS)}
-            from marts.user_spend
-            where as_of_date = ?
+            select {_select_columns(spec)} from marts.{spec.mart}
+            where as_of_date = ? and ({spec.where})
             order by organization_id, user_id""", [as_of_date]).fetchall():
         rows_by_org.setdefault(row[0], []).append(row)
+    remove_date_folders(exports_dir, spec, as_of_date, keep=set(organizations))
     exports = []
-    for organization_id, hidden in organizations:
-        folder = export_dir(exports_dir, organization_id, as_of_date)
-        if hidden:
-            # SPEC §3: hidden organisations get no spend export, even one written before
-            shutil.rmtree(folder, ignore_errors=True)
-            continue
+    for organization_id in organizations:
+        folder = export_dir(exports_dir, spec, organization_id, as_of_date)
         rows = rows_by_org.get(organization_id, [])
-        data = render_csv(rows)
-        write_bytes_atomic(folder / "user_spend.csv", data)
-        # written last: a manifest says its CSV is complete
-        write_bytes_atomic(folder / "manifest.json", manifest(organization_id, as_of_date, rows, data))
-        exports.append(SpendExport(organization_id, as_of_date, len(rows), folder / "user_spend.csv"))
+        data = render_csv(spec.columns, rows, spec.amount_columns)
+        staged.write_bytes(folder / spec.file_name, data)
+        # staged after its CSV, so renamed after it: a manifest says its CSV is complete
+        staged.write_bytes(folder / "manifest.json", manifest(spec.file_name, organization_id, as_of_date,
+                                                              spec.columns, rows, data, spec.amount_columns))
+        exports.append(ExportedFile(organization_id, as_of_date, len(rows), folder / spec.file_name))
     return exports
+
+
+def remove_date_folders(exports_dir: Path, spec: CsvExport, as_of_date: dt.date, keep: set[str] = frozenset()) -> int:
+    """Remove `<folder>/<org>/<date>` for every organisation not in `keep` (names come from the
+    exports folder itself, never from raw data). Returns how many were removed."""
+    removed = 0
+    for folder in sorted((exports_dir / spec.folder).glob(f"*/{as_of_date.isoformat()}")):
+        if folder.is_dir() and not folder.is_symlink() and folder.parent.name not in keep:
+            shutil.rmtree(folder)
+            removed += 1
+    return removed

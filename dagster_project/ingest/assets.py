@@ -6,11 +6,15 @@ The snapshots source feeds three tables, so its asset is a multi-asset of three 
 import datetime as dt
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
     MaterializeResult,
     MetadataValue,
+    asset,
     multi_asset,
 )
 from dagster_duckdb import DuckDBResource
@@ -18,6 +22,7 @@ from dagster_duckdb import DuckDBResource
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
 from ..settings import Settings
+from .discovery import REASONS, DumpDirectory
 from .loader import DayLoad, load_day
 from .sources import SOURCES, Source, Table
 
@@ -61,10 +66,11 @@ def build_ingest_asset(source: Source):
     )
     def _ingest(context: AssetExecutionContext, duckdb: DuckDBResource):
         settings = Settings.from_env()
+        dump = DumpDirectory.scan(settings.raw_dir)
         loads = []
         with duckdb.get_connection() as conn:
             for day in partition_days(context):
-                load = load_day(conn, settings.raw_dir, source, day)
+                load = load_day(conn, settings.raw_dir, source, day, dump.day_files(source.name, day))
                 context.log.info(load.summary())
                 loads.append(load)
             checks = evaluate_checks(conn, source, loads, settings)
@@ -77,9 +83,41 @@ def build_ingest_asset(source: Source):
 
 ingest_assets = [build_ingest_asset(source) for source in SOURCES.values()]
 
-# Written by every ingest asset alongside its tables: which files each dump day held.
+# Written by every ingest asset alongside its tables: which files each dump day held, and which
+# keys a re-delivered day no longer carries.
 ingest_log = AssetSpec(
     AssetKey(["raw", "ingested_files"]), group_name="ingest",
     deps=[table_key(t) for s in SOURCES.values() for t in s.tables],
-    description="raw.ingested_files: one row per ingested file (empty ones too), written by every ingest asset.",
+    description="raw.ingested_files: one row per ingested file (empty ones too), and raw.withdrawn_records: keys "
+                "a re-delivered or removed dump day no longer carries. Written by every ingest asset.",
 )
+
+
+@asset(
+    key=AssetKey(["raw", "ignored_files"]), group_name="ingest", kinds={"duckdb"},
+    partitions_def=dump_date_partitions, backfill_policy=single_run_backfill,
+    check_specs=[AssetCheckSpec("no_ignored_files", asset=AssetKey(["raw", "ignored_files"]),
+                                description="Warns when the dump directory holds files that are not ingested")],
+    description="raw.ignored_files: every file under the dump directory that is not a dump file, with the reason "
+                "(SPEC §2.5). Rewritten from a scan of the whole directory by every run.",
+)
+def ignored_files(context: AssetExecutionContext, duckdb: DuckDBResource):
+    settings = Settings.from_env()
+    ignored = DumpDirectory.scan(settings.raw_dir).ignored
+    rows = [(i.path, i.reason, REASONS[i.reason]) for i in ignored]
+    with duckdb.get_connection() as conn:
+        conn.execute("create schema if not exists raw")
+        conn.execute("""create or replace table raw.ignored_files
+                        (path varchar not null, reason varchar not null, explanation varchar not null)""")
+        if rows:
+            conn.executemany("insert into raw.ignored_files values (?, ?, ?)", rows)
+    for path, reason, _ in rows:
+        context.log.warning(f"ignored {path}: {reason} ({REASONS[reason]})")
+    by_reason: dict[str, int] = {}
+    for _, reason, _ in rows:
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    metadata = {"ignored_files": len(rows), "by_reason": MetadataValue.json(by_reason),
+                "paths": MetadataValue.json([p for p, _, _ in rows[:100]])}
+    yield MaterializeResult(metadata=metadata)
+    yield AssetCheckResult(check_name="no_ignored_files", passed=not rows, severity=AssetCheckSeverity.WARN,
+                           metadata=metadata)

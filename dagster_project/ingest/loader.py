@@ -4,18 +4,33 @@ Every line of every file is read by DuckDB's CSV reader as one text column (no P
 lines), validated in SQL, and then, in one transaction, the day's earlier load is replaced by the
 accepted lines (raw.<table>) and the rejected ones (raw.rejected_records). A file that cannot be
 read as a whole fails the day before anything is written.
+
+Keys that the day's earlier load carried and the new one does not are recorded in
+raw.withdrawn_records, so that dbt re-decides them (an older dump's version counts again, or the
+key disappears) and recomputes the days they were on (SPEC §2.5).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from ..run_control import failpoint
 from .sources import Source, Table
-from .validation import extract_values, reason_expression, record_day_expression, value_of
+from .validation import (
+    LINE_TOO_LONG_MARKER,
+    MAX_LINE_BYTES,
+    extract_values,
+    reason_expression,
+    record_day_expression,
+    value_of,
+)
 
 PROVENANCE_COLUMNS = """
     dump_date date not null,
@@ -27,8 +42,10 @@ PROVENANCE_COLUMNS = """
 # one column per line: a delimiter and quote that never split a JSON line
 LINE_READER = (
     "read_csv({path}, columns={{'raw_line': 'VARCHAR'}}, header=false, auto_detect=false, "
-    "delim=chr(1), quote='', escape='', compression='auto', max_line_size=16777216)"
+    f"delim=chr(1), quote='', escape='', compression='auto', max_line_size={MAX_LINE_BYTES})"
 )
+# what a rejected record keeps of a line too long to parse
+TOO_LONG_PREFIX_BYTES = 4096
 
 
 class IngestFileError(RuntimeError):
@@ -86,6 +103,15 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection, source: Source) -> None:
             reason varchar not null,
             reason_code varchar not null
         )""")
+    conn.execute("""
+        create table if not exists raw.withdrawn_records (
+            raw_table varchar not null,
+            dump_date date not null,
+            record_key varchar not null,
+            record_day date,
+            record json,
+            withdrawn_at timestamp not null
+        )""")
     conn.execute(f"""
         create table if not exists raw.ingested_files (
             source varchar not null,
@@ -97,23 +123,40 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection, source: Source) -> None:
         )""")
 
 
-def day_folder(raw_dir: Path, source: str, dump_date: dt.date) -> Path:
-    return raw_dir / source / f"dt={dump_date.isoformat()}"
-
-
-def list_day_files(raw_dir: Path, source: str, dump_date: dt.date) -> list[Path]:
-    folder = day_folder(raw_dir, source, dump_date)
-    if not folder.is_dir():
-        return []
-    # SPEC §2.5: within one dump, files are taken in name order
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith((".jsonl", ".jsonl.gz")))
-
-
 def table_for_file(source: Source, path: Path) -> Table | None:
     if len(source.tables) == 1:
         return source.tables[0]
     stem = path.name.split(".")[0]
     return next((t for t in source.tables if t.file_stem == stem), None)
+
+
+def copy_with_long_lines_marked(path: Path, out: Path) -> int:
+    """Copy `path` (gzip or not) to plain `out`, replacing each line over MAX_LINE_BYTES by a marker
+    and its first bytes, so that line numbers stay and the line becomes a `line_too_long` rejection
+    instead of failing the file. Returns how many lines were marked."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    marked = 0
+    with opener(path, "rb") as src, open(out, "wb") as dst:
+        while line := src.readline(MAX_LINE_BYTES + 1):
+            if len(line.rstrip(b"\n")) <= MAX_LINE_BYTES:
+                dst.write(line)
+                continue
+            size, prefix = len(line), line[:TOO_LONG_PREFIX_BYTES]
+            while not line.endswith(b"\n") and (line := src.readline(MAX_LINE_BYTES)):
+                size += len(line)
+            size -= 1 if line.endswith(b"\n") else 0
+            text = prefix.decode("utf-8", errors="ignore").replace("\n", "")
+            dst.write(f"{LINE_TOO_LONG_MARKER}{size}:{text}\n".encode())
+            marked += 1
+    return marked
+
+
+def _read_file(conn: duckdb.DuckDBPyConnection, table: Table, rel: str, order: int, path: Path) -> None:
+    # row_number() over a single-file, order-preserving scan numbers the lines from 1
+    conn.execute(f"""
+        insert into day_lines
+        select ?, ?, ?, row_number() over (), raw_line
+        from {LINE_READER.format(path='?')}""", [table.name, rel, order, str(path)])
 
 
 def _stage_lines(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
@@ -124,24 +167,26 @@ def _stage_lines(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
     for order, path in enumerate(files):
         rel = path.relative_to(raw_dir).as_posix()
         table = table_for_file(source, path)
-        if table is None:
-            raise IngestFileError(f"unexpected file {rel}: expected one of "
-                                  f"{', '.join(t.file_stem + '.jsonl[.gz]' for t in source.tables)}")
         try:
-            # row_number() over a single-file, order-preserving scan numbers the lines from 1
-            conn.execute(f"""
-                insert into day_lines
-                select ?, ?, ?, row_number() over (), raw_line
-                from {LINE_READER.format(path='?')}""", [table.name, rel, order, str(path)])
-        except duckdb.Error as exc:
-            first_line = str(exc).strip().splitlines()[0]
+            try:
+                _read_file(conn, table, rel, order, path)
+            except duckdb.InvalidInputException as exc:
+                if "Maximum line size" not in str(exc):
+                    raise
+                # SPEC §2.5: one line over 16 MiB is a rejected record, not a failed file
+                with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
+                    marked = Path(tmp) / "lines.jsonl"
+                    copy_with_long_lines_marked(path, marked)
+                    _read_file(conn, table, rel, order, marked)
+        except (duckdb.Error, OSError, EOFError, zlib.error) as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise IngestFileError(f"cannot read dump file {rel}: {first_line}") from exc
 
 
 def _checked_sql(table: Table) -> str:
     return f"""
         with parsed as (
-            select *, try(raw_line::json) as j
+            select *, case when not starts_with(raw_line, '{LINE_TOO_LONG_MARKER}') then try(raw_line::json) end as j
             from day_lines where raw_table = '{table.name}'
         ),
         extracted as (
@@ -156,14 +201,15 @@ def _checked_sql(table: Table) -> str:
                    ?::date as dump_date
             from extracted
         )
-        select *, {reason_expression(table)} as reason
+        select *, {reason_expression(table)} as reason, {table.key} as record_key
         from typed"""
 
 
-def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dump_date: dt.date) -> DayLoad:
-    """Replace `dump_date`'s rows of `source` in the raw tables with what its files hold now."""
+def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dump_date: dt.date,
+             files: list[Path]) -> DayLoad:
+    """Replace `dump_date`'s rows of `source` in the raw tables with what `files` (the day's dump
+    files, in name order; none when the folder is gone) hold now."""
     ensure_raw_schema(conn, source)
-    files = list_day_files(raw_dir, source.name, dump_date)
     load = DayLoad(source.name, dump_date, [p.relative_to(raw_dir).as_posix() for p in files])
     _stage_lines(conn, raw_dir, source, files)
     for table in source.tables:
@@ -175,16 +221,31 @@ def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dum
         conn.execute("delete from raw.ingested_files where source = ? and dump_date = ?", [source.name, dump_date])
         for table in source.tables:
             checked = f"checked_{table.name}"
+            if table.record_time:  # snapshots are rebuilt whole; deliveries are re-decided per key
+                conn.execute(f"""
+                    insert into raw.withdrawn_records
+                    select '{table.name}', dump_date, record_key, record_day, record, current_localtimestamp()
+                    from raw.{table.name} as old
+                    where dump_date = ?
+                        and record_key not in (select record_key from {checked} where reason is null)
+                        and not exists (select 1 from raw.withdrawn_records as w
+                                        where w.raw_table = '{table.name}' and w.dump_date = old.dump_date
+                                          and w.record_key = old.record_key
+                                          and w.record_day is not distinct from old.record_day)""", [dump_date])
             conn.execute(f"delete from raw.{table.name} where dump_date = ?", [dump_date])
             conn.execute(f"""
                 insert into raw.{table.name}
-                select dump_date, file, line_number, current_localtimestamp(), {table.key}, record_day, j
+                select dump_date, file, line_number, current_localtimestamp(), record_key, record_day, j
                 from {checked} where reason is null
                 order by file_order, line_number""")
             conn.execute(f"""
                 insert into raw.rejected_records
-                select ?, dump_date, file, line_number, current_localtimestamp(), raw_line, reason,
-                       split_part(reason, ':', 1)
+                select ?, dump_date, file, line_number, current_localtimestamp(),
+                       case when starts_with(raw_line, '{LINE_TOO_LONG_MARKER}')
+                            then substr(raw_line, strpos(substr(raw_line, {len(LINE_TOO_LONG_MARKER) + 1}), ':')
+                                                  + {len(LINE_TOO_LONG_MARKER) + 1})
+                            else raw_line end,
+                       reason, split_part(reason, ':', 1)
                 from {checked} where reason is not null
                 order by file_order, line_number""", [source.name])
             conn.execute(f"""
@@ -204,6 +265,7 @@ def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dum
             where file not in (select file from day_lines)""",
                      [source.name, dump_date, load.files,
                       [table_for_file(source, raw_dir / f).name for f in load.files]])
+        failpoint("ingest")
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")

@@ -15,7 +15,7 @@ class Field:
     """A field to validate. `kind` picks the check; `when` limits it to some records."""
 
     path: str
-    kind: str  # string | enum | timestamp | count | money | amount | bool | object | costs
+    kind: str  # string | safe_name | enum | timestamp | count | money | bool | object | costs
     required: bool = True
     values: tuple[str, ...] = ()
     when: str | None = None
@@ -50,7 +50,7 @@ EVENTS = Table(
         Field("event_id", "string"),
         Field("event_type", "enum", values=EVENT_TYPES),
         Field("occurred_at", "timestamp"),
-        Field("organization_id", "string"),
+        Field("organization_id", "safe_name"),
         Field("user_id", "string"),
         Field("properties", "object"),
         Field("properties.chat_id", "string", when=CHAT_EVENTS),
@@ -71,7 +71,7 @@ USAGE = Table(
     fields=(
         Field("usage_id", "string"),
         Field("occurred_at", "timestamp"),
-        Field("organization_id", "string"),
+        Field("organization_id", "safe_name"),
         Field("user_id", "string"),
         Field("product", "enum", values=("claude_ai", "claude_code")),
         Field("model", "string"),
@@ -98,7 +98,7 @@ CLAUDE_CODE = Table(
         Field("actor.type", "enum", values=("user_actor", "api_actor")),
         Field("actor.email_address", "string", when="actor_type = 'user_actor'"),
         Field("actor.api_key_name", "string", when="actor_type = 'api_actor'"),
-        Field("organization_id", "string"),
+        Field("organization_id", "safe_name"),
         Field("customer_type", "string", required=False),
         Field("terminal_type", "string"),
         Field("core_metrics.num_sessions", "count"),
@@ -116,7 +116,7 @@ ORGANIZATIONS = Table(
     key=_s("organization_id"),
     file_stem="organizations",
     fields=(
-        Field("organization_id", "string"),
+        Field("organization_id", "safe_name"),
         Field("name", "string"),
         Field("plan", "enum", values=("team", "enterprise")),
         Field("billing", "enum", values=("seat_based", "usage_based")),
@@ -131,7 +131,7 @@ MEMBERS = Table(
     key=f"concat_ws('|', {_s('organization_id')}, {_s('user_id')})",
     file_stem="members",
     fields=(
-        Field("organization_id", "string"),
+        Field("organization_id", "safe_name"),
         Field("user_id", "string"),
         Field("email", "string"),
         Field("full_name", "string"),
@@ -147,7 +147,7 @@ INVITES = Table(
     file_stem="invites",
     fields=(
         Field("invite_id", "string"),
-        Field("organization_id", "string"),
+        Field("organization_id", "safe_name"),
         Field("email", "string"),
         Field("role", "enum", values=ROLES),
         Field("status", "enum", values=("pending", "accepted", "declined", "revoked", "expired")),

@@ -2,8 +2,8 @@
 
 The expression is evaluated by DuckDB over every line of a day at once; it yields NULL for a
 good record and `<code>: <field>` for a bad one. Codes are stable, so counts per reason can be
-compared across runs: not_json_object, missing_field, wrong_type, unknown_enum, bad_timestamp,
-negative_value, too_far_in_future.
+compared across runs: line_too_long, not_json_object, missing_field, wrong_type, unknown_enum,
+invalid_field, bad_timestamp, negative_value, too_far_in_future.
 """
 
 from __future__ import annotations
@@ -15,6 +15,14 @@ NUMBER_TYPES = "('UBIGINT', 'BIGINT', 'DOUBLE')"
 # ISO-8601 date and time with an explicit offset; DuckDB then checks the calendar
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"
 DECIMAL_6 = r"^\d{1,12}(\.\d{1,6})?$"
+# SPEC §5: an id that names a folder must be a safe file name: letters, digits, `_`, `-`, `.`,
+# not starting with `.` (so never `..`, `/tmp/x` or an empty name)
+SAFE_NAME = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$"
+
+# SPEC §2.5: a line over 16 MiB is rejected as line_too_long. The loader replaces such a line
+# by this marker (a control character no JSON line starts with), its size and its first bytes.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+LINE_TOO_LONG_MARKER = "\x02line_too_long:"
 
 
 def sql_str(value: str) -> str:
@@ -26,6 +34,9 @@ def _type_check(f: Field, jtype: str, value: str, jvalue: str) -> str:
     wrong, bad = sql_str(f"wrong_type: {f.path}"), sql_str
     if f.kind == "string":
         return f"case when {jtype} <> 'VARCHAR' then {wrong} end"
+    if f.kind == "safe_name":
+        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
+                f"when not regexp_matches({value}, {sql_str(SAFE_NAME)}) then {bad(f'invalid_field: {f.path}')} end")
     if f.kind == "enum":
         values = ", ".join(sql_str(v) for v in f.values)
         return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
@@ -91,7 +102,11 @@ def field_check(table: Table, f: Field) -> str:
 def reason_expression(table: Table) -> str:
     """First failing check of a line, or NULL. Expects columns j (the line as JSON, or NULL), v (the
     values of field_paths), event_type, actor_type, record_day and dump_date."""
-    checks = ["case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end"]
+    checks = [
+        f"case when starts_with(raw_line, {sql_str(LINE_TOO_LONG_MARKER)}) then 'line_too_long: ' || "
+        f"split_part(substr(raw_line, {len(LINE_TOO_LONG_MARKER) + 1}), ':', 1) || ' bytes' end",
+        "case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end",
+    ]
     checks += [field_check(table, f) for f in table.fields]
     if table.record_time:
         # SPEC §2.5: a record dated later than the day after its dump cannot be genuine

@@ -1,8 +1,9 @@
 """Asset checks of the ingest assets, evaluated right after each load (SPEC §2.5).
 
 `<table>_expectations` runs the Great Expectations suite on every accepted row of the loaded
-days; `rejection_rate` makes every rejection visible in the run and warns above the threshold
-(ANALYTICS_REJECTION_WARN_RATE).
+days; `rejection_rate` makes every rejection visible in the run and warns when any one dump day
+rejects more than the threshold (ANALYTICS_REJECTION_WARN_RATE): a bad day must not hide in the
+average of a long backfill.
 """
 
 from __future__ import annotations
@@ -60,17 +61,29 @@ def evaluate_checks(conn: duckdb.DuckDBPyConnection, source: Source, loads: list
             severity=AssetCheckSeverity.ERROR,
             metadata={"rows_validated": rows, "failures": MetadataValue.json(failures)}))
 
-        lines = sum(load.lines.get(table.name, 0) for load in loads)
-        reasons: dict[str, int] = {}
-        for load in loads:
-            for reason, n in load.rejected.get(table.name, {}).items():
-                reasons[reason] = reasons.get(reason, 0) + n
-        rejected = sum(reasons.values())
-        rate = rejected / lines if lines else 0.0
-        results.append(AssetCheckResult(
-            asset_key=key, check_name="rejection_rate", passed=rate <= settings.rejection_warn_rate,
-            severity=AssetCheckSeverity.WARN,
-            metadata={"lines": lines, "rejected": rejected, "rejection_rate": round(rate, 6),
-                      "threshold": settings.rejection_warn_rate,
-                      "rejections_by_reason": MetadataValue.json(reasons)}))
+        results.append(rejection_rate_result(key, table.name, loads, settings.rejection_warn_rate))
     return results
+
+
+def rejection_rate_result(key: AssetKey, table: str, loads: list[DayLoad], threshold: float) -> AssetCheckResult:
+    """Passes when no dump day's share of rejected lines exceeds `threshold`."""
+    reasons: dict[str, int] = {}
+    days = []
+    for load in loads:
+        for reason, n in load.rejected.get(table, {}).items():
+            reasons[reason] = reasons.get(reason, 0) + n
+        lines, rejected = load.lines.get(table, 0), sum(load.rejected.get(table, {}).values())
+        days.append((str(load.dump_date), lines, rejected, rejected / lines if lines else 0.0))
+    over = [d for d in days if d[3] > threshold]
+    worst = max(days, key=lambda d: d[3], default=None)
+    lines, rejected = sum(d[1] for d in days), sum(d[2] for d in days)
+    return AssetCheckResult(
+        asset_key=key, check_name="rejection_rate", passed=not over, severity=AssetCheckSeverity.WARN,
+        description=(f"{len(over)} dump day(s) over {threshold:.2%} rejected, worst {worst[0]} at {worst[3]:.2%}"
+                     if over else None),
+        metadata={"lines": lines, "rejected": rejected, "rejection_rate": round(rejected / lines, 6) if lines else 0.0,
+                  "threshold": threshold,
+                  "worst_day": MetadataValue.text(f"{worst[0]}: {worst[2]} of {worst[1]} lines" if worst else "none"),
+                  "days_over_threshold": MetadataValue.json(
+                      [{"dump_date": d, "lines": n, "rejected": r, "rate": round(x, 6)} for d, n, r, x in over]),
+                  "rejections_by_reason": MetadataValue.json(reasons)})

@@ -16,8 +16,11 @@
     {%- endif %}
 {%- endmacro %}
 
-{% macro delete_affected_days(column='date', lookahead=0) -%}
+{# Facts delete the affected record days; daily marts (calendar_only) also every day the calendar
+   no longer holds (a removed dump folder), as a build from scratch would not have them. #}
+{% macro delete_affected_days(column='date', lookahead=0, calendar_only=false) -%}
     {% if is_incremental() -%}
     delete from {{ this }} where {{ column }} in ({{ affected_days(lookahead) }})
+    {%- if calendar_only %} or {{ column }} not in (select date from {{ ref('int_calendar_days') }}){% endif %}
     {%- endif %}
 {%- endmacro %}

@@ -1,3 +1,5 @@
+-- a check of marts.spend_by_model in Dagster (a singular test with several refs needs to be told which)
+{{ config(meta={'dagster': {'ref': {'name': 'spend_by_model'}}}) }}
 -- The models' spend over a window adds up to the organisation's spend over that window.
 with by_model as (
     select organization_id, as_of_date, "window", sum(spend_usd) as spend_usd

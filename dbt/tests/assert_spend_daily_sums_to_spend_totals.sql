@@ -1,3 +1,5 @@
+-- a check of marts.spend_daily in Dagster (a singular test with several refs needs to be told which)
+{{ config(meta={'dagster': {'ref': {'name': 'spend_daily'}}}) }}
 -- marts.spend_daily summed over a month equals the month-to-date total, for organisations
 -- present on every day of the month so far (the daily mart covers present organisations only).
 -- Only this run's as-of dates: earlier as-of rows are history, while late records keep

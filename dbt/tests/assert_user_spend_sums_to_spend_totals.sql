@@ -1,3 +1,5 @@
+-- a check of marts.user_spend in Dagster (a singular test with several refs needs to be told which)
+{{ config(meta={'dagster': {'ref': {'name': 'user_spend'}}}) }}
 -- Finance relies on it: the user-spend rows of an organisation and as-of date add up to
 -- marts.spend_totals for mtd, qtd and ytd, to the cent and beyond.
 with user_sums as (

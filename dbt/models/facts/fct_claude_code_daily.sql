@@ -11,13 +11,13 @@ final as (
         organization_id,
         activity_date as date,
         count(distinct user_id) filter (num_sessions > 0) as active_users,
-        sum(num_sessions) as sessions,
-        sum(lines_added) as lines_added,
-        sum(lines_removed) as lines_removed,
-        sum(commits) as commits,
-        sum(pull_requests) as pull_requests,
-        sum(tool_accepted) as tool_accepted,
-        sum(tool_rejected) as tool_rejected,
+        cast(sum(num_sessions) as bigint) as sessions,
+        cast(sum(lines_added) as bigint) as lines_added,
+        cast(sum(lines_removed) as bigint) as lines_removed,
+        cast(sum(commits) as bigint) as commits,
+        cast(sum(pull_requests) as bigint) as pull_requests,
+        cast(sum(tool_accepted) as bigint) as tool_accepted,
+        cast(sum(tool_rejected) as bigint) as tool_rejected,
         cast(sum(estimated_cost_usd) as decimal(18, 6)) as estimated_cost_usd
     from records
     group by all

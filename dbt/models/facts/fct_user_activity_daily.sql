@@ -31,8 +31,8 @@ claude_code_days as (
         organization_id,
         user_id,
         activity_date as date,
-        sum(num_sessions) as claude_code_sessions,
-        sum(lines_added) as claude_code_lines_added
+        cast(sum(num_sessions) as bigint) as claude_code_sessions,
+        cast(sum(lines_added) as bigint) as claude_code_lines_added
     from claude_code
     where user_id is not null
     group by all

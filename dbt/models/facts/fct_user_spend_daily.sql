@@ -13,8 +13,8 @@ final as (
         usage_date as date,
         model,
         cast(sum(cost_usd) as decimal(18, 6)) as spend_usd,
-        sum(input_tokens) as input_tokens,
-        sum(output_tokens) as output_tokens,
+        cast(sum(input_tokens) as bigint) as input_tokens,
+        cast(sum(output_tokens) as bigint) as output_tokens,
         count(*) as usage_records
     from usage
     group by all

@@ -1,22 +1,30 @@
 -- The record days this run's deliveries touch: every day on which a re-decided key had any
--- version (so a corrected record moving days fixes both), message days of chats whose
--- chat.created changed (their project), and every day from the window's first dump date on
--- (new days, and snapshots or identity mappings that changed from then on).
+-- version (so a corrected record moving days fixes both, and a withdrawn record leaves its day),
+-- message days of chats whose chat.created changed (their project), and every day from the
+-- window's first dump date on (new days, and snapshots or identity mappings that changed from
+-- then on).
 with window_keys as (
     {% for raw_table in ['events', 'usage', 'claude_code'] %}
     select record_key, record_day from {{ source('raw', raw_table) }}
-    where record_key in (
-        select record_key from {{ source('raw', raw_table) }} where {{ in_dump_window('dump_date') }}
-    )
-    {% if not loop.last %}union all{% endif %}
+    where record_key in ({{ keys_touched_by_dump_window(raw_table) }})
+    union all
     {% endfor %}
+    select record_key, record_day from {{ source('raw', 'withdrawn_records') }}
+    where {{ in_dump_window('dump_date') }}
+),
+
+changed_chat_events as (
+    select record from {{ source('raw', 'events') }}
+    where {{ in_dump_window('dump_date') }}
+    union all
+    select record from {{ source('raw', 'withdrawn_records') }}
+    where raw_table = 'events' and {{ in_dump_window('dump_date') }}
 ),
 
 changed_chats as (
     select distinct json_extract_string(record, '$.properties.chat_id') as chat_id
-    from {{ source('raw', 'events') }}
-    where {{ in_dump_window('dump_date') }}
-        and json_extract_string(record, '$.event_type') = 'chat.created'
+    from changed_chat_events
+    where json_extract_string(record, '$.event_type') = 'chat.created'
 ),
 
 chat_message_days as (

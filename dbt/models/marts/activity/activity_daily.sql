@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=6) }}") }}
+{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=6, calendar_only=true) }}") }}
 -- One row per organisation and day: usage (SPEC §4 marts.activity_daily).
 with organization_days as (
     select * from {{ ref('int_organization_days') }}

@@ -22,6 +22,35 @@ window_counts as (
     {{ window_sums('organization_counts', 'targets', ['organization_id'], ['chats', 'projects_created', 'artifacts_created']) }}
 ),
 
+repeated_chat_days as (
+    -- SPEC §3: a chat id created on two days counts once over a window. The window sum above
+    -- counts it once per day; these (rare) chats say how much to take off.
+    select organization_id, chat_id, event_date as date
+    from {{ ref('stg_events__events') }}
+    where event_type = 'chat.created'
+        and (organization_id, chat_id) in (
+            select (organization_id, chat_id) from {{ ref('stg_events__events') }}
+            where event_type = 'chat.created'
+            group by organization_id, chat_id
+            having count(distinct event_date) > 1
+        )
+    group by all
+),
+
+chats_counted_twice as (
+    select targets.organization_id, targets.as_of_date, targets."window", sum(days_in_window - 1) as extra_chats
+    from (
+        select targets.organization_id, targets.as_of_date, targets."window", repeated_chat_days.chat_id,
+               count(*) as days_in_window
+        from targets
+        inner join repeated_chat_days
+            on repeated_chat_days.organization_id = targets.organization_id
+            and repeated_chat_days.date between targets.window_start and targets.as_of_date
+        group by all
+    ) as targets
+    group by all
+),
+
 user_days as (
     select * from {{ ref('fct_user_activity_daily') }}
 ),
@@ -51,9 +80,9 @@ final as (
         window_counts.organization_id,
         window_counts.as_of_date,
         window_counts."window",
-        window_counts.chats,
-        window_counts.projects_created,
-        window_counts.artifacts_created,
+        cast(window_counts.chats - coalesce(chats_counted_twice.extra_chats, 0) as bigint) as chats,
+        cast(window_counts.projects_created as bigint) as projects_created,
+        cast(window_counts.artifacts_created as bigint) as artifacts_created,
         coalesce(users_with_chat.users, 0) as users_with_chat,
         coalesce(users_with_project.users, 0) as users_with_project,
         coalesce(users_with_artifact.users, 0) as users_with_artifact,
@@ -63,6 +92,7 @@ final as (
         {{ ratio('coalesce(users_with_artifact.users, 0)', 'organizations.active_members') }} as pct_users_with_artifact
     from window_counts
     inner join organizations using (organization_id, as_of_date)
+    left join chats_counted_twice using (organization_id, as_of_date, "window")
     left join users_with_chat using (organization_id, as_of_date, "window")
     left join users_with_project using (organization_id, as_of_date, "window")
     left join users_with_artifact using (organization_id, as_of_date, "window")

@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
--- Top 10 connectors per organisation, as-of date and window (1w, 1m, 3m, 1y) by uses, ties by
--- connector name (SPEC §3 rankings, §4 marts.top_connectors).
+-- Top 10 connectors per organisation, as-of date and window (1w, 1m, 3m, 1y): by unique users,
+-- then uses, then connector name (SPEC §3 rankings, §4 marts.top_connectors).
 with windows as (
     {{ as_of_windows(['1w', '1m', '3m', '1y']) }}
 ),
@@ -55,14 +55,14 @@ ranked as (
         window_uses."window",
         window_uses.connector,
         window_users.unique_users,
-        window_uses.uses,
+        cast(window_uses.uses as bigint) as uses,
         row_number() over (
             partition by window_uses.organization_id, window_uses.as_of_date, window_uses."window"
-            order by window_uses.uses desc, window_uses.connector asc
+            order by window_users.unique_users desc, window_uses.uses desc, window_uses.connector asc
         ) as rank
     from window_uses
     inner join window_users using (organization_id, connector, as_of_date, "window")
-    where window_uses.uses > 0
+    where window_users.unique_users > 0
 ),
 
 final as (

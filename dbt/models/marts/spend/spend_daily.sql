@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
 -- One row per organisation, day and model with spend (SPEC §4 marts.spend_daily); days
 -- without usage have no row.
 with organization_days as (
@@ -16,8 +16,8 @@ final as (
         spend.date,
         spend.model,
         cast(sum(spend.spend_usd) as decimal(18, 6)) as spend_usd,
-        sum(spend.input_tokens) as input_tokens,
-        sum(spend.output_tokens) as output_tokens
+        cast(sum(spend.input_tokens) as bigint) as input_tokens,
+        cast(sum(spend.output_tokens) as bigint) as output_tokens
     from spend
     inner join organization_days using (organization_id, date)
     group by all

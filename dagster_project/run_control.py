@@ -1,0 +1,122 @@
+"""One writer at a time, and a clean start after a killed run (SPEC §6).
+
+DuckDB allows one writing process per file. Dagster's run queue (dagster.yaml: one run at a time)
+orders the runs it launches; this lock also covers runs started from the command line. The lock
+is an flock on `<working warehouse>.lock`, released by the kernel when its holder dies (kill -9
+included), and the file says who holds it. Whoever takes the lock is the only writer, so any
+temporary file it finds was left by a killed run and is removed before anything is written.
+"""
+
+
+import datetime as dt
+import fcntl
+import json
+import os
+import signal
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import ConfigurableResource, InitResourceContext
+
+from .exports.atomic import remove_leftover_temp_files
+from .settings import Settings
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the working warehouse."""
+
+
+@dataclass
+class _Held:
+    fd: int
+    depth: int
+
+
+_HELD: dict[str, _Held] = {}  # lock files this process holds, for re-entry (CLI, then the run's resource)
+
+
+def lock_path(settings: Settings) -> Path:
+    return settings.work_warehouse.with_name(settings.work_warehouse.name + ".lock")
+
+
+def describe_holder(path: Path) -> str:
+    try:
+        holder = json.loads(path.read_text() or "{}")
+    except (OSError, ValueError):
+        holder = {}
+    if not holder:
+        return "another process (no details recorded)"
+    return (f"run {holder.get('run', '?')} ({holder.get('command', '?')}), pid {holder.get('pid', '?')} "
+            f"on {holder.get('host', '?')}, started {holder.get('started_at', '?')}")
+
+
+def acquire(settings: Settings, run: str, command: str, wait: bool, log=None) -> None:
+    """Take the writer lock; `wait=False` raises WarehouseBusyError naming the holder."""
+    path = lock_path(settings)
+    key = str(path)
+    if key in _HELD:
+        _HELD[key].depth += 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    next_report = 0.0
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if not wait:
+                os.close(fd)
+                raise WarehouseBusyError(
+                    f"the warehouse {settings.work_warehouse} is being written by {describe_holder(path)}") from None
+            if log and time.monotonic() >= next_report:
+                log(f"waiting for the warehouse: held by {describe_holder(path)}")
+                next_report = time.monotonic() + 60
+            time.sleep(1)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps({"run": run, "command": command, "pid": os.getpid(), "host": socket.gethostname(),
+                              "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}).encode(), 0)
+    _HELD[key] = _Held(fd, 1)
+    remove_leftovers(settings, log)
+
+
+def release(settings: Settings) -> None:
+    key = str(lock_path(settings))
+    held = _HELD.get(key)
+    if held is None:
+        return
+    held.depth -= 1
+    if held.depth == 0:
+        os.ftruncate(held.fd, 0)
+        fcntl.flock(held.fd, fcntl.LOCK_UN)
+        os.close(held.fd)
+        del _HELD[key]
+
+
+def remove_leftovers(settings: Settings, log=None) -> list[Path]:
+    """Temporary files of killed runs: export files written aside, half-published warehouses."""
+    removed = remove_leftover_temp_files(settings.exports_dir) + remove_leftover_temp_files(settings.warehouse.parent)
+    if removed and log:
+        log(f"removed {len(removed)} temporary files left by an interrupted run, e.g. {removed[0]}")
+    return removed
+
+
+class WriterLock(ConfigurableResource):
+    """Held for the whole run by every asset that writes: waits while another run writes."""
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        run_id = context.run_id or "unknown"
+        acquire(Settings.from_env(), run_id, "dagster run", wait=True,
+                log=context.log.info if context.log else None)
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        release(Settings.from_env())
+
+
+def failpoint(name: str) -> None:
+    """Kill this process with SIGKILL at a named point when ANALYTICS_FAILPOINT names it: the
+    crash-recovery tests use it to stop a real run exactly during ingest, dbt, exports or publish."""
+    if os.environ.get("ANALYTICS_FAILPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
