@@ -12,7 +12,6 @@ import datetime as dt
 import fcntl
 import json
 import os
-import signal
 import socket
 import time
 from dataclasses import dataclass
@@ -113,10 +112,3 @@ class WriterLock(ConfigurableResource):
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         release(Settings.from_env())
-
-
-def failpoint(name: str) -> None:
-    """Kill this process with SIGKILL at a named point when ANALYTICS_FAILPOINT names it: the
-    crash-recovery tests use it to stop a real run exactly during ingest, dbt, exports or publish."""
-    if os.environ.get("ANALYTICS_FAILPOINT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)

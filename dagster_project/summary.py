@@ -14,6 +14,7 @@ from .settings import Settings
 
 TABLE_SOURCE = {t.name: s.name for s in SOURCES.values() for t in s.tables}
 SOURCE_ORDER = list(SOURCES)
+DBT_SCHEMAS = ("staging", "intermediate", "facts", "marts", "meta")
 
 
 def _value(metadata, key, default=None):
@@ -60,7 +61,7 @@ class RunSummary:
             self.rejected[source] += _value(metadata, "records_rejected", 0)
         elif path == ["raw", "ignored_files"]:
             self.ignored_files = _value(metadata, "ignored_files", 0)
-        elif path[0] in ("staging", "intermediate", "facts", "marts"):
+        elif path[0] in DBT_SCHEMAS:
             self.dbt_models += 1
         elif path[-1] in ("spend_csv_export", "mart_parquet_snapshots"):
             self.exports[path[-1]] = {k: _value(metadata, k) for k in metadata}
@@ -69,7 +70,7 @@ class RunSummary:
 
     def _checked(self, evaluation) -> None:
         path = evaluation.asset_key.path
-        is_dbt = path[0] in ("staging", "intermediate", "facts", "marts")
+        is_dbt = path[0] in DBT_SCHEMAS
         if evaluation.passed:
             if is_dbt:
                 self.dbt_tests["pass"] += 1

@@ -11,7 +11,7 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .partitions import dump_date_partitions, single_run_backfill
-from .run_control import failpoint
+from .failpoints import failpoint
 from .settings import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"

@@ -83,7 +83,11 @@ class Warehouse:
 
 
 def dump_dates(raw_dir: Path) -> list[str]:
-    return sorted({p.name[3:] for p in raw_dir.glob("*/dt=*")})
+    """Dates of the dump folders that hold files (stray folders with unparseable or future dates left out)."""
+    from tests.reference import dump_files
+
+    return sorted({day.isoformat() for source in ["events", "usage", "claude_code", "snapshots"]
+                   for day, files in dump_files(raw_dir, source) if files})
 
 
 def build(root: Path, raw_dir: Path) -> Warehouse:
@@ -124,3 +128,44 @@ def small_raw_copy(tmp_path) -> Path:
             if folder.is_dir():
                 shutil.copytree(folder, target / source.name / folder.name)
     return target
+
+
+def run_in_child(warehouse: Warehouse, start, end, failpoint: str | None = None) -> int:
+    """Run the job in a forked child (it inherits this process's imports, so no start-up cost) and
+    return its exit code: -9 when a failpoint SIGKILLed it, as `kill -9` would."""
+    import multiprocessing
+
+    def target():
+        if failpoint:
+            os.environ["ANALYTICS_FAILPOINT"] = failpoint
+        result = warehouse.run(start, end)
+        os._exit(0 if result.success else 1)
+
+    child = multiprocessing.get_context("fork").Process(target=target)
+    child.start()
+    child.join(timeout=900)
+    return child.exitcode
+
+
+def published_fingerprint(warehouse: Warehouse) -> dict[str, tuple]:
+    """Row count and content hash of every published table (ingestion and publication times left out)."""
+    out = {}
+    with duckdb.connect(str(warehouse.published), read_only=True) as conn:
+        tables = conn.execute("select schema_name, table_name from duckdb_tables() where schema_name <> 'meta'").fetchall()
+        for schema, table in tables:
+            columns = [c for (c,) in conn.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
+                "and column_name <> 'ingested_at'", [schema, table]).fetchall()]
+            out[f"{schema}.{table}"] = conn.execute(
+                f"select count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in columns)})) "
+                f"from {schema}.{table}").fetchall()[0]
+    return out
+
+
+def exported_files(warehouse: Warehouse) -> dict[str, bytes]:
+    return {p.relative_to(warehouse.exports).as_posix(): p.read_bytes()
+            for p in sorted(warehouse.exports.rglob("*")) if p.is_file()}
+
+
+def temp_files(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob(".*") if ".tmp" in p.name]

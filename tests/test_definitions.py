@@ -64,3 +64,57 @@ def test_dbt_args_pass_the_partition_window():
 def test_fixtures_are_small():
     size = sum(p.stat().st_size for p in FIXTURES.rglob("*") if p.is_file())
     assert size < 5 * 1024 * 1024
+
+
+def test_schedule_and_sensor_run_by_default():
+    from dagster import DefaultScheduleStatus, DefaultSensorStatus
+
+    assert defs.resolve_schedule_def("nightly_warehouse_schedule").default_status == DefaultScheduleStatus.RUNNING
+    assert defs.resolve_sensor_def("new_dump_sensor").default_status == DefaultSensorStatus.RUNNING
+
+
+def test_shipped_instance_queues_runs_one_at_a_time_without_telemetry(tmp_path):
+    import shutil
+
+    from dagster._core.run_coordinator import QueuedRunCoordinator
+
+    from dagster_project.settings import PROJECT_ROOT
+
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    with DagsterInstance.from_config(str(tmp_path)) as instance:
+        assert isinstance(instance.run_coordinator, QueuedRunCoordinator)
+        assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 1
+        assert instance.telemetry_enabled is False
+
+
+def test_reconciliation_tests_are_checks_of_the_marts_they_reconcile():
+    checks = {(c.asset_key.to_user_string(), c.name) for c in defs.resolve_asset_graph().asset_check_keys}
+    assert ("marts/user_spend", "assert_user_spend_sums_to_spend_totals") in checks
+    assert ("marts/spend_daily", "assert_spend_daily_sums_to_spend_totals") in checks
+    assert ("marts/spend_by_model", "assert_spend_by_model_sums_to_window_total") in checks
+
+
+def test_sensor_does_not_request_folders_dated_in_the_future(tmp_path):
+    sensor = defs.resolve_sensor_def("new_dump_sensor")
+    raw = tmp_path / "raw"
+    (raw / "events" / "dt=2026-04-01").mkdir(parents=True)
+    (raw / "events" / "dt=2999-04-01").mkdir(parents=True)
+    (raw / "events" / "dt=2026-99-01").mkdir(parents=True)
+    with environment({"ANALYTICS_RAW_DIR": str(raw)}), DagsterInstance.ephemeral() as instance:
+        tick = sensor.evaluate_tick(build_sensor_context(instance=instance, definitions=defs))
+        assert [r.partition_key for r in tick.run_requests] == ["2026-04-01"]
+
+
+def test_a_bad_day_is_not_hidden_by_a_long_backfill():
+    """SPEC §2.5 visibility: the rejection rate is judged per dump day, not over the whole run."""
+    from dagster_project.ingest.loader import DayLoad
+    from dagster_project.quality.checks import rejection_rate_result
+
+    bad = DayLoad("events", dt.date(2026, 3, 1), lines={"events": 100}, accepted={"events": 85},
+                  rejected={"events": {"wrong_type": 15}})
+    good = [DayLoad("events", dt.date(2026, 3, d), lines={"events": 10_000}, accepted={"events": 10_000},
+                    rejected={"events": {}}) for d in range(2, 31)]
+    result = rejection_rate_result(AssetKey(["raw", "events"]), "events", [bad, *good], threshold=0.01)
+    assert result.metadata["rejection_rate"].value < 0.001  # over the run the share looks harmless
+    assert not result.passed
+    assert "2026-03-01" in result.description and "15.00%" in result.description

@@ -1,7 +1,8 @@
 """Export assets, downstream of the marts in the same daily partitions (SPEC §5, §6).
 
-A run's dump dates that the marts hold are exported; a date they no longer hold (its dump folder
-was removed) loses its files, as a build from scratch would never have written them.
+The dates the run rebuilt in the marts (its dump dates, and the days its late records reach
+back to) are exported again; a run's date the marts no longer hold (its dump folder was removed)
+loses its files, as a build from scratch would never have written them.
 """
 
 import datetime as dt
@@ -9,7 +10,6 @@ import datetime as dt
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from ..run_control import failpoint
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..settings import Settings
 from .atomic import StagedFiles
@@ -20,23 +20,25 @@ from .spend_index import write_spend_index
 
 MART_KEYS = [AssetKey(["marts", mart]) for mart in MART_DATE_COLUMNS]
 ORGANIZATIONS = AssetKey(["marts", "organizations_daily"])
+REBUILT_DATES = AssetKey(["meta", "rebuilt_dates"])
 
 
 def run_days(context: AssetExecutionContext, conn) -> tuple[list[dt.date], list[dt.date]]:
-    """The run's dump dates split into those the marts hold and those they do not (any more)."""
+    """The dates to export (rebuilt by this run and held by the marts) and the run's dump dates
+    the marts do not hold (any more), whose files go."""
     window = context.partition_time_window
     start, end = window.start.date(), window.end.date()
-    built = {row[0] for row in conn.execute(
-        "select distinct date from marts.organizations_daily where date >= ? and date < ?", [start, end]).fetchall()}
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
-    return [d for d in days if d in built], [d for d in days if d not in built]
+    held = {d for (d,) in conn.execute("select distinct date from marts.organizations_daily").fetchall()}
+    rebuilt = {d for (d,) in conn.execute("select date from meta.rebuilt_dates").fetchall()}
+    days = {start + dt.timedelta(days=i) for i in range((end - start).days)}
+    return sorted((rebuilt | days) & held), sorted(days - held)
 
 
 @asset(
     group_name="exports",
     partitions_def=dump_date_partitions,
     backfill_policy=single_run_backfill,
-    deps=[AssetKey(["marts", "user_spend"]), ORGANIZATIONS],
+    deps=[AssetKey(["marts", "user_spend"]), ORGANIZATIONS, REBUILT_DATES],
     kinds={"csv"},
     description="Finance's spend files: <exports>/spend/<organization_id>/<date>/user_spend.csv + manifest.json "
                 "for every organisation whose spend reports are not hidden, and <exports>/spend/index.csv.",
@@ -54,7 +56,6 @@ def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> 
             context.log.info(f"spend export dt={day}: {len(exports)} files, {day_rows} rows")
             files, rows = files + len(exports), rows + day_rows
             example = next((e.path for e in exports if e.rows), example)
-            failpoint("exports")
         for day in gone:
             removed += remove_date_folders(settings.exports_dir, SPEND_CSV, day)
         index_rows = write_spend_index(conn, settings.exports_dir)
@@ -68,7 +69,7 @@ def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> 
     group_name="exports",
     partitions_def=dump_date_partitions,
     backfill_policy=single_run_backfill,
-    deps=[*MART_KEYS, ORGANIZATIONS],
+    deps=[*MART_KEYS, ORGANIZATIONS, REBUILT_DATES],
     kinds={"parquet"},
     description="<exports>/snapshots/<date>/<mart>.parquet: every mart's rows of the date, decimals kept.",
 )

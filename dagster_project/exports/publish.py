@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..run_control import failpoint
+from ..failpoints import failpoint
 from .atomic import atomic_path
 
 PUBLISHED_SCHEMAS = ("marts",)

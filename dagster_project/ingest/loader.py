@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..run_control import failpoint
+from ..failpoints import failpoint
 from .sources import Source, Table
 from .validation import (
     LINE_TOO_LONG_MARKER,

@@ -10,7 +10,7 @@
 {%- endmacro %}
 
 {% macro where_affected(column, lookahead=0, lookbehind=0) -%}
-    -- depends_on: {{ ref('int_affected_days') }}
+    -- depends_on: {{ ref('int_affected_days') }}, {{ ref('int_calendar_days') }}
     {% if is_incremental() -%}
     where {{ column }} in ({{ affected_days(lookahead, lookbehind) }})
     {%- endif %}

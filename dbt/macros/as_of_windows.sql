@@ -14,6 +14,7 @@
 
 {# (as_of_date, window, window_start) for this run's as-of dates and the given windows. #}
 {% macro as_of_windows(windows) -%}
+    -- depends_on: {{ ref('int_calendar_days') }}
     {% for w in windows %}
     select as_of_date, '{{ w }}' as "window", {{ window_start(w, 'as_of_date') }} as window_start
     from {{ ref('int_as_of_dates') }}

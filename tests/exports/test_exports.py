@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import duckdb
+import pytest
 from dagster import AssetKey
 
 from tests.conftest import Warehouse, dump_dates
@@ -114,3 +115,68 @@ def test_parquet_snapshots_give_each_marts_history_with_decimals(fixture_warehou
         one_day = conn.execute(
             f"select distinct as_of_date from read_parquet('{snapshots}/2026-03-31/spend_totals.parquet')").fetchall()
         assert [str(d) for d, in one_day] == ["2026-03-31"]
+
+
+def test_cells_that_look_like_formulas_are_written_as_text(fixture_warehouse: Warehouse):
+    rows = read_csv(fixture_warehouse.exports / "spend" / "org_0003" / "2026-04-14" / "user_spend.csv")
+    by_user = {r["user_id"]: r for r in rows}
+    # names and emails planted by the generator; a spreadsheet shows them, never runs them
+    assert by_user["user_0003_00002"]["full_name"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert by_user["user_0003_00002"]["email"] == "'=1+1@example.com"
+    assert by_user["user_0003_00003"]["full_name"] == "'+Plus Name"
+    assert by_user["user_0003_00003"]["email"] == "'-minus@example.com"
+    assert by_user["user_0003_00004"]["full_name"] == "'\tTab Name"
+    assert by_user["user_0003_00004"]["email"] == "'@at@example.com"
+    for row in rows:  # no text cell of any file starts a formula
+        assert not any(row[c].startswith(("=", "+", "-", "@", "\t", "\r")) for c in ["user_id", "email", "full_name"])
+
+
+def test_unsafe_names_never_become_paths(tmp_path):
+    from dagster_project.exports.csv_files import UnsafePathError, safe_folder
+
+    for name in ["../../escape", "/tmp/x", ".hidden", "", "a/b", ".."]:
+        with pytest.raises(UnsafePathError):
+            safe_folder(tmp_path, name)
+    assert safe_folder(tmp_path, "org_0001", "2026-01-01") == tmp_path / "org_0001" / "2026-01-01"
+
+
+def test_spend_index_lists_every_organisation_and_date(fixture_warehouse: Warehouse):
+    index = read_csv(fixture_warehouse.exports / "spend" / "index.csv")
+    expected = {(org, str(day)) for org, day in fixture_warehouse.query(
+        "select organization_id, date from marts.organizations_daily")}
+    assert {(r["organization_id"], r["date"]) for r in index} == expected
+    for row in index:
+        if row["organization_id"] == "org_0002":
+            assert row["status"] == "no_file" and "hidden" in row["reason"] and row["path"] == ""
+        else:
+            path = fixture_warehouse.exports / row["path"]
+            assert row["status"] == "exported" and path.exists()
+            rows = read_csv(path)
+            assert int(row["rows"]) == len(rows)
+            assert Decimal(row["spend_ytd_usd"]) == sum((Decimal(r["spend_ytd_usd"]) for r in rows), Decimal(0))
+
+
+def test_spend_csv_command_copies_one_file_under_a_telling_name(fixture_warehouse: Warehouse, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from dagster_project.settings import PROJECT_ROOT
+
+    env = {**os.environ, "ANALYTICS_EXPORTS_DIR": str(fixture_warehouse.exports)}
+
+    def spend_csv(org, day):
+        return subprocess.run([sys.executable, "tools/spend_csv.py", "--org", org, "--date", day, "--out", str(tmp_path)],
+                              cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+
+    done = spend_csv("org_0001", "2026-03-31")
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "user_spend_org_0001_2026-03-31.csv"
+    assert done.stdout.strip() == str(copy)
+    assert copy.read_bytes() == (fixture_warehouse.exports / "spend/org_0001/2026-03-31/user_spend.csv").read_bytes()
+    hidden = spend_csv("org_0002", "2026-03-31")
+    assert hidden.returncode == 1 and "spend reports hidden" in hidden.stderr
+    absent = spend_csv("org_0004", "2026-02-12")  # the organisation appears later
+    assert absent.returncode == 1 and "not in the organizations snapshot" in absent.stderr
+    bad = spend_csv("../etc", "2026-03-31")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 
 from tests.conftest import FIXTURES, Warehouse, dump_dates
+from tests.reference import dump_files
 
 # The bad lines tools/generate_dumps.py plants (plant_bad_lines), counted by hand per reason.
 EXPECTED_REJECTIONS = {
@@ -16,6 +17,11 @@ EXPECTED_REJECTIONS = {
     ("events", "unknown_enum"): 1,  # chat.deleted
     ("events", "bad_timestamp"): 2,  # 30 February; "yesterday"
     ("events", "too_far_in_future"): 1,  # two days after its dump
+    ("events", "invalid_field"): 1,  # organization_id ../../escape
+    ("events", "line_too_long"): 1,  # a 17 MiB line
+    ("usage", "invalid_field"): 1,  # organization_id /tmp/x
+    ("claude_code", "invalid_field"): 1,  # organization_id .hidden
+    ("snapshots", "invalid_field"): 1,  # an organization ../../escape
     ("usage", "not_json_object"): 1,
     ("usage", "negative_value"): 2,  # input_tokens -5; cost_usd "-0.5"
     ("usage", "wrong_type"): 4,  # cost "abc"; output_tokens "12"; input_tokens 1.5; cost 0.1 as a number
@@ -37,9 +43,10 @@ EXPECTED_REJECTIONS = {
 
 def count_lines(source: str) -> int:
     total = 0
-    for path in (FIXTURES / source).glob("dt=*/*.jsonl*"):
-        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-        total += data.count(b"\n")
+    for _, files in dump_files(FIXTURES, source):
+        for path in files:
+            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            total += data.count(b"\n")
     return total
 
 
@@ -171,3 +178,60 @@ def test_file_not_utf8_fails_with_its_name(tmp_path, small_raw_copy):
     result = warehouse.run(dates[1], selection=[AssetKey(["raw", "usage"])])
     assert not result.success
     assert f"usage/dt={dates[1]}/part-0005.jsonl" in " ".join(failure_messages(result))
+
+
+def test_line_over_16_mib_is_a_rejected_record_not_a_failed_file(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query(
+        "select file, line_number, reason_code, length(raw_line), raw_line from raw.rejected_records "
+        "where reason_code = 'line_too_long'")
+    assert len(rows) == 1
+    file, line_number, _, kept, raw_line = rows[0]
+    assert file.endswith("part-0005-huge.jsonl.gz") and line_number == 1
+    assert kept == 4096 and raw_line.startswith('{"event_id": "evt_case_huge"')  # its beginning, for provenance
+    # the rest of the day was loaded
+    day = file.split("/")[1][3:]
+    assert fixture_warehouse.query("select count(*) from raw.events where dump_date = ?", [day], published=False)[0][0] > 10
+
+
+def test_unsafe_organisation_ids_are_rejected_in_every_source(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query(
+        "select source, reason from raw.rejected_records where reason_code = 'invalid_field' order by 1")
+    assert rows == [("claude_code", "invalid_field: organization_id"), ("events", "invalid_field: organization_id"),
+                    ("snapshots", "invalid_field: organization_id"), ("usage", "invalid_field: organization_id")]
+    for table in ["events", "usage", "claude_code", "organizations"]:
+        assert fixture_warehouse.query(
+            f"select count(*) from raw.{table} where json_extract_string(record, '$.organization_id') "
+            "in ('../../escape', '/tmp/x', '.hidden')", published=False) == [(0,)]
+
+
+EXPECTED_IGNORED = {  # the stray files tools/generate_dumps.py plants (plant_stray_files)
+    "README.txt": "not_in_dump_folder",
+    "events/latest.jsonl": "not_in_dump_folder",
+    "billing/dt=2026-02-13/part-0001.jsonl": "unknown_source",
+    "events/dt=2026-02-13/notes.txt": "not_a_dump_file",
+    "usage/dt=2026-02-13/part-0001.JSONL": "not_a_dump_file",
+    "claude_code/dt=2026-02-13/export.json": "not_a_dump_file",
+    "snapshots/dt=2026-02-13/users.jsonl": "unknown_snapshot_table",
+    "events/dt=2026-13-45/part-0001.jsonl": "bad_dump_date",
+    "events/dt=2999-01-01/part-0001.jsonl": "dump_date_in_future",
+}
+
+
+def test_every_file_that_is_not_a_dump_file_is_listed_with_its_reason(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query("select path, reason from raw.ignored_files")
+    assert dict(rows) == EXPECTED_IGNORED
+    # none of them reached a raw table
+    files = {f for (f,) in fixture_warehouse.query("select distinct file from raw.ingested_files", published=False)}
+    assert not files & set(EXPECTED_IGNORED)
+
+
+def test_ignored_files_warn_in_the_run(tmp_path, small_raw_copy):
+    (small_raw_copy / "events" / "dt=2026-02-10" / "extra.csv").write_text("a,b\n")
+    warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
+    from dagster import AssetKey
+
+    result = warehouse.run("2026-02-10", selection=[AssetKey(["raw", "ignored_files"])])
+    assert result.success
+    checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert [(c.check_name, c.passed, c.severity.value) for c in checks] == [("no_ignored_files", False, "WARN")]
+    assert "events/dt=2026-02-10/extra.csv" in checks[0].metadata["paths"].value

@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
--- depends_on: {{ ref('int_as_of_dates') }}
+-- depends_on: {{ ref('int_as_of_dates') }}, {{ ref('int_calendar_days') }}
 -- Top 10 users per organisation, as-of date, metric and window (SPEC §3 rankings, §4
 -- marts.leaderboards): value descending, ties by user_id, zero values left out.
 with user_values as (
