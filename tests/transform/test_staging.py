@@ -49,3 +49,43 @@ def test_day_without_snapshot_keeps_the_previous_one(fixture_warehouse: Warehous
         "where date in ('2026-03-02', '2026-03-03') group by 1 order by 1", published=False)
     assert rows == [(dt.date(2026, 3, 2), 3), (dt.date(2026, 3, 3), 3)]
     assert not (fixture_warehouse.raw_dir / "snapshots" / "dt=2026-03-03").exists()
+
+
+def test_members_sharing_an_email_map_to_the_smallest_user_id(fixture_warehouse: Warehouse):
+    # user_0001_00000 has person3.org1@example.com upper-cased, the email of user_0001_00003
+    rows = fixture_warehouse.query(
+        "select distinct user_id from intermediate.int_claude_code_records_with_users "
+        "where actor_email = 'person3.org1@example.com'", published=False)
+    assert rows == [("user_0001_00000",)]
+    # and no record is counted twice
+    assert fixture_warehouse.query(
+        "select count(*), count(distinct claude_code_record_key) from intermediate.int_claude_code_records_with_users",
+        published=False)[0] == fixture_warehouse.query(
+        "select count(*), count(*) from staging.stg_claude_code__records", published=False)[0]
+
+
+def test_a_chat_created_on_two_days_counts_once_over_a_window(fixture_warehouse: Warehouse):
+    # chat_case_twice is created on 2026-02-22 and again on 2026-02-25 in org_0001
+    daily = fixture_warehouse.query(
+        "select sum(chats) from marts.claude_ai_daily where organization_id = 'org_0001' "
+        "and date between '2026-02-19' and '2026-02-25'")[0][0]
+    window = fixture_warehouse.query(
+        "select chats from marts.claude_ai_windows where organization_id = 'org_0001' "
+        "and as_of_date = '2026-02-25' and \"window\" = '1w'")[0][0]
+    assert window == daily - 1
+
+
+def test_connectors_rank_by_users_then_uses_then_name(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query(
+        'select organization_id, as_of_date, "window", rank, connector, unique_users, uses from marts.top_connectors '
+        "order by 1, 2, 3, 4")
+    boards = {}
+    for org, day, window, rank, connector, users, uses in rows:
+        boards.setdefault((org, day, window), []).append((rank, connector, users, uses))
+    for board in boards.values():
+        assert [r for r, *_ in board] == list(range(1, len(board) + 1))
+        assert [(-u, -n, c) for _, c, u, n in board] == sorted((-u, -n, c) for _, c, u, n in board)
+    # the planted ties of org_0003 on 2026-02-22 (one user each): B (3 uses), C and D (2 each, by name), A (1)
+    ties = [c for _, c, u, n in boards[("org_0003", __import__("datetime").date(2026, 2, 22), "1w")]
+            if c.startswith("Tie Connector")]
+    assert ties == ["Tie Connector B", "Tie Connector C", "Tie Connector D", "Tie Connector A"][: len(ties)]
