@@ -6,7 +6,8 @@ INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup manifest run backfill test dev daemon bench lint docs clean fixtures sql spend-csv
+.PHONY: setup manifest run backfill test dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
+	serve api-key api-keys api-key-revoke browser
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,8 +32,33 @@ backfill: manifest
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 2; }
 	@$(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
 
-test: manifest
+test: manifest browser
 	$(PY) -m pytest
+
+## browser: Debian's chromium for the dashboard's browser tests (Playwright drives it; it never downloads one)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
+
+## serve: the Analytics API and the dashboard on http://127.0.0.1:8000 (ANALYTICS_API_HOST / _PORT)
+serve: setup
+	$(PY) -m dagster_project.serve
+
+## api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>]: a new key, printed once (last line)
+api-key: setup
+	@test -n "$(ORG)" -a -n "$(ROLE)" || { echo "usage: make api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>]"; exit 2; }
+	@$(PY) -m dagster_project.serve.keys create --org "$(ORG)" --role "$(ROLE)" --name "$(NAME)"
+
+## api-keys: every key (never its secret)
+api-keys: setup
+	@$(PY) -m dagster_project.serve.keys list
+
+## api-key-revoke ID=<id>
+api-key-revoke: setup
+	@test -n "$(ID)" || { echo "usage: make api-key-revoke ID=<id> (see make api-keys)"; exit 2; }
+	@$(PY) -m dagster_project.serve.keys revoke "$(ID)"
 
 dev: manifest
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
@@ -52,6 +78,10 @@ spend-csv: setup
 
 bench: manifest
 	$(PY) -m bench.run_bench
+
+## bench-api: 8 clients for 30 s on the make-bench warehouse; page renders of the dashboard
+bench-api: manifest
+	$(PY) -m bench.api_bench
 
 lint: setup
 	$(VENV)/bin/ruff check dagster_project tests tools bench

@@ -63,7 +63,7 @@ class RunSummary:
             self.ignored_files = _value(metadata, "ignored_files", 0)
         elif path[0] in DBT_SCHEMAS:
             self.dbt_models += 1
-        elif path[-1] in ("spend_csv_export", "mart_parquet_snapshots"):
+        elif path[-1] in ("spend_csv_export", "claude_code_csv_export", "mart_parquet_snapshots"):
             self.exports[path[-1]] = {k: _value(metadata, k) for k in metadata}
         elif path[-1] == "published_warehouse":
             self.published = True
@@ -104,6 +104,10 @@ class RunSummary:
                        f"{self.settings.exports_dir / 'spend'} (index.csv lists every organisation and date)")
             if spend.get("example") and spend["example"] != "none":
                 out.append(f"     e.g. {spend['example']}")
+        code = self.exports.get("claude_code_csv_export")
+        if code:
+            out.append(f"   Claude Code CSVs: {code.get('files', 0):,} files, {code.get('rows', 0):,} rows in "
+                       f"{self.settings.exports_dir / 'claude_code'}")
         snapshots = self.exports.get("mart_parquet_snapshots")
         if snapshots:
             out.append(f"   Parquet snapshots: {snapshots.get('files', 0):,} files in {self.settings.exports_dir / 'snapshots'}")

@@ -10,8 +10,8 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from .partitions import dump_date_partitions, single_run_backfill
 from .failpoints import failpoint
+from .partitions import dump_date_partitions, single_run_backfill
 from .settings import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"

@@ -169,3 +169,11 @@ def exported_files(warehouse: Warehouse) -> dict[str, bytes]:
 
 def temp_files(*folders: Path) -> list[Path]:
     return [p for folder in folders for p in folder.rglob(".*") if ".tmp" in p.name]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests left their screenshots (not committed)."""
+    from tests.serve.test_dashboard import SCREENSHOTS
+
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"dashboard screenshots: {SCREENSHOTS}")

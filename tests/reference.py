@@ -7,12 +7,14 @@ compare the warehouse with it row by row.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import gzip
 import json
 import re
+import statistics
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 EVENT_PROPS = {
@@ -31,6 +33,7 @@ SAFE_ID_RE = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")
 MAX_LINE_BYTES = 16 * 1024 * 1024
 SNAPSHOT_TABLES = ("organizations", "members", "invites")
 ONE_DAY = dt.timedelta(days=1)
+MICRO = Decimal("0.000001")
 
 
 class Bad(Exception):
@@ -328,7 +331,8 @@ class Reference:
             for org, o in self.orgs_on(d).items():
                 wau = len(self.active_users(org, d - dt.timedelta(days=6), d))
                 rows[(org, d)] = {
-                    "dau": len(self.active_users(org, d, d)), "wau": wau, "total_seats": o["seat_count"],
+                    "dau": len(self.active_users(org, d, d)), "wau": wau,
+                    "mau": len(self.active_users(org, d - dt.timedelta(days=29), d)), "total_seats": o["seat_count"],
                     "utilization": frac(wau, o["seat_count"]), "active_members": self.active_members(org, d),
                     "pending_invites": sum(1 for i in self.snapshot("invites", d) if i["organization_id"] == org
                                            and i["status"] == "pending"
@@ -452,15 +456,20 @@ class Reference:
                         counts[e["user_id"]] += 1
                     boards[("artifacts_created", w)] = counts
                 s = window_start("mtd", d)
-                spend, lines = defaultdict(Decimal), defaultdict(int)
+                spend = defaultdict(Decimal)
                 for u in self.usage:
                     if u["organization_id"] == org and s <= u["_day"] <= d:
                         spend[u["user_id"]] += u["_cost"]
-                for c in self.claude_code:
-                    if c["organization_id"] == org and c["_user"] and s <= c["_day"] <= d:
-                        lines[c["_user"]] += c["core_metrics"]["lines_of_code"]["added"]
                 boards[("spend_usd", "mtd")] = spend
-                boards[("claude_code_lines_added", "mtd")] = lines
+                for w in ["1w", "1m", "mtd"]:
+                    s = window_start(w, d)
+                    lines, pulls = defaultdict(int), defaultdict(int)
+                    for c in self.claude_code:
+                        if c["organization_id"] == org and c["_user"] and s <= c["_day"] <= d:
+                            lines[c["_user"]] += c["core_metrics"]["lines_of_code"]["added"]
+                            pulls[c["_user"]] += c["core_metrics"]["pull_requests_by_claude_code"]
+                    boards[("claude_code_lines_added", w)] = lines
+                    boards[("claude_code_pull_requests", w)] = pulls
                 for (metric, w), values in boards.items():
                     for rank, (user, value) in enumerate(self.top10(values), start=1):
                         m = self.member(org, user, d)
@@ -525,6 +534,143 @@ class Reference:
                                                     full_name=m["full_name"] if m else None)
         return rows
 
+    # -- per user (SPEC §4, second version) ---------------------------------------
+    def member_fields(self, org: str, user: str, day: dt.date) -> dict:
+        m = self.member(org, user, day)
+        return {"email": m["email"] if m else None, "full_name": m["full_name"] if m else None}
+
+    def user_activity_daily(self) -> dict:
+        rows = {}
+        zero = {"chats": set(), "messages": 0, "projects_created": 0, "artifacts_created": 0, "connector_uses": 0,
+                "claude_code_sessions": 0, "claude_code_lines_added": 0, "claude_code_lines_removed": 0,
+                "claude_code_commits": 0, "claude_code_pull_requests": 0, "spend_usd": Decimal(0),
+                "input_tokens": 0, "output_tokens": 0}
+        per = defaultdict(lambda: {k: (set() if k == "chats" else v) for k, v in zero.items()})
+        names = {"message.sent": "messages", "project.created": "projects_created",
+                 "artifact.created": "artifacts_created", "connector.used": "connector_uses"}
+        for e in self.events:
+            row = per[(e["organization_id"], e["_day"], e["user_id"])]
+            if e["event_type"] == "chat.created":
+                row["chats"].add(e["properties"]["chat_id"])
+            else:
+                row[names[e["event_type"]]] += 1
+        for c in self.claude_code:
+            if c["_user"]:
+                row, m = per[(c["organization_id"], c["_day"], c["_user"])], c["core_metrics"]
+                row["claude_code_sessions"] += m["num_sessions"]
+                row["claude_code_lines_added"] += m["lines_of_code"]["added"]
+                row["claude_code_lines_removed"] += m["lines_of_code"]["removed"]
+                row["claude_code_commits"] += m["commits_by_claude_code"]
+                row["claude_code_pull_requests"] += m["pull_requests_by_claude_code"]
+        for u in self.usage:
+            row = per[(u["organization_id"], u["_day"], u["user_id"])]
+            row["spend_usd"] += u["_cost"]
+            row["input_tokens"] += u["input_tokens"]
+            row["output_tokens"] += u["output_tokens"]
+        for (org, d, user), row in per.items():
+            row = dict(row, chats=len(row["chats"]))
+            if d in self.days and org in self.orgs_on(d) and any(v != 0 for v in row.values()):
+                rows[(org, d, user)] = dict(row, **self.member_fields(org, user, d))
+        return rows
+
+    def active_days_by_user(self) -> dict[tuple[str, str], set[dt.date]]:
+        days = defaultdict(set)
+        for e in self.events:
+            days[(e["organization_id"], e["user_id"])].add(e["_day"])
+        for c in self.claude_code:
+            if c["_user"] and c["core_metrics"]["num_sessions"] > 0:
+                days[(c["organization_id"], c["_user"])].add(c["_day"])
+        return days
+
+    def user_engagement(self) -> dict:
+        rows = {}
+        active = self.active_days_by_user()
+        for d in self.days:
+            for org in self.orgs_on(d):
+                users = {m["user_id"] for m in self.snapshot("members", d)
+                         if m["organization_id"] == org and m["status"] == "active"}
+                users |= {u for (o, u), days in active.items()
+                          if o == org and any(d - dt.timedelta(days=364) <= x <= d for x in days)}
+                for user in users:
+                    until = sorted(x for x in active.get((org, user), ()) if x <= d)
+                    n = sum(1 for x in until if x >= d - dt.timedelta(days=29))
+                    tier = "power" if n >= 15 else "regular" if n >= 5 else "light" if n >= 1 else "dormant"
+                    rows[(org, d, user)] = dict(self.member_fields(org, user, d), active_days_30=n, tier=tier,
+                                                first_active_date=until[0] if until else None,
+                                                last_active_date=until[-1] if until else None)
+        return rows
+
+    def claude_code_users(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                for w in ["1w", "1m", "mtd", "qtd", "ytd"]:
+                    s = window_start(w, d)
+                    per = {}
+                    for c in self.claude_code:
+                        if c["organization_id"] != org or not c["_user"] or not s <= c["_day"] <= d:
+                            continue
+                        m = c["core_metrics"]
+                        row = per.setdefault(c["_user"], defaultdict(int))
+                        row["sessions"] += m["num_sessions"]
+                        row["lines_added"] += m["lines_of_code"]["added"]
+                        row["lines_removed"] += m["lines_of_code"]["removed"]
+                        row["commits"] += m["commits_by_claude_code"]
+                        row["pull_requests"] += m["pull_requests_by_claude_code"]
+                        for t in TOOLS:
+                            row["tool_accepted"] += c.get("tool_actions", {}).get(t, {}).get("accepted", 0)
+                            row["tool_rejected"] += c.get("tool_actions", {}).get(t, {}).get("rejected", 0)
+                        row["estimated_cost_usd"] += sum((Decimal(str(b["estimated_cost"]["amount"])) / 100
+                                                          for b in c.get("model_breakdown") or []), Decimal(0))
+                    for user, row in per.items():
+                        rows[(org, d, w, user)] = dict(
+                            row, **self.member_fields(org, user, d),
+                            estimated_cost_usd=Decimal(row["estimated_cost_usd"]),
+                            tool_accept_rate=frac(row["tool_accepted"], row["tool_accepted"] + row["tool_rejected"]))
+        return rows
+
+    def daily_spend(self, org: str) -> dict[dt.date, Decimal]:
+        spend = defaultdict(Decimal)
+        for u in self.usage:
+            if u["organization_id"] == org:
+                spend[u["_day"]] += u["_cost"]
+        return spend
+
+    def spend_forecast(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                spend = self.daily_spend(org)
+                first = d.replace(day=1)
+                previous_end = first - ONE_DAY
+                mtd = sum((v for day, v in spend.items() if first <= day <= d), Decimal(0))
+                days_in_month = calendar.monthrange(d.year, d.month)[1]
+                rows[(org, d)] = {
+                    "spend_mtd_usd": mtd, "days_elapsed": d.day, "days_in_month": days_in_month,
+                    "projected_month_usd": (mtd * days_in_month / d.day).quantize(MICRO, ROUND_HALF_UP),
+                    "previous_month_usd": sum((v for day, v in spend.items()
+                                               if previous_end.replace(day=1) <= day <= previous_end), Decimal(0)),
+                }
+        return rows
+
+    def spend_alerts(self) -> dict:
+        rows = {}
+        first_day = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                first_day.setdefault(org, d)
+        for org, first in first_day.items():
+            spend = self.daily_spend(org)
+            for d in self.days:
+                if d < first + dt.timedelta(days=28) or org not in self.orgs_on(d):
+                    continue
+                baseline = statistics.median(spend.get(d - dt.timedelta(days=k), Decimal(0)) for k in range(1, 29))
+                today = spend.get(d, Decimal(0))
+                if today > 3 * baseline and today > 10:
+                    rows[(org, d)] = {"spend_usd": today, "baseline_usd": baseline.quantize(MICRO, ROUND_HALF_UP),
+                                      "ratio": float(today / baseline) if baseline else None}
+        return rows
+
 
 # mart -> its grain columns, in SPEC §4
 GRAINS = {
@@ -538,4 +684,9 @@ GRAINS = {
     "spend_totals": ["organization_id", "as_of_date", "window"],
     "spend_by_model": ["organization_id", "as_of_date", "window", "model"],
     "user_spend": ["organization_id", "as_of_date", "user_id"],
+    "user_activity_daily": ["organization_id", "date", "user_id"],
+    "user_engagement": ["organization_id", "as_of_date", "user_id"],
+    "claude_code_users": ["organization_id", "as_of_date", "window", "user_id"],
+    "spend_forecast": ["organization_id", "as_of_date"],
+    "spend_alerts": ["organization_id", "date"],
 }

@@ -25,9 +25,9 @@ from tests.conftest import (
 
 @pytest.fixture(scope="module")
 def small_raw(tmp_path_factory):
-    from tests.conftest import FIXTURES
-
     import shutil
+
+    from tests.conftest import FIXTURES
 
     target = tmp_path_factory.mktemp("raw")
     for source in FIXTURES.iterdir():

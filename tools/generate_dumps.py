@@ -217,7 +217,8 @@ class Generator:
         for day in range(len(self.days)):
             date = self.days[day].isoformat() + "T00:00:00Z"
             for org in self.orgs:
-                if day < org["first_day"]:
+                # an organisation that signs up mid-period sets Claude Code up after its first day
+                if day < org["first_day"] or (day == org["first_day"] > 0):
                     continue
                 coders = [m for m in org["members"] if m["join_day"] <= day and m["activity"] >= 0.4
                           and (m["leave_day"] is None or day < m["leave_day"])]

@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = exports_dir() / "spend" / args.org / day
     source, manifest = folder / "user_spend.csv", folder / "manifest.json"
     if not (source.exists() and manifest.exists()):
-        print(f"error: no spend file for {args.org} on {day}: {why_missing(exports_dir() / 'spend' / 'index.csv', args.org, day)}",
-              file=sys.stderr)
+        reason = why_missing(exports_dir() / "spend" / "index.csv", args.org, day)
+        print(f"error: no spend file for {args.org} on {day}: {reason}", file=sys.stderr)
         return 1
     data = source.read_bytes()
     if hashlib.sha256(data).hexdigest() != json.loads(manifest.read_text())["sha256"]:

@@ -13,9 +13,9 @@ from dagster_duckdb import DuckDBResource
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..settings import Settings
 from .atomic import StagedFiles
+from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, export_csv_for_date, remove_date_folders
 from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, remove_snapshots_for_date
 from .publish import publish_warehouse
-from .spend_csv import SPEND_CSV, export_csv_for_date, remove_date_folders
 from .spend_index import write_spend_index
 
 MART_KEYS = [AssetKey(["marts", mart]) for mart in MART_DATE_COLUMNS]
@@ -34,6 +34,25 @@ def run_days(context: AssetExecutionContext, conn) -> tuple[list[dt.date], list[
     return sorted((rebuilt | days) & held), sorted(days - held)
 
 
+def export_organization_csvs(context: AssetExecutionContext, conn, exports_dir, spec: CsvExport) -> dict:
+    """Write `spec`'s files for every date the run rebuilt; remove them for dates no longer built."""
+    files = rows = removed = 0
+    example = None
+    built, gone = run_days(context, conn)
+    for day in built:
+        with StagedFiles() as staged:
+            exports = export_csv_for_date(conn, exports_dir, spec, day, staged)
+        day_rows = sum(e.rows for e in exports)
+        context.log.info(f"{spec.folder} export dt={day}: {len(exports)} files, {day_rows} rows")
+        files, rows = files + len(exports), rows + day_rows
+        example = next((e.path for e in exports if e.rows), example)
+    for day in gone:
+        removed += remove_date_folders(exports_dir, spec, day)
+    return {"files": files, "rows": rows, "folders_removed": removed,
+            "exports_dir": MetadataValue.path(str(exports_dir / spec.folder)),
+            "example": MetadataValue.path(str(example) if example else "none")}
+
+
 @asset(
     group_name="exports",
     partitions_def=dump_date_partitions,
@@ -45,24 +64,26 @@ def run_days(context: AssetExecutionContext, conn) -> tuple[list[dt.date], list[
 )
 def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     settings = Settings.from_env()
-    files = rows = removed = 0
-    example = None
     with duckdb.get_connection() as conn:
-        built, gone = run_days(context, conn)
-        for day in built:
-            with StagedFiles() as staged:
-                exports = export_csv_for_date(conn, settings.exports_dir, SPEND_CSV, day, staged)
-            day_rows = sum(e.rows for e in exports)
-            context.log.info(f"spend export dt={day}: {len(exports)} files, {day_rows} rows")
-            files, rows = files + len(exports), rows + day_rows
-            example = next((e.path for e in exports if e.rows), example)
-        for day in gone:
-            removed += remove_date_folders(settings.exports_dir, SPEND_CSV, day)
-        index_rows = write_spend_index(conn, settings.exports_dir)
-    return MaterializeResult(metadata={
-        "files": files, "rows": rows, "folders_removed": removed, "index_rows": index_rows,
-        "exports_dir": MetadataValue.path(str(settings.exports_dir / SPEND_CSV.folder)),
-        "example": MetadataValue.path(str(example) if example else "none")})
+        metadata = export_organization_csvs(context, conn, settings.exports_dir, SPEND_CSV)
+        metadata["index_rows"] = write_spend_index(conn, settings.exports_dir)
+    return MaterializeResult(metadata=metadata)
+
+
+@asset(
+    group_name="exports",
+    partitions_def=dump_date_partitions,
+    backfill_policy=single_run_backfill,
+    deps=[AssetKey(["marts", "claude_code_users"]), ORGANIZATIONS, REBUILT_DATES],
+    kinds={"csv"},
+    description="Per-user Claude Code files: <exports>/claude_code/<organization_id>/<date>/claude_code_users.csv + "
+                "manifest.json (the month-to-date rows) for every organisation present that day.",
+)
+def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    settings = Settings.from_env()
+    with duckdb.get_connection() as conn:
+        metadata = export_organization_csvs(context, conn, settings.exports_dir, CLAUDE_CODE_CSV)
+    return MaterializeResult(metadata=metadata)
 
 
 @asset(
@@ -93,7 +114,7 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
     group_name="exports",
     partitions_def=dump_date_partitions,
     backfill_policy=single_run_backfill,
-    deps=[*MART_KEYS, ORGANIZATIONS, spend_csv_export, mart_parquet_snapshots],
+    deps=[*MART_KEYS, ORGANIZATIONS, spend_csv_export, claude_code_csv_export, mart_parquet_snapshots],
     kinds={"duckdb"},
     description="ANALYTICS_WAREHOUSE: the marts copied into a fresh file and renamed over the published one.",
 )
@@ -106,4 +127,4 @@ def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource) 
                                        "rows_by_table": MetadataValue.json(counts)})
 
 
-export_assets = [spend_csv_export, mart_parquet_snapshots, published_warehouse]
+export_assets = [spend_csv_export, claude_code_csv_export, mart_parquet_snapshots, published_warehouse]

@@ -50,12 +50,17 @@ def render_csv(columns: Sequence[str], rows: Iterable[Sequence], amount_columns:
     return buffer.getvalue().encode("utf-8")
 
 
-def column_totals(columns: Sequence[str], rows: Sequence[Sequence], amount_columns: Sequence[str]) -> dict[str, str]:
-    return {c: f"{sum((Decimal(row[columns.index(c)]) for row in rows), Decimal('0')):.6f}" for c in amount_columns}
+def column_totals(columns: Sequence[str], rows: Sequence[Sequence], amount_columns: Sequence[str],
+                  count_columns: Sequence[str] = ()) -> dict:
+    totals: dict = {c: f"{sum((Decimal(row[columns.index(c)]) for row in rows), Decimal('0')):.6f}"
+                    for c in amount_columns}
+    totals.update({c: sum(int(row[columns.index(c)]) for row in rows) for c in count_columns})
+    return totals
 
 
 def manifest(file_name: str, organization_id: str, as_of_date: dt.date, columns: Sequence[str],
-             rows: Sequence[Sequence], data: bytes, amount_columns: Sequence[str]) -> bytes:
+             rows: Sequence[Sequence], data: bytes, amount_columns: Sequence[str],
+             count_columns: Sequence[str] = ()) -> bytes:
     """What a reader checks the CSV against: written after it, so its presence means the CSV is complete."""
     body = {
         "organization_id": organization_id,
@@ -64,6 +69,6 @@ def manifest(file_name: str, organization_id: str, as_of_date: dt.date, columns:
         "columns": list(columns),
         "row_count": len(rows),
         "sha256": hashlib.sha256(data).hexdigest(),
-        "totals": column_totals(columns, rows, amount_columns),
+        "totals": column_totals(columns, rows, amount_columns, count_columns),
     }
     return (json.dumps(body, indent=2) + "\n").encode("utf-8")

@@ -22,6 +22,12 @@ MART_DATE_COLUMNS = {
     "spend_totals": "as_of_date",
     "spend_by_model": "as_of_date",
     "user_spend": "as_of_date",
+    "user_activity_daily": "date",
+    "user_engagement": "as_of_date",
+    "claude_code_users": "as_of_date",
+    "spend_forecast": "as_of_date",
+    "spend_alerts": "date",
+    "organizations_daily": "date",
 }
 
 

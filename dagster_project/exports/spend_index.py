@@ -9,7 +9,7 @@ import duckdb
 
 from .atomic import write_bytes_atomic
 from .csv_files import render_csv
-from .spend_csv import SPEND_CSV
+from .organization_csvs import SPEND_CSV
 
 INDEX_COLUMNS = ("organization_id", "date", "status", "path", "rows",
                  "spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd", "reason")

@@ -180,3 +180,28 @@ def test_spend_csv_command_copies_one_file_under_a_telling_name(fixture_warehous
     assert absent.returncode == 1 and "not in the organizations snapshot" in absent.stderr
     bad = spend_csv("../etc", "2026-03-31")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_claude_code_csv_per_organisation_and_date(fixture_warehouse: Warehouse):
+    organization_days = {(o, str(d)) for o, d in fixture_warehouse.query(
+        "select organization_id, date from marts.organizations_daily")}
+    files = sorted((fixture_warehouse.exports / "claude_code").glob("*/*/claude_code_users.csv"))
+    # every organisation present that day gets one, hidden spend or not, even with no rows
+    assert {(p.parent.parent.name, p.parent.name) for p in files} == organization_days
+    empty = 0
+    for path in files:
+        org, day = path.parent.parent.name, path.parent.name
+        rows = read_csv(path)
+        expected = fixture_warehouse.query(
+            "select user_id, lines_added, estimated_cost_usd from marts.claude_code_users "
+            "where organization_id = ? and as_of_date = ? and \"window\" = 'mtd' order by user_id", [org, day])
+        assert [(r["user_id"], int(r["lines_added"]), Decimal(r["estimated_cost_usd"])) for r in rows] == expected
+        assert all(r["window"] == "mtd" for r in rows)
+        manifest = json.loads((path.parent / "manifest.json").read_text())
+        assert manifest["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert manifest["row_count"] == len(rows)
+        assert manifest["totals"]["lines_added"] == sum(int(r["lines_added"]) for r in rows)
+        assert Decimal(manifest["totals"]["estimated_cost_usd"]) == sum((Decimal(r["estimated_cost_usd"]) for r in rows),
+                                                                        Decimal(0))
+        empty += not rows
+    assert empty, "an organisation's day without Claude Code gets a header-only file"

@@ -1,6 +1,7 @@
 {{ config(pre_hook="{{ delete_affected_days('date') }}") }}
--- One row per organisation and day with Claude Code records: totals over every actor
--- (api actors included); active users are user actors with at least one session.
+-- One row per organisation, day and actor type with Claude Code records: totals of the day's
+-- records (api actors count in totals, never as users); active users are user actors with at
+-- least one session.
 with records as (
     select * from {{ ref('int_claude_code_records_with_users') }}
     {{ where_affected('activity_date') }}
@@ -10,6 +11,7 @@ final as (
     select
         organization_id,
         activity_date as date,
+        actor_type,
         count(distinct user_id) filter (num_sessions > 0) as active_users,
         cast(sum(num_sessions) as bigint) as sessions,
         cast(sum(lines_added) as bigint) as lines_added,

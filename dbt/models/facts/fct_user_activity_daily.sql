@@ -1,6 +1,7 @@
 {{ config(pre_hook="{{ delete_affected_days('date') }}") }}
--- One row per organisation, user and day with any activity: product events by type and
--- Claude Code use (user actors only). The user-level base of DAU/WAU, windows and rankings.
+-- One row per organisation, user and day with any product event or Claude Code record (user
+-- actors only): product events by type and Claude Code use. The user-level base of DAU/WAU/MAU,
+-- engagement, windows, rankings and the per-user marts.
 with events as (
     select * from {{ ref('stg_events__events') }}
     {{ where_affected('event_date') }}
@@ -16,7 +17,8 @@ event_days as (
         organization_id,
         user_id,
         event_date as date,
-        count(*) filter (event_type = 'chat.created') as chats_created,
+        -- SPEC §4 user_activity_daily.chats: distinct chat ids the user created on the day
+        count(distinct chat_id) filter (event_type = 'chat.created') as chats_created,
         count(*) filter (event_type = 'message.sent') as messages_sent,
         count(*) filter (event_type = 'project.created') as projects_created,
         count(*) filter (event_type = 'artifact.created') as artifacts_created,
@@ -31,8 +33,15 @@ claude_code_days as (
         organization_id,
         user_id,
         activity_date as date,
+        count(*) as claude_code_records,
         cast(sum(num_sessions) as bigint) as claude_code_sessions,
-        cast(sum(lines_added) as bigint) as claude_code_lines_added
+        cast(sum(lines_added) as bigint) as claude_code_lines_added,
+        cast(sum(lines_removed) as bigint) as claude_code_lines_removed,
+        cast(sum(commits) as bigint) as claude_code_commits,
+        cast(sum(pull_requests) as bigint) as claude_code_pull_requests,
+        cast(sum(tool_accepted) as bigint) as claude_code_tool_accepted,
+        cast(sum(tool_rejected) as bigint) as claude_code_tool_rejected,
+        cast(sum(estimated_cost_usd) as decimal(18, 6)) as claude_code_estimated_cost_usd
     from claude_code
     where user_id is not null
     group by all
@@ -48,8 +57,15 @@ final as (
         coalesce(e.projects_created, 0) as projects_created,
         coalesce(e.artifacts_created, 0) as artifacts_created,
         coalesce(e.connector_uses, 0) as connector_uses,
+        coalesce(c.claude_code_records, 0) > 0 as has_claude_code_record,
         coalesce(c.claude_code_sessions, 0) as claude_code_sessions,
         coalesce(c.claude_code_lines_added, 0) as claude_code_lines_added,
+        coalesce(c.claude_code_lines_removed, 0) as claude_code_lines_removed,
+        coalesce(c.claude_code_commits, 0) as claude_code_commits,
+        coalesce(c.claude_code_pull_requests, 0) as claude_code_pull_requests,
+        coalesce(c.claude_code_tool_accepted, 0) as claude_code_tool_accepted,
+        coalesce(c.claude_code_tool_rejected, 0) as claude_code_tool_rejected,
+        coalesce(c.claude_code_estimated_cost_usd, 0) as claude_code_estimated_cost_usd,
         -- SPEC §3: active = an accepted event, or a Claude Code user record with a session
         (coalesce(e.events, 0) > 0 or coalesce(c.claude_code_sessions, 0) > 0) as is_active
     from event_days as e

@@ -5,6 +5,8 @@ with long_windows as ({{ as_of_windows(['mtd', 'qtd', 'ytd', '1y']) }}),
 
 month_windows as ({{ as_of_windows(['mtd']) }}),
 
+claude_code_windows as ({{ as_of_windows(['1w', '1m', 'mtd']) }}),
+
 user_days as (
     select * from {{ ref('fct_user_activity_daily') }}
 ),
@@ -35,7 +37,8 @@ projects_used as (
 {% set sums = [
     ('artifacts_created', 'user_days', 'artifacts_created', 'long_windows'),
     ('spend_usd', 'user_spend_days', 'spend_usd', 'month_windows'),
-    ('claude_code_lines_added', 'user_days', 'claude_code_lines_added', 'month_windows'),
+    ('claude_code_lines_added', 'user_days', 'claude_code_lines_added', 'claude_code_windows'),
+    ('claude_code_pull_requests', 'user_days', 'claude_code_pull_requests', 'claude_code_windows'),
 ] %}
 {% for metric, facts, column, windows in sums %}
 {{ metric }}_days as (

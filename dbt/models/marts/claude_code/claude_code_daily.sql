@@ -1,12 +1,26 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
--- One row per organisation and day: Claude Code (SPEC §4 marts.claude_code_daily).
+-- One row per organisation and day: Claude Code (SPEC §4 marts.claude_code_daily), every actor.
 with organization_days as (
     select * from {{ ref('int_organization_days') }}
     {{ where_affected('date') }}
 ),
 
-claude_code as (
+actor_days as (
     select * from {{ ref('fct_claude_code_daily') }}
+),
+
+claude_code as (
+    -- user and api actors together (api actors have no active users)
+    select
+        organization_id,
+        date,
+        cast(sum(active_users) as bigint) as active_users,
+        {% for column in ['sessions', 'lines_added', 'lines_removed', 'commits', 'pull_requests', 'tool_accepted', 'tool_rejected'] %}
+        cast(sum({{ column }}) as bigint) as {{ column }},
+        {% endfor %}
+        cast(sum(estimated_cost_usd) as decimal(18, 6)) as estimated_cost_usd
+    from actor_days
+    group by all
 ),
 
 final as (

@@ -1,6 +1,6 @@
-"""Per-organisation CSV exports of one as-of date (SPEC §5): finance's user-spend files, and
-whatever other per-user file shares their shape (one folder per organisation and date, a manifest
-written last, formula-safe cells, exact amounts)."""
+"""Per-organisation CSV exports of one as-of date (SPEC §5): finance's user-spend files and the
+per-user Claude Code files, in one shape (a folder per organisation and date, a manifest written
+last, formula-safe cells, exact amounts)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ class CsvExport:
     folder: str  # <exports>/<folder>/<organization_id>/<date>/<file_name>
     file_name: str
     columns: tuple[str, ...]
-    amount_columns: tuple[str, ...]
+    amount_columns: tuple[str, ...]  # exact decimals, written and totalled with 6 places
     mart: str  # marts.<mart>: rows with organization_id, as_of_date and the columns
+    total_columns: tuple[str, ...] = ()  # whole numbers the manifest also totals
     where: str = "true"  # which of the mart's rows of the date
     hidden_spend_excluded: bool = False  # SPEC §3: no spend export for organisations with hidden spend
 
@@ -42,6 +43,18 @@ SPEND_CSV = CsvExport(
     mart="user_spend", hidden_spend_excluded=True,
 )
 
+CLAUDE_CODE_CSV = CsvExport(
+    folder="claude_code", file_name="claude_code_users.csv",
+    columns=("organization_id", "as_of_date", "window", "user_id", "email", "full_name", "sessions", "lines_added",
+             "lines_removed", "commits", "pull_requests", "tool_accepted", "tool_rejected", "tool_accept_rate",
+             "estimated_cost_usd"),
+    amount_columns=("estimated_cost_usd",),
+    total_columns=("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "tool_accepted",
+                   "tool_rejected"),
+    # SPEC §5: the month-to-date rows, for every organisation present that day
+    mart="claude_code_users", where="\"window\" = 'mtd'",
+)
+
 
 def export_dir(exports_dir: Path, spec: CsvExport, organization_id: str, as_of_date: dt.date) -> Path:
     return safe_folder(exports_dir / spec.folder, organization_id, as_of_date.isoformat())
@@ -51,7 +64,7 @@ def _select_columns(spec: CsvExport) -> str:
     # amounts as DuckDB renders DECIMAL(18,6): every digit, no float on the way
     return ", ".join(
         "strftime(as_of_date, '%Y-%m-%d')" if c == "as_of_date"
-        else f"cast({c} as varchar)" if c in spec.amount_columns else c
+        else f"cast({c} as varchar)" if c in spec.amount_columns else f'"{c}"'
         for c in spec.columns)
 
 
@@ -77,7 +90,8 @@ def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec
         staged.write_bytes(folder / spec.file_name, data)
         # staged after its CSV, so renamed after it: a manifest says its CSV is complete
         staged.write_bytes(folder / "manifest.json", manifest(spec.file_name, organization_id, as_of_date,
-                                                              spec.columns, rows, data, spec.amount_columns))
+                                                              spec.columns, rows, data, spec.amount_columns,
+                                                              spec.total_columns))
         exports.append(ExportedFile(organization_id, as_of_date, len(rows), folder / spec.file_name))
     return exports
 

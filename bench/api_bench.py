@@ -1,0 +1,197 @@
+"""`make bench-api`: the Analytics API and the dashboard under load, on the `make bench` warehouse.
+
+    python -m bench.api_bench                         # bench/work/full/analytics.duckdb (run make bench first)
+    python -m bench.api_bench --warehouse path/to/analytics.duckdb --seconds 30 --clients 8
+
+Starts `python -m dagster_project.serve` in its own process, makes an owner key for every Enterprise
+organisation, then 8 clients send a mix of endpoints (100-row pages) for 30 s. Prints requests/s,
+p50/p95/p99 latency, errors and the server's peak memory; then times each dashboard page (server
+render, and in Chromium when it is installed). Targets: p99 <= 50 ms, >= 300 requests/s, 0 errors,
+<= 500 MiB, every page <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = "/v1/organizations/analytics/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def requests_mix(latest: str, rng: random.Random) -> tuple[str, dict]:
+    days_back = rng.randint(0, 60)
+    day = (__import__("datetime").date.fromisoformat(latest) - __import__("datetime").timedelta(days=days_back))
+    start = day - __import__("datetime").timedelta(days=29)
+    mix = [
+        ("summaries", {"starting_date": str(start), "ending_date": str(day)}),
+        ("users", {"date": str(day), "limit": 100}),
+        ("engagement", {"as_of_date": str(day), "limit": 100}),
+        ("chats", {"as_of_date": str(day)}),
+        ("leaderboards", {"as_of_date": str(day), "metric": "projects_used", "window": "mtd"}),
+        ("connectors", {"as_of_date": str(day), "window": "1m"}),
+        ("claude_code", {"starting_date": str(start), "ending_date": str(day)}),
+        ("claude_code_users", {"as_of_date": str(day), "window": "mtd", "limit": 100}),
+        ("cost_report", {"starting_date": str(start), "ending_date": str(day), "group_by": "model"}),
+        ("spend_totals", {"as_of_date": str(day)}),
+        ("spend_by_model", {"as_of_date": str(day), "window": "3m"}),
+        ("user_cost_report", {"starting_date": str(start), "ending_date": str(day), "limit": 100}),
+    ]
+    return rng.choice(mix)
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warehouse", type=Path, default=ROOT / "bench" / "work" / "full" / "analytics.duckdb")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args(argv)
+    if not args.warehouse.exists():
+        print(f"error: no warehouse at {args.warehouse}: run `make bench` first (or pass --warehouse)", file=sys.stderr)
+        return 2
+
+    work = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    keys_path = work / "api_keys.sqlite"
+    sys.path.insert(0, str(ROOT))
+    from dagster_project.serve.keys import KeyStore
+
+    with duckdb.connect(str(args.warehouse), read_only=True) as conn:
+        latest = str(conn.execute("select max(date) from marts.organizations_daily").fetchone()[0])
+        orgs = [o for (o,) in conn.execute(
+            "select organization_id from marts.organizations_daily where date = ? and plan = 'enterprise' "
+            "and not spend_reports_hidden order by 1", [latest]).fetchall()]
+    store = KeyStore(keys_path)
+    secrets = [store.create(org, "owner", "bench")[1] for org in orgs]
+    port = free_port()
+    env = {**os.environ, "ANALYTICS_WAREHOUSE": str(args.warehouse), "ANALYTICS_API_KEYS": str(keys_path),
+           "ANALYTICS_API_PORT": str(port), "ANALYTICS_API_RATE_LIMIT": "1000000"}
+    server = subprocess.Popen([sys.executable, "-m", "dagster_project.serve"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+
+        latencies: list[float] = []
+        errors: list[str] = []
+        stop = time.monotonic() + args.seconds
+        lock = threading.Lock()
+
+        def client(n: int) -> None:
+            rng = random.Random(n)
+            with httpx.Client(base_url=url, timeout=30) as http:
+                while time.monotonic() < stop:
+                    endpoint, params = requests_mix(latest, rng)
+                    started = time.perf_counter()
+                    response = http.get(BASE + endpoint, params=params,
+                                        headers={"x-api-key": secrets[rng.randrange(len(secrets))]})
+                    elapsed = time.perf_counter() - started
+                    with lock:
+                        latencies.append(elapsed)
+                        if response.status_code != 200:
+                            errors.append(f"{endpoint} {response.status_code} {response.text[:200]}")
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.monotonic() - started
+        memory = peak_rss_mib(server.pid)
+        cuts = statistics.quantiles(latencies, n=100)
+        print(f"\nAPI: {args.clients} clients for {args.seconds:.0f} s on {args.warehouse.name} "
+              f"({len(orgs)} enterprise organisations, latest {latest})")
+        print("| requests | requests/s | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print(f"| {len(latencies):,} | {len(latencies) / wall:,.0f} | {cuts[49] * 1000:.1f} | {cuts[94] * 1000:.1f} | "
+              f"{cuts[98] * 1000:.1f} | {len(errors)} | {memory:,.0f} |")
+        for error in errors[:5]:
+            print("  error:", error)
+        page_renders(url, secrets[0], latest)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def page_renders(url: str, secret: str, latest: str) -> None:
+    pages = ["all-activity", "claude-ai", "claude-code"]
+    with httpx.Client(base_url=url, timeout=60, follow_redirects=False) as http:
+        http.post("/signin", data={"api_key": secret})
+        print("\nDashboard pages (server render of the HTML, best of 5; then a full load in Chromium):")
+        print("| page | server ms | Chromium load ms |")
+        print("| --- | ---: | ---: |")
+        browser_times = browser_loads(url, secret, latest, pages)
+        for page in pages:
+            times = []
+            for _ in range(5):
+                started = time.perf_counter()
+                assert http.get(f"/analytics/{page}", params={"date": latest}).status_code == 200
+                times.append(time.perf_counter() - started)
+            print(f"| {page} | {min(times) * 1000:.0f} | {browser_times.get(page, float('nan')):.0f} |")
+
+
+def browser_loads(url: str, secret: str, latest: str, pages: list[str]) -> dict[str, float]:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    times = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        page = browser.new_page()
+        page.goto(url + "/signin")
+        page.fill("input[name=api_key]", secret)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/analytics/all-activity")
+        for name in pages:
+            page.goto(f"{url}/analytics/{name}?date={latest}")  # warm: Plotly cached as a real user has it
+            started = time.perf_counter()
+            page.goto(f"{url}/analytics/{name}?date={latest}", wait_until="load")
+            page.wait_for_function("document.querySelectorAll('[data-chart] .main-svg').length === "
+                                   "document.querySelectorAll('[data-chart]').length")
+            times[name] = (time.perf_counter() - started) * 1000
+        browser.close()
+    return times
+
+
+if __name__ == "__main__":
+    sys.exit(main())

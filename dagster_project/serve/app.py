@@ -1,0 +1,66 @@
+"""The one server of SPEC §7 and §8: the Analytics API and the dashboard, over the published warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from .api import errors, models
+from .api.pagination import Cursors
+from .api.ratelimit import RateLimiter
+from .api.routes import router as api_router
+from .config import ServeSettings
+from .dashboard.pages import router as dashboard_router
+from .keys import KeyStore
+from .warehouse import PublishedWarehouse, WarehouseUnavailable
+
+
+@dataclass
+class Services:
+    settings: ServeSettings
+    warehouse: PublishedWarehouse
+    keys: KeyStore
+    cursors: Cursors
+    limiter: RateLimiter
+
+
+def create_app(settings: ServeSettings | None = None) -> FastAPI:
+    settings = settings or ServeSettings.from_env()
+    keys = KeyStore(settings.api_keys)
+    app = FastAPI(
+        title="Usage analytics API",
+        version="1.0.0",
+        description="Analytics of one organisation, read with its API key (`x-api-key`). Pages: pass `next_page` "
+                    "back as `page`. Dates are YYYY-MM-DD; `starting_date` is inclusive and `ending_date` exclusive. "
+                    "Money is a decimal string with 6 places. Errors: `{type: error, error: {type, message}}`.",
+    )
+    app.state.services = Services(settings, PublishedWarehouse(settings.warehouse), keys,
+                                  Cursors(keys.server_secret("cursors")), RateLimiter(settings.rate_limit_per_minute))
+    errors.install(app)
+    app.include_router(api_router)
+    app.include_router(dashboard_router)
+
+    # Plotly's bundled JavaScript, served once from the Python package: pages work offline
+    plotly_js = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_bundle():
+        return FileResponse(plotly_js, media_type="text/javascript", headers={"cache-control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "dashboard" / "static"), name="static")
+
+    @app.get("/v1/health", response_model=models.Health, tags=["health"],
+             responses={503: errors.ERROR_RESPONSES[503]}, summary="Is a warehouse served, and how recent")
+    def health(request: Request):
+        try:
+            snapshot = request.app.state.services.warehouse.snapshot()
+        except WarehouseUnavailable as exc:
+            raise errors.ApiError(503, str(exc)) from None
+        return {"status": "ok", "latest_built_date": snapshot.latest_date, "published_at": snapshot.published_at}
+
+    return app

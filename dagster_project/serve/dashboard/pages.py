@@ -1,0 +1,305 @@
+"""The dashboard's pages (SPEC §8), rendered on the server from the query layer.
+
+Addresses: /signin, /signout, /analytics/all-activity, /analytics/claude-ai,
+/analytics/claude-code (each with ?date=YYYY-MM-DD), and the two CSV downloads. Every number
+tile carries data-metric (the mart column), data-window where it has one, and data-value (the
+mart's exact value); every top-10 row carries data-user-id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from ..downloads import claude_code_users_csv, user_cost_report_csv
+from ..keys import ApiKey
+from ..queries import activity, adoption, claude_code, fetch_all, spend
+from ..warehouse import WarehouseUnavailable
+from .format import FILTERS
+from .session import COOKIE, Sessions
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters.update(FILTERS)
+router = APIRouter(include_in_schema=False)
+
+TREND_DAYS = 30
+PAGES = [("all-activity", "All activity"), ("claude-ai", "Claude.ai"), ("claude-code", "Claude Code")]
+HIDDEN_REASON = {
+    "admin": "Spend is not shown to admins: ask an owner or the primary owner.",
+    "hidden": "Spend reports are hidden for this organisation (Enterprise, seat-based billing, no extra usage).",
+}
+
+
+@dataclass
+class Viewer:
+    key: ApiKey
+    organization_name: str | None
+    plan: str | None
+    spend_hidden: bool
+    first_date: dt.date | None
+    latest_date: dt.date | None
+    present: frozenset  # the days the organisation is in the organizations snapshot
+
+    @property
+    def spend_reason(self) -> str | None:
+        if self.key.role == "admin":
+            return HIDDEN_REASON["admin"]
+        return HIDDEN_REASON["hidden"] if self.spend_hidden else None
+
+
+class SignInRequired(Exception):
+    def __init__(self, message: str = ""):
+        self.message = message
+
+
+def services(request: Request):
+    return request.app.state.services
+
+
+def sessions(request: Request) -> Sessions:
+    svc = services(request)
+    return Sessions(svc.keys.server_secret("sessions"), svc.settings.session_hours)
+
+
+def viewer(request: Request) -> Viewer:
+    """The signed-in key and its organisation; SignInRequired when there is none (any more)."""
+    svc = services(request)
+    key_id = sessions(request).key_id(request.cookies.get(COOKIE))
+    key = svc.keys.get(key_id) if key_id else None
+    if key is None:
+        raise SignInRequired("Your session ended (signed out, expired, or the key was revoked)." if key_id or
+                             request.cookies.get(COOKIE) else "")
+    with svc.warehouse.cursor() as (cursor, snapshot):
+        days = fetch_all(cursor, activity.ORGANIZATION_DAYS, key.organization_id,
+                         {"starting_date": dt.date(1, 1, 1), "ending_date": dt.date(9999, 1, 1)})
+    first, last = (days[0]["date"], days[-1]) if days else (None, {})
+    return Viewer(key, last.get("organization_name"), last.get("plan"), bool(last.get("spend_reports_hidden")),
+                  first, snapshot.latest_date, frozenset(d["date"] for d in days))
+
+
+def chosen_date(request: Request, who: Viewer) -> tuple[dt.date | None, str | None]:
+    """The as-of date asked for (default: the latest built), or why there is nothing to show for it."""
+    text = request.query_params.get("date")
+    if who.latest_date is None:
+        return None, "The warehouse holds no data yet."
+    if not text:
+        day = who.latest_date
+    else:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None, f"“{text}” is not a date: use YYYY-MM-DD."
+    if day > who.latest_date:
+        return day, f"Data is available up to {who.latest_date}; {day} is not built yet."
+    if who.first_date is None:
+        return day, f"The warehouse holds no data for {who.key.organization_id}."
+    if day < who.first_date:
+        return day, f"{who.key.organization_id} has no data before {who.first_date}, its first day in the warehouse."
+    if day not in who.present:
+        return day, f"{who.key.organization_id} is not in the organizations snapshot of {day}: no data for that day."
+    return day, None
+
+
+def page(request: Request, name: str, template: str, build) -> Response:
+    try:
+        who = viewer(request)
+    except SignInRequired as exc:
+        return signin_redirect(exc.message)
+    except WarehouseUnavailable as exc:
+        return templates.TemplateResponse(request, "message.html", {"message": str(exc)}, status_code=503)
+    day, problem = chosen_date(request, who)
+    context = {"who": who, "day": day, "problem": problem, "pages": PAGES, "current": name,
+               "spend_reason": who.spend_reason, "charts": {}}
+    if problem is None:
+        with services(request).warehouse.cursor() as (cursor, _):
+            context.update(build(cursor, who, day, request))
+    context["charts_json"] = json.dumps(context["charts"], default=str)
+    return templates.TemplateResponse(request, template, context)
+
+
+def signin_redirect(message: str = "") -> RedirectResponse:
+    response = RedirectResponse("/signin" + ("?ended=1" if message else ""), status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def trend_range(who: Viewer, day: dt.date) -> dict:
+    start = max(day - dt.timedelta(days=TREND_DAYS - 1), who.first_date)
+    return {"starting_date": start, "ending_date": day + dt.timedelta(days=1)}
+
+
+def series(rows: list[dict], *columns: str) -> dict:
+    return {"x": [str(r["date"]) for r in rows], **{c: [r[c] for r in rows] for c in columns}}
+
+
+def by_date(rows: list[dict], day: dt.date) -> tuple[dict | None, dict | None]:
+    """The row of `day` and of the day before, from a date-ordered series."""
+    rows_by_day = {r["date"]: r for r in rows}
+    return rows_by_day.get(day), rows_by_day.get(day - dt.timedelta(days=1))
+
+
+def board(cursor, org: str, day: dt.date, metric: str, window: str) -> list[dict]:
+    return fetch_all(cursor, adoption.LEADERBOARDS, org, {"as_of_date": day, "metric": metric, "window": window})
+
+
+def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
+    org = who.key.organization_id
+    trend = fetch_all(cursor, activity.ACTIVITY_DAILY, org, trend_range(who, day))
+    usage, usage_before = by_date(trend, day)
+    claude_ai = fetch_all(cursor, adoption.CLAUDE_AI_DAILY, org,
+                          {"starting_date": day, "ending_date": day + dt.timedelta(days=1)})
+    context = {
+        "usage": usage, "usage_before": usage_before,
+        "claude_ai": claude_ai[0] if claude_ai else None,
+        "top_projects": board(cursor, org, day, "projects_used", "mtd"),
+        "top_artifacts": board(cursor, org, day, "artifacts_created", "mtd"),
+        "connectors": fetch_all(cursor, adoption.CONNECTORS, org, {"as_of_date": day, "window": "1m"}),
+        "charts": {"usage": series(trend, "dau", "wau", "mau")},
+    }
+    if who.spend_reason is None:
+        context.update({
+            "totals": fetch_all(cursor, spend.SPEND_TOTALS, org, {"as_of_date": day}),
+            "by_model": {w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w})
+                         for w in ("1m", "3m", "1y")},
+            "top_spend": board(cursor, org, day, "spend_usd", "mtd"),
+            "forecast": next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None),
+            "alerts": fetch_all(cursor, spend.SPEND_ALERTS, org,
+                                {"starting_date": day - dt.timedelta(days=89), "ending_date": day + dt.timedelta(days=1)}),
+            "report_from": day.replace(day=1), "report_to": day,
+        })
+    return context
+
+
+def claude_ai(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
+    org = who.key.organization_id
+    daily = fetch_all(cursor, adoption.CLAUDE_AI_DAILY, org, trend_range(who, day))
+    today, _ = by_date(daily, day)
+    windows = fetch_all(cursor, adoption.CHATS, org, {"as_of_date": day})
+    return {
+        "today": today,
+        "windows": [w for w in windows if w["window"] in ("1w", "1m", "3m", "1y")],
+        "boards": [(metric, label, window, board(cursor, org, day, metric, window))
+                   for metric, label in (("projects_used", "projects used"), ("artifacts_created", "artifacts created"))
+                   for window in ("mtd", "qtd", "ytd", "1y")],
+        "charts": {"chats": series(daily, "chats"), "projects": series(daily, "projects_created"),
+                   "artifacts": series(daily, "artifacts_created")},
+    }
+
+
+CODE_WINDOWS = ("1w", "1m", "mtd")
+
+
+def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
+    org = who.key.organization_id
+    window = request.query_params.get("window", "mtd")
+    window = window if window in CODE_WINDOWS else "mtd"
+    daily = fetch_all(cursor, claude_code.CLAUDE_CODE_DAILY, org, trend_range(who, day))
+    today, before = by_date(daily, day)
+    return {
+        "today": today, "before": before, "window": window, "windows": CODE_WINDOWS,
+        "top_lines": board(cursor, org, day, "claude_code_lines_added", window),
+        "top_pulls": board(cursor, org, day, "claude_code_pull_requests", window),
+        "charts": {"code_users": series(daily, "active_users", "sessions"),
+                   "code_lines": series(daily, "lines_added", "lines_removed"),
+                   "code_commits": series(daily, "commits", "pull_requests"),
+                   "code_accept": series(daily, "tool_accept_rate"),
+                   "code_cost": series(daily, "estimated_cost_usd")},
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request):
+    return RedirectResponse("/analytics/all-activity", status_code=303)
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request):
+    ended = request.query_params.get("ended")
+    return templates.TemplateResponse(request, "signin.html", {
+        "error": None, "notice": "Your session ended. Sign in again." if ended else None})
+
+
+@router.post("/signin", response_class=HTMLResponse)
+def signin(request: Request, api_key: str = Form("")):
+    key = services(request).keys.verify(api_key.strip())
+    if key is None:
+        return templates.TemplateResponse(request, "signin.html", {
+            "error": "That key is not valid: it is unknown or has been revoked.", "notice": None}, status_code=401)
+    response = RedirectResponse("/analytics/all-activity", status_code=303)
+    response.set_cookie(COOKIE, sessions(request).issue(key.id), max_age=services(request).settings.session_hours * 3600,
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.get("/signout")
+def signout(request: Request):
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/analytics/all-activity", response_class=HTMLResponse)
+def all_activity_page(request: Request):
+    return page(request, "all-activity", "all_activity.html", all_activity)
+
+
+@router.get("/analytics/claude-ai", response_class=HTMLResponse)
+def claude_ai_page(request: Request):
+    return page(request, "claude-ai", "claude_ai.html", claude_ai)
+
+
+@router.get("/analytics/claude-code", response_class=HTMLResponse)
+def claude_code_html(request: Request):
+    return page(request, "claude-code", "claude_code.html", claude_code_page)
+
+
+def download(data: bytes, name: str) -> Response:
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/analytics/exports/spend-report")
+def spend_report(request: Request):
+    """Export Spend Report: the API's user_cost_report as CSV, from and to inclusive."""
+    try:
+        who = viewer(request)
+    except SignInRequired as exc:
+        return signin_redirect(exc.message)
+    if who.spend_reason:
+        return templates.TemplateResponse(request, "message.html", {"message": who.spend_reason}, status_code=403)
+    try:
+        start = dt.date.fromisoformat(request.query_params.get("from", ""))
+        end = dt.date.fromisoformat(request.query_params.get("to", ""))
+    except ValueError:
+        return templates.TemplateResponse(request, "message.html",
+                                          {"message": "Pick a start and an end date (YYYY-MM-DD)."}, status_code=400)
+    if end < start or (end - start).days >= 366 or who.latest_date is None or end > who.latest_date:
+        return templates.TemplateResponse(request, "message.html", {"message": (
+            f"Pick a range of at most 366 days, start before end, ending by {who.latest_date}.")}, status_code=400)
+    with services(request).warehouse.cursor() as (cursor, _):
+        data, name = user_cost_report_csv(cursor, who.key.organization_id, start, end + dt.timedelta(days=1))
+    return download(data, name)
+
+
+@router.get("/analytics/exports/claude-code")
+def claude_code_csv(request: Request):
+    try:
+        who = viewer(request)
+    except SignInRequired as exc:
+        return signin_redirect(exc.message)
+    day, problem = chosen_date(request, who)
+    window = request.query_params.get("window", "mtd")
+    if problem or window not in ("1w", "1m", "mtd", "qtd", "ytd"):
+        return templates.TemplateResponse(request, "message.html",
+                                          {"message": problem or "window is one of 1w, 1m, mtd, qtd, ytd."},
+                                          status_code=400)
+    with services(request).warehouse.cursor() as (cursor, _):
+        data, name = claude_code_users_csv(cursor, who.key.organization_id, day, window)
+    return download(data, name)

@@ -1,0 +1,29 @@
+// Draws the pages' charts with the Plotly bundled in the server (no CDN): every element with
+// data-chart="<name>" gets the series of that name from the page's chart-data JSON.
+(function () {
+  "use strict";
+  var LABELS = {
+    dau: "Daily active", wau: "Weekly active", mau: "Monthly active", chats: "Chats",
+    projects_created: "Projects", artifacts_created: "Artifacts", active_users: "Active users",
+    sessions: "Sessions", lines_added: "Lines added", lines_removed: "Lines removed", commits: "Commits",
+    pull_requests: "Pull requests", tool_accept_rate: "Accept rate", estimated_cost_usd: "Cost (USD)"
+  };
+  function draw() {
+    var source = document.getElementById("chart-data");
+    var data = source ? JSON.parse(source.textContent || "{}") : {};
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var series = data[el.getAttribute("data-chart")];
+      if (!series || !window.Plotly) { return; }
+      var traces = Object.keys(series).filter(function (k) { return k !== "x"; }).map(function (k) {
+        return { x: series.x, y: series[k].map(function (v) { return v === null ? null : Number(v); }),
+                 name: LABELS[k] || k, type: "scatter", mode: "lines+markers" };
+      });
+      var percent = Object.keys(series).indexOf("tool_accept_rate") >= 0;
+      window.Plotly.newPlot(el, traces, {
+        margin: { l: 48, r: 12, t: 8, b: 36 }, legend: { orientation: "h", y: -0.25 },
+        yaxis: { rangemode: "tozero", tickformat: percent ? ".0%" : ",~r" }, xaxis: { type: "date" }
+      }, { displayModeBar: false, responsive: true });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+})();

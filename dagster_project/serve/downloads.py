@@ -1,0 +1,39 @@
+"""CSV downloads of the API and the dashboard, written like the nightly files (formula-safe
+cells, amounts with 6 decimals): the spend report of any range and the per-user Claude Code file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+
+from ..exports.csv_files import render_csv
+from ..exports.organization_csvs import CLAUDE_CODE_CSV
+from .queries import fetch_all
+from .queries.claude_code import CLAUDE_CODE_USERS
+from .queries.spend import USER_COST_REPORT
+
+USER_COST_COLUMNS = ("user_id", "email", "full_name", "spend_usd", "input_tokens", "output_tokens")
+# the nightly per-user Claude Code file's columns: a download reads like the file finance gets
+CLAUDE_CODE_COLUMNS = CLAUDE_CODE_CSV.columns
+
+
+def _cell(value):
+    return f"{value:.6f}" if isinstance(value, Decimal) else value
+
+
+def user_cost_report_csv(cursor: duckdb.DuckDBPyConnection, organization_id: str, start: dt.date,
+                         end: dt.date) -> tuple[bytes, str]:
+    """Spend per user over [start, end) and the file's name (its last day is end - 1)."""
+    rows = fetch_all(cursor, USER_COST_REPORT, organization_id, {"starting_date": start, "ending_date": end})
+    data = render_csv(USER_COST_COLUMNS, [[_cell(r[c]) for c in USER_COST_COLUMNS] for r in rows], ["spend_usd"])
+    return data, f"user_cost_report_{organization_id}_{start}_{end - dt.timedelta(days=1)}.csv"
+
+
+def claude_code_users_csv(cursor: duckdb.DuckDBPyConnection, organization_id: str, as_of_date: dt.date,
+                          window: str) -> tuple[bytes, str]:
+    rows = fetch_all(cursor, CLAUDE_CODE_USERS, organization_id, {"as_of_date": as_of_date, "window": window})
+    table = [[organization_id if c == "organization_id" else _cell(r[c]) for c in CLAUDE_CODE_COLUMNS] for r in rows]
+    return (render_csv(CLAUDE_CODE_COLUMNS, table, ["estimated_cost_usd"]),
+            f"claude_code_users_{organization_id}_{as_of_date}_{window}.csv")

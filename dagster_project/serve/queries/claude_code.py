@@ -1,0 +1,32 @@
+"""Claude Code per day and per person (SPEC §4, §7 claude_code, claude_code_users)."""
+
+from .activity import AS_OF, CLAUDE_CODE_DAILY_COLUMNS, DATE, EMAIL, FULL_NAME, USER_ID
+from .adoption import WINDOW
+from .common import Col, Listing
+
+CLAUDE_CODE_DAILY = Listing(
+    name="claude_code",
+    source="marts.claude_code_daily",
+    columns=(DATE, *CLAUDE_CODE_DAILY_COLUMNS),
+    key=("date",),
+    where="date >= $starting_date and date < $ending_date",
+)
+
+CLAUDE_CODE_USERS = Listing(
+    name="claude_code_users",
+    source="marts.claude_code_users",
+    columns=(
+        AS_OF, WINDOW, USER_ID, EMAIL, FULL_NAME,
+        Col("sessions", "int", "Sessions in the window."),
+        Col("lines_added", "int", "Lines of code added."),
+        Col("lines_removed", "int", "Lines of code removed."),
+        Col("commits", "int", "Commits by Claude Code."),
+        Col("pull_requests", "int", "Pull requests by Claude Code."),
+        Col("tool_accepted", "int", "Accepted tool suggestions."),
+        Col("tool_rejected", "int", "Rejected tool suggestions."),
+        Col("tool_accept_rate", "number", "accepted / (accepted + rejected); null when both are 0.", nullable=True),
+        Col("estimated_cost_usd", "money", "Estimated cost in US dollars."),
+    ),
+    key=("user_id",),
+    where='as_of_date = $as_of_date and "window" = $window',
+)

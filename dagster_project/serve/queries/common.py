@@ -1,0 +1,98 @@
+"""Listings of mart rows for one organisation, read in a stable order, a page at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+KINDS = ("text", "int", "number", "money", "date", "bool")
+
+
+@dataclass(frozen=True)
+class Col:
+    """One output column: its name, JSON type, meaning, and the SQL that computes it."""
+
+    name: str
+    kind: str  # text | int | number (a fraction or a ratio) | money (decimal string) | date | bool
+    doc: str = ""
+    nullable: bool = False
+    expr: str | None = None  # SQL; the column of the same name by default
+    internal: bool = False  # used for ordering only, not shown to API users
+
+    @property
+    def sql(self) -> str:
+        return f'{self.expr or self.name} as "{self.name}"'
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Rows of one mart (or a join of marts) for one organisation, in a unique order."""
+
+    name: str
+    source: str  # a FROM clause; the organisation's rows are `organization_id = $organization_id`
+    columns: tuple[Col, ...]
+    key: tuple[str, ...]  # output columns whose values order the rows uniquely
+    where: str = "true"  # more conditions, with $named parameters
+    doc: str = ""
+
+    def column(self, name: str) -> Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]
+    next_key: tuple | None  # the key of the last row, when more rows follow
+
+
+def _after_condition(listing: Listing, after: Sequence) -> tuple[str, dict]:
+    """Keyset condition: rows whose key sorts after `after` (lexicographic over the key columns)."""
+    exprs = [listing.column(k).expr or k for k in listing.key]
+    params, ors = {}, []
+    for i in range(len(exprs)):
+        parts = [f"{exprs[j]} = $after_{j}" for j in range(i)] + [f"{exprs[i]} > $after_{i}"]
+        ors.append("(" + " and ".join(parts) + ")")
+    for j, value in enumerate(after):
+        params[f"after_{j}"] = value
+    return "(" + " or ".join(ors) + ")", params
+
+
+def fetch_page(conn: duckdb.DuckDBPyConnection, listing: Listing, organization_id: str, params: Mapping[str, Any],
+               limit: int, after: Sequence | None = None) -> Page:
+    """Up to `limit` rows after the key `after`; `next_key` says where the next page starts."""
+    where = ["organization_id = $organization_id", listing.where]
+    bound = {"organization_id": organization_id, **params}
+    if after is not None:
+        condition, extra = _after_condition(listing, after)
+        where.append(condition)
+        bound.update(extra)
+    order = ", ".join(listing.column(k).expr or k for k in listing.key)
+    sql = (f"select {', '.join(c.sql for c in listing.columns)} from {listing.source} "
+           f"where {' and '.join(where)} order by {order} limit {int(limit) + 1}")
+    used = {k: v for k, v in bound.items() if f"${k}" in sql}
+    cursor = conn.execute(sql, used)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_key = tuple(jsonable_key(rows[-1][k]) for k in listing.key) if more and rows else None
+    return Page(rows, next_key)
+
+
+def fetch_all(conn: duckdb.DuckDBPyConnection, listing: Listing, organization_id: str,
+              params: Mapping[str, Any], limit: int = 100_000) -> list[dict[str, Any]]:
+    return fetch_page(conn, listing, organization_id, params, limit).rows
+
+
+def jsonable_key(value):
+    """A key value as it travels in a cursor (dates as ISO text, decimals as text)."""
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+

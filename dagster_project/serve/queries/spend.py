@@ -1,0 +1,81 @@
+"""What it costs: spend per day and model, to date, by model, per person, forecast and alerts
+(SPEC §4, §7 spend endpoints)."""
+
+from .activity import AS_OF, DATE, EMAIL, FULL_NAME, USER_ID
+from .adoption import WINDOW, window_order
+from .common import Col, Listing
+
+COST_REPORT = Listing(
+    name="cost_report",
+    source="(select organization_id, date, sum(spend_usd) as spend_usd, sum(input_tokens) as input_tokens, "
+           "sum(output_tokens) as output_tokens from marts.spend_daily "
+           "where organization_id = $organization_id and date >= $starting_date and date < $ending_date "
+           "group by all) as per_day",
+    columns=(DATE, Col("model", "text", "The model with group_by=model; null otherwise.", nullable=True,
+                       expr="cast(null as varchar)"),
+             Col("spend_usd", "money", "Billed spend of the day."),
+             Col("input_tokens", "int", "Input tokens."), Col("output_tokens", "int", "Output tokens.")),
+    key=("date",),
+)
+
+COST_REPORT_BY_MODEL = Listing(
+    name="cost_report_by_model",
+    source="marts.spend_daily",
+    columns=(DATE, Col("model", "text", "The model billed."), Col("spend_usd", "money", "Billed spend."),
+             Col("input_tokens", "int", "Input tokens."), Col("output_tokens", "int", "Output tokens.")),
+    key=("date", "model"),
+    where="date >= $starting_date and date < $ending_date",
+)
+
+SPEND_TOTALS = Listing(
+    name="spend_totals",
+    source="marts.spend_totals",
+    columns=(AS_OF, WINDOW, Col("spend_usd", "money", "Spend over the window (mtd, qtd, ytd)."),
+             window_order(["mtd", "qtd", "ytd"])),
+    key=("window_order",),
+    where="as_of_date = $as_of_date",
+)
+
+SPEND_BY_MODEL = Listing(
+    name="spend_by_model",
+    source="marts.spend_by_model",
+    columns=(AS_OF, WINDOW, Col("model", "text", "The model billed."), Col("spend_usd", "money", "Spend over the window.")),
+    key=("model",),
+    where='as_of_date = $as_of_date and "window" = $window',
+)
+
+SPEND_FORECAST = Listing(
+    name="spend_forecast",
+    source="marts.spend_forecast",
+    columns=(AS_OF, Col("spend_mtd_usd", "money", "Spend of the month so far."),
+             Col("days_elapsed", "int", "Day of the month."), Col("days_in_month", "int", "Days in the month."),
+             Col("projected_month_usd", "money", "The month at the same daily pace."),
+             Col("previous_month_usd", "money", "Spend of the whole previous month.")),
+    key=("as_of_date",),
+    where="as_of_date = $as_of_date",
+)
+
+SPEND_ALERTS = Listing(
+    name="spend_alerts",
+    source="marts.spend_alerts",
+    columns=(DATE, Col("spend_usd", "money", "The day's spend."),
+             Col("baseline_usd", "money", "Median daily spend of the 28 days before."),
+             Col("ratio", "number", "spend / baseline; null when the baseline is 0.", nullable=True)),
+    key=("date",),
+    where="date >= $starting_date and date < $ending_date",
+)
+
+# per person over any range: the dashboard's "Export Spend Report"
+USER_COST_REPORT = Listing(
+    name="user_cost_report",
+    source="(select organization_id, user_id, any_value(email order by date desc) as email, "
+           "any_value(full_name order by date desc) as full_name, sum(spend_usd) as spend_usd, "
+           "sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens "
+           "from marts.user_activity_daily where organization_id = $organization_id "
+           "and date >= $starting_date and date < $ending_date group by all "
+           "having sum(spend_usd) <> 0 or sum(input_tokens) + sum(output_tokens) > 0) as per_user",
+    columns=(USER_ID, EMAIL, FULL_NAME, Col("spend_usd", "money", "Billed spend over the range."),
+             Col("input_tokens", "int", "Input tokens over the range."),
+             Col("output_tokens", "int", "Output tokens over the range.")),
+    key=("user_id",),
+)

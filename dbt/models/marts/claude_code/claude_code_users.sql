@@ -1,0 +1,70 @@
+{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+-- One row per organisation, as-of date, window (1w, 1m, mtd, qtd, ytd) and user identity with a
+-- Claude Code record in the window: that person's Claude Code use over the window (SPEC §4
+-- marts.claude_code_users). User actors only; api actors are never users.
+{% set metrics = ['sessions', 'lines_added', 'lines_removed', 'commits', 'pull_requests',
+                  'tool_accepted', 'tool_rejected', 'estimated_cost_usd'] %}
+with windows as (
+    {{ as_of_windows(['1w', '1m', 'mtd', 'qtd', 'ytd']) }}
+),
+
+organizations as (
+    select * from {{ ref('int_as_of_organizations') }}
+),
+
+record_days as (
+    select
+        organization_id,
+        user_id,
+        date,
+        {% for metric in metrics %}
+        claude_code_{{ metric }} as {{ metric }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ ref('fct_user_activity_daily') }}
+    where has_claude_code_record
+),
+
+latest_record as (
+    {{ latest_on_or_before('record_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
+),
+
+targets as (
+    -- users with a record in the window, of organisations present on the as-of date
+    select latest_record.organization_id, latest_record.user_id, windows.*
+    from latest_record
+    inner join organizations using (organization_id, as_of_date)
+    inner join windows using (as_of_date)
+    where latest_record.last_date >= windows.window_start
+),
+
+window_totals as (
+    {{ window_sums('record_days', 'targets', ['organization_id', 'user_id'], metrics) }}
+),
+
+members as (
+    select * from {{ ref('int_members_history') }}
+),
+
+final as (
+    select
+        window_totals.organization_id,
+        window_totals.as_of_date,
+        window_totals."window",
+        window_totals.user_id,
+        members.email,
+        members.full_name,
+        {% for metric in metrics if metric != 'estimated_cost_usd' %}
+        cast(window_totals.{{ metric }} as bigint) as {{ metric }},
+        {% endfor %}
+        {{ ratio('window_totals.tool_accepted', 'window_totals.tool_accepted + window_totals.tool_rejected') }}
+            as tool_accept_rate,
+        cast(window_totals.estimated_cost_usd as decimal(18, 6)) as estimated_cost_usd
+    from window_totals
+    left join members
+        on members.organization_id = window_totals.organization_id
+        and members.user_id = window_totals.user_id
+        and window_totals.as_of_date >= members.valid_from
+        and window_totals.as_of_date < members.valid_to
+)
+
+select * from final

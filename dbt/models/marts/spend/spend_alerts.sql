@@ -1,0 +1,78 @@
+{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=28, calendar_only=true) }}") }}
+-- depends_on: {{ ref('int_affected_days') }}
+-- One row per organisation and day whose spend is abnormal: over 3 x the median daily spend of
+-- the 28 days before and over 10 USD, once the organisation is 28 days old (SPEC §4
+-- marts.spend_alerts). A day's spend enters the baseline of the 28 days after it, hence the
+-- lookahead of an incremental run.
+with calendar as (
+    select * from {{ ref('int_calendar_days') }}
+),
+
+organization_days as (
+    select * from {{ ref('int_organization_days') }}
+),
+
+first_days as (
+    -- the first date the organisation is present in an organizations snapshot
+    select organization_id, min(date) as first_day
+    from organization_days
+    group by all
+),
+
+daily_spend as (
+    select organization_id, date, sum(spend_usd) as spend_usd
+    from {{ ref('fct_user_spend_daily') }}
+    group by all
+),
+
+spend_series as (
+    -- every day from the organisation's first day: days without spend count as 0
+    select first_days.organization_id, calendar.date, first_days.first_day,
+           coalesce(daily_spend.spend_usd, 0) as spend_usd
+    from first_days
+    inner join calendar on calendar.date >= first_days.first_day
+    left join daily_spend
+        on daily_spend.organization_id = first_days.organization_id and daily_spend.date = calendar.date
+    {% if is_incremental() %}
+    -- the recomputed days and the 28 days before the first of them
+    where calendar.date >= (select min(date) from {{ ref('int_affected_days') }}) - interval 28 day
+    {% endif %}
+),
+
+with_previous_days as (
+    select
+        *,
+        list_sort(list(spend_usd) over (
+            partition by organization_id order by date rows between 28 preceding and 1 preceding
+        )) as previous_28_days
+    from spend_series
+),
+
+with_baseline as (
+    select
+        organization_id,
+        date,
+        cast(spend_usd as decimal(18, 6)) as spend_usd,
+        -- the median of 28 values: the mean of the 14th and 15th, exactly (before rounding)
+        previous_28_days[14] + previous_28_days[15] as middle_two_usd
+    from with_previous_days
+    where date >= first_day + interval 28 day
+),
+
+final as (
+    select
+        with_baseline.organization_id,
+        with_baseline.date,
+        with_baseline.spend_usd,
+        {{ money_scaled('with_baseline.middle_two_usd', 1, 2) }} as baseline_usd,
+        case when with_baseline.middle_two_usd = 0 then null
+             else cast(with_baseline.spend_usd as double) * 2 / cast(with_baseline.middle_two_usd as double) end as ratio
+    from with_baseline
+    inner join organization_days using (organization_id, date)
+    -- strictly above: exactly 3 x the baseline, or exactly 10 USD, is not an alert
+    where with_baseline.spend_usd * 2 > 3 * with_baseline.middle_two_usd
+        and with_baseline.spend_usd > 10
+        {% if is_incremental() %}and with_baseline.date in ({{ affected_days(lookahead=28) }}){% endif %}
+)
+
+select * from final

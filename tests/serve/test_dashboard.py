@@ -1,0 +1,208 @@
+"""The dashboard (SPEC §8) in a real headless Chromium: Debian's, driven by Playwright."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from dagster_project.settings import PROJECT_ROOT
+from tests.serve.conftest import ENTERPRISE, HIDDEN, TEAM
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("ANALYTICS_SCREENSHOTS", PROJECT_ROOT / "test-artifacts" / "screenshots"))
+LATEST = "2026-04-14"
+NEW_ORG = "org_0004"  # appears on 2026-03-31, the last day of a month
+PAGES = ("all-activity", "claude-ai", "claude-code")
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make browser)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            # as root, and on a machine whose network is closed: no sandbox, no background connections
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def session(browser, api):
+    """A fresh browser context signed in with a key; collects console errors."""
+    contexts = []
+
+    def open_as(organization: str, role: str = "owner", width: int = 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+        page.goto(api.url + "/signin")
+        page.fill("input[name=api_key]", api.key(organization, role))
+        page.click("button[type=submit]")
+        page.wait_for_url("**/analytics/all-activity")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def tiles(page) -> dict[tuple[str, str | None], str]:
+    return {(t.get_attribute("data-metric"), t.get_attribute("data-window")): t.get_attribute("data-value")
+            for t in page.query_selector_all(".tile[data-metric], td[data-metric]")}
+
+
+def exact(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:.6f}" if isinstance(value, Decimal) else str(value)
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def board_ids(page, metric: str, window: str) -> list[str]:
+    return [r.get_attribute("data-user-id")
+            for r in page.query_selector_all(f'table[data-metric="{metric}"][data-window="{window}"] tr[data-user-id]')]
+
+
+def leaderboard(warehouse, org, day, metric, window) -> list[str]:
+    return [u for (u,) in warehouse.query(
+        'select user_id from marts.leaderboards where organization_id = ? and as_of_date = ? and metric = ? '
+        'and "window" = ? order by rank', [org, day, metric, window])]
+
+
+@pytest.mark.parametrize("organization", [TEAM, HIDDEN, ENTERPRISE, NEW_ORG])
+def test_every_page_shows_the_marts_values(session, fixture_warehouse, organization):
+    page = session(organization)
+    q = fixture_warehouse.query
+    for name in PAGES:
+        page.goto(f"{page.url.split('/analytics')[0]}/analytics/{name}?date={LATEST}")
+        page.wait_for_load_state("networkidle")
+        shown = tiles(page)
+        if name == "all-activity":
+            wau, utilization, invites = q("select wau, utilization, pending_invites from marts.activity_daily "
+                                          "where organization_id = ? and date = ?", [organization, LATEST])[0]
+            assert shown[("wau", None)] == str(wau) and shown[("pending_invites", None)] == str(invites)
+            assert shown[("utilization", None)] == exact(utilization)
+            chats, avg = q("select chats, avg_messages_per_chat from marts.claude_ai_daily where organization_id = ? "
+                           "and date = ?", [organization, LATEST])[0]
+            assert shown[("chats", None)] == str(chats) and shown[("avg_messages_per_chat", None)] == exact(avg)
+            assert board_ids(page, "projects_used", "mtd") == leaderboard(fixture_warehouse, organization, LATEST,
+                                                                          "projects_used", "mtd")
+            assert page.query_selector("div[data-chart=usage] .main-svg"), "the usage chart is drawn"
+            assert (page.query_selector('[data-section="spend"]') is not None) == (organization != HIDDEN)
+            if organization != HIDDEN:  # owners see spend, unless the organisation's reports are hidden
+                for window, spend in q('select "window", spend_usd from marts.spend_totals where organization_id = ? '
+                                       "and as_of_date = ?", [organization, LATEST]):
+                    assert shown[("spend_usd", window)] == exact(spend)
+                assert board_ids(page, "spend_usd", "mtd") == leaderboard(fixture_warehouse, organization, LATEST,
+                                                                          "spend_usd", "mtd")
+        elif name == "claude-ai":
+            for window, chats, pct in q('select "window", chats, pct_users_with_project from marts.claude_ai_windows '
+                                        "where organization_id = ? and as_of_date = ? and \"window\" in "
+                                        "('1w', '1m', '3m', '1y')", [organization, LATEST]):
+                assert shown[("chats", window)] == str(chats) and shown[("pct_users_with_project", window)] == exact(pct)
+            assert board_ids(page, "artifacts_created", "ytd") == leaderboard(fixture_warehouse, organization, LATEST,
+                                                                              "artifacts_created", "ytd")
+        else:
+            row = q("select lines_added, pull_requests, tool_accept_rate, estimated_cost_usd from marts.claude_code_daily "
+                    "where organization_id = ? and date = ?", [organization, LATEST])[0]
+            assert [shown[(m, None)] for m in ("lines_added", "pull_requests", "tool_accept_rate",
+                                               "estimated_cost_usd")] == [exact(v) for v in row]
+            assert board_ids(page, "claude_code_pull_requests", "mtd") == leaderboard(
+                fixture_warehouse, organization, LATEST, "claude_code_pull_requests", "mtd")
+        assert page.console_errors == [], page.console_errors
+        shot(page, f"{organization}-{name}")
+
+
+@pytest.mark.parametrize("organization,role", [(ENTERPRISE, "admin"), (HIDDEN, "owner"), (HIDDEN, "primary_owner")])
+def test_spend_section_is_replaced_by_a_reason(session, organization, role):
+    page = session(organization, role)
+    assert page.query_selector('[data-section="spend"]') is None
+    assert page.query_selector('[data-metric="spend_usd"]') is None
+    reason = page.inner_text('[data-section="spend-hidden"]')
+    assert ("admins" in reason) if role == "admin" else ("hidden" in reason)
+
+
+def test_export_spend_report_downloads_the_ranges_spend(session, fixture_warehouse):
+    page = session(ENTERPRISE)
+    page.fill("#from", "2026-03-01")
+    page.fill("#to", "2026-03-31")
+    with page.expect_download() as download:
+        page.click("form.export button")
+    text = Path(download.value.path()).read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    total = fixture_warehouse.query("select sum(spend_usd) from marts.spend_daily where organization_id = ? and "
+                                    "date between '2026-03-01' and '2026-03-31'", [ENTERPRISE])[0][0]
+    assert sum(Decimal(r["spend_usd"]) for r in rows) == total
+    assert download.value.suggested_filename == f"user_cost_report_{ENTERPRISE}_2026-03-01_2026-03-31.csv"
+
+
+def test_claude_code_csv_download(session, fixture_warehouse):
+    page = session(ENTERPRISE)
+    page.goto(page.url.replace("all-activity", "claude-code"))
+    with page.expect_download() as download:
+        page.click("form.export button")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    expected = fixture_warehouse.query("select user_id, lines_added from marts.claude_code_users where organization_id = ? "
+                                       "and as_of_date = ? and \"window\" = 'mtd' order by user_id", [ENTERPRISE, LATEST])
+    assert [(r["user_id"], int(r["lines_added"])) for r in rows] == expected
+
+
+@pytest.mark.parametrize("day,message", [("2026-03-01", "no data before 2026-03-31"),
+                                         ("2026-05-01", "Data is available up to 2026-04-14"),
+                                         ("not-a-date", "is not a date")])
+def test_edge_dates_get_a_clear_message(session, day, message):
+    page = session(NEW_ORG)
+    for name in PAGES:
+        response = page.goto(page.url.split("/analytics")[0] + f"/analytics/{name}?date={day}")
+        assert response.status == 200
+        assert message in page.inner_text(".problem")
+
+
+def test_a_new_organisations_first_day(session):
+    page = session(NEW_ORG)
+    page.goto(page.url.split("/analytics")[0] + "/analytics/claude-code?date=2026-03-31")
+    assert page.query_selector(".problem") is None
+    assert page.query_selector('.tile[data-metric="sessions"]') and page.console_errors == []
+    shot(page, f"{NEW_ORG}-first-day-claude-code")
+
+
+def test_narrow_window_has_no_sideways_scroll(session):
+    page = session(ENTERPRISE, width=390)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, f"{ENTERPRISE}-all-activity-narrow")
+
+
+def test_signing_out_and_a_revoked_key_end_the_session(session, api):
+    from dagster_project.serve.keys import KeyStore
+
+    store = KeyStore(api.settings.api_keys)
+    key, secret = store.create(ENTERPRISE, "owner", "dashboard session")
+    api.keys[(ENTERPRISE, "session")] = secret
+    page = session(ENTERPRISE, "session")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "analytics_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    store.revoke(key.id)
+    page.reload()
+    assert "/signin" in page.url and "session ended" in page.inner_text("body")
+    page2 = session(ENTERPRISE)
+    page2.click("text=Sign out")
+    page2.goto(page2.url.split("/signin")[0] + "/analytics/claude-ai")
+    assert "/signin" in page2.url
