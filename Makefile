@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# Python must read and write compiled bytecode: without it every run recompiles dagster, dbt and
+# Great Expectations from source (seconds of CPU per process). Some shells set this variable.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup manifest run backfill test dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
 	serve api-key api-keys api-key-revoke browser
@@ -12,7 +15,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet uv==0.13.9
-	$(VENV)/bin/uv pip install --quiet -p $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode -p $(PY) -r requirements.lock
 	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
 	touch $@
 
