@@ -21,8 +21,6 @@ from pathlib import Path
 from .ingest.discovery import DumpDirectory, utc_today
 from .settings import PROJECT_ROOT, Settings
 
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
 
 
@@ -32,6 +30,8 @@ class UsageError(Exception):
 
 def execute_range(defs, instance, start: dt.date, end: dt.date, selection=None, log_level: str = "INFO"):
     """Run the warehouse job (or a selection of its assets) over dump dates [start, end] as one run."""
+    from .partitions import RANGE_END_TAG, RANGE_START_TAG
+
     job = defs.resolve_job_def("build_warehouse")
     return job.execute_in_process(
         instance=instance,
@@ -108,6 +108,10 @@ def plan_range(settings: Settings, start: dt.date | None, end: dt.date | None,
 
 
 def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
+    from .quality import worker
+
+    worker.start()  # Great Expectations imports on the other core while this process imports Dagster
+
     from dagster import DagsterInstance
 
     from . import run_control

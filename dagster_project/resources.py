@@ -2,11 +2,14 @@
 
 
 import contextlib
+import importlib.metadata
 import os
 import sys
+from functools import cached_property
 from pathlib import Path
 
 from dagster import ResourceDependency
+from packaging import version
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
@@ -36,9 +39,22 @@ class WarehouseDuckDB(DuckDBResource):
 
 
 class WarehouseDbt(DbtCliResource):
-    """The dbt CLI, holding the writer lock for the run like every other writer."""
+    """The dbt CLI, holding the writer lock for the run like every other writer.
+
+    dagster-dbt runs `dbt --version` in a process of its own before every dbt command (about 3 s)
+    and opens a dbt adapter in this process (imports all of dbt) to read column metadata we never
+    ask for. The version is the pinned dbt-core's, read from its package metadata instead, and no
+    adapter is opened: a nightly run starts dbt once, not twice.
+    """
 
     writer_lock: ResourceDependency[WriterLock]
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
 
 
 def build_resources(settings: Settings) -> dict:

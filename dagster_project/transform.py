@@ -1,6 +1,6 @@
 """dbt models as Dagster assets: staging -> intermediate -> facts -> marts (dbt/)."""
 
-import json
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -9,12 +9,14 @@ from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
 from .failpoints import failpoint
-from .partitions import dump_date_partitions, single_run_backfill
+from .partitions import run_dump_window
 from .settings import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+RUN_TARGET = Path("target") / "run"
 
 
 def ensure_manifest() -> Path:
@@ -28,13 +30,21 @@ def ensure_manifest() -> Path:
     return MANIFEST
 
 
-def dbt_build_args(start: str | None, end: str | None, full_refresh: bool = False) -> list[str]:
-    """The dbt command of a run over dump dates [start, end]; a full refresh drops the window."""
+def dbt_build_args(full_refresh: bool = False) -> list[str]:
+    """The dbt command of every run: the same words each night, so dbt's partial parsing holds
+    (the run's dump dates travel in control.dump_window, not in --vars, which would make dbt
+    parse the whole project again whenever they change)."""
     # unit tests check SQL logic on fixed inputs, not data: they run in `make test`, not in every run
     skip_unit_tests = ["--exclude", "test_type:unit"]
-    if full_refresh:
-        return ["build", "--full-refresh", *skip_unit_tests]
-    return ["build", "--vars", json.dumps({"dump_start": start, "dump_end": end}), *skip_unit_tests]
+    return ["build", *(["--full-refresh"] if full_refresh else []), *skip_unit_tests]
+
+
+def set_dump_window(conn, start: dt.date | None, end: dt.date | None) -> None:
+    """Tell dbt which dump dates this run brings in (none: every dump is new, as in a full refresh)."""
+    conn.execute("create schema if not exists control")
+    conn.execute("create or replace table control.dump_window (dump_start date, dump_end date)")
+    if start and end:
+        conn.execute("insert into control.dump_window values (?, ?)", [start, end])
 
 
 class AnalyticsDbtTranslator(DagsterDbtTranslator):
@@ -50,18 +60,19 @@ class AnalyticsDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 else "transform"
 
 
-@dbt_assets(
-    manifest=ensure_manifest(),
-    dagster_dbt_translator=AnalyticsDbtTranslator(),
-    partitions_def=dump_date_partitions,
-    backfill_policy=single_run_backfill,
-)
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    window = context.partition_time_window
-    last_day = window.end.date().fromordinal(window.end.date().toordinal() - 1)
-    args = dbt_build_args(window.start.date().isoformat(), last_day.isoformat())
-    context.log.info(f"dbt {' '.join(args)}")
-    for n, event in enumerate(dbt.cli(args, context=context).stream()):
+# Not partitioned: the models are whole tables that each run brings up to date incrementally, from
+# the dump dates in the run's tags. One materialization per model and run, not one per dump date
+# (a 100-day backfill would otherwise record 100 of each).
+@dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=AnalyticsDbtTranslator())
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
+    start, end = run_dump_window(context.run.tags)
+    with duckdb.get_connection() as conn:
+        set_dump_window(conn, start, end)
+    args = dbt_build_args()
+    context.log.info(f"dbt {' '.join(args)} for dump dates {start or 'all'} .. {end or 'all'}")
+    # one target folder, rewritten each run (dagster-dbt would make a new one per run, forever); it
+    # keeps the last run's partial parse, so the next run parses only what changed
+    for n, event in enumerate(dbt.cli(args, context=context, target_path=RUN_TARGET).stream()):
         if n == 10:
             failpoint("dbt")
         yield event

@@ -1,4 +1,5 @@
-"""Export assets, downstream of the marts in the same daily partitions (SPEC §5, §6).
+"""Export assets, downstream of the marts (SPEC §5, §6). Like the models, they are not
+partitioned: each run writes the files of the dates it rebuilt.
 
 The dates the run rebuilt in the marts (its dump dates, and the days its late records reach
 back to) are exported again; a run's date the marts no longer hold (its dump folder was removed)
@@ -10,7 +11,7 @@ import datetime as dt
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from ..partitions import dump_date_partitions, single_run_backfill
+from ..partitions import run_dump_window
 from ..settings import Settings
 from .atomic import StagedFiles
 from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, export_csv_for_date, remove_date_folders
@@ -26,11 +27,10 @@ REBUILT_DATES = AssetKey(["meta", "rebuilt_dates"])
 def run_days(context: AssetExecutionContext, conn) -> tuple[list[dt.date], list[dt.date]]:
     """The dates to export (rebuilt by this run and held by the marts) and the run's dump dates
     the marts do not hold (any more), whose files go."""
-    window = context.partition_time_window
-    start, end = window.start.date(), window.end.date()
+    start, end = run_dump_window(context.run.tags)
     held = {d for (d,) in conn.execute("select distinct date from marts.organizations_daily").fetchall()}
     rebuilt = {d for (d,) in conn.execute("select date from meta.rebuilt_dates").fetchall()}
-    days = {start + dt.timedelta(days=i) for i in range((end - start).days)}
+    days = {start + dt.timedelta(days=i) for i in range((end - start).days + 1)} if start and end else set()
     return sorted((rebuilt | days) & held), sorted(days - held)
 
 
@@ -55,8 +55,6 @@ def export_organization_csvs(context: AssetExecutionContext, conn, exports_dir, 
 
 @asset(
     group_name="exports",
-    partitions_def=dump_date_partitions,
-    backfill_policy=single_run_backfill,
     deps=[AssetKey(["marts", "user_spend"]), ORGANIZATIONS, REBUILT_DATES],
     kinds={"csv"},
     description="Finance's spend files: <exports>/spend/<organization_id>/<date>/user_spend.csv + manifest.json "
@@ -72,8 +70,6 @@ def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> 
 
 @asset(
     group_name="exports",
-    partitions_def=dump_date_partitions,
-    backfill_policy=single_run_backfill,
     deps=[AssetKey(["marts", "claude_code_users"]), ORGANIZATIONS, REBUILT_DATES],
     kinds={"csv"},
     description="Per-user Claude Code files: <exports>/claude_code/<organization_id>/<date>/claude_code_users.csv + "
@@ -88,8 +84,6 @@ def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResourc
 
 @asset(
     group_name="exports",
-    partitions_def=dump_date_partitions,
-    backfill_policy=single_run_backfill,
     deps=[*MART_KEYS, ORGANIZATIONS, REBUILT_DATES],
     kinds={"parquet"},
     description="<exports>/snapshots/<date>/<mart>.parquet: every mart's rows of the date, decimals kept.",
@@ -112,8 +106,6 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
 
 @asset(
     group_name="exports",
-    partitions_def=dump_date_partitions,
-    backfill_policy=single_run_backfill,
     deps=[*MART_KEYS, ORGANIZATIONS, spend_csv_export, claude_code_csv_export, mart_parquet_snapshots],
     kinds={"duckdb"},
     description="ANALYTICS_WAREHOUSE: the marts copied into a fresh file and renamed over the published one.",

@@ -95,7 +95,6 @@ ingest_log = AssetSpec(
 
 @asset(
     key=AssetKey(["raw", "ignored_files"]), group_name="ingest", kinds={"duckdb"},
-    partitions_def=dump_date_partitions, backfill_policy=single_run_backfill,
     check_specs=[AssetCheckSpec("no_ignored_files", asset=AssetKey(["raw", "ignored_files"]),
                                 description="Warns when the dump directory holds files that are not ingested")],
     description="raw.ignored_files: every file under the dump directory that is not a dump file, with the reason "

@@ -1,7 +1,7 @@
 """Asset checks of the ingest assets, evaluated right after each load (SPEC §2.5).
 
-`<table>_expectations` runs the Great Expectations suite on every accepted row of the loaded
-days; `rejection_rate` makes every rejection visible in the run and warns when any one dump day
+`expectations` runs the table's Great Expectations suite on per-day counts of the loaded rows
+that break an expectation (counted by DuckDB, validated by GX in the quality worker); `rejection_rate` makes every rejection visible in the run and warns when any one dump day
 rejects more than the threshold (ANALYTICS_REJECTION_WARN_RATE): a bad day must not hide in the
 average of a long backfill.
 """
@@ -14,7 +14,8 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetK
 from ..ingest.loader import DayLoad
 from ..ingest.sources import Source
 from ..settings import Settings
-from .suites import SuiteRunner, extraction_sql
+from . import worker
+from .summaries import summary_sql
 
 
 def check_specs_for(source: Source) -> list[AssetCheckSpec]:
@@ -28,38 +29,21 @@ def check_specs_for(source: Source) -> list[AssetCheckSpec]:
     return specs
 
 
-# GX has a fixed cost per validation: days are validated together up to this many rows
-ROWS_PER_VALIDATION = 500_000
-
-
-def batches_of_days(conn: duckdb.DuckDBPyConnection, table, loads: list[DayLoad]) -> list[list]:
-    batches, batch, rows = [], [], 0
-    for load in loads:
-        n = load.accepted.get(table.name, 0)
-        if batch and rows + n > ROWS_PER_VALIDATION:
-            batches.append(batch)
-            batch, rows = [], 0
-        batch.append(load.dump_date)
-        rows += n
-    return batches + ([batch] if batch else [])
-
-
 def evaluate_checks(conn: duckdb.DuckDBPyConnection, source: Source, loads: list[DayLoad],
                     settings: Settings) -> list[AssetCheckResult]:
-    runner = SuiteRunner()
     results = []
+    days = [load.dump_date for load in loads]
     for table in source.tables:
         key = AssetKey(["raw", table.name])
-        failures, rows = [], 0
-        for days in batches_of_days(conn, table, loads):
-            frame = conn.execute(extraction_sql(table, len(days)), days).df()
-            rows += len(frame)
-            label = f"dt={days[0]}" + (f"..{days[-1]}" if len(days) > 1 else "")
-            failures += [f"{label}: {f}" for f in runner.validate(table, frame)]
+        cursor = conn.execute(summary_sql(table, len(days)), days) if days else None
+        summaries = [dict(zip([d[0] for d in cursor.description], row, strict=True)) for row in cursor.fetchall()] \
+            if cursor else []
+        failures = worker.validate(table.name, summaries)
         results.append(AssetCheckResult(
             asset_key=key, check_name="expectations", passed=not failures,
             severity=AssetCheckSeverity.ERROR,
-            metadata={"rows_validated": rows, "failures": MetadataValue.json(failures)}))
+            metadata={"rows_validated": sum(s["rows"] for s in summaries), "days_validated": len(summaries),
+                      "failures": MetadataValue.json(failures)}))
 
         results.append(rejection_rate_result(key, table.name, loads, settings.rejection_warn_rate))
     return results

@@ -1,10 +1,14 @@
-{# The dump dates this run brings in (the Dagster partition window), or every dump date. #}
+{#
+  The dump dates this run brings in: control.dump_window, written by the Dagster asset before
+  it starts dbt (one row, or none for "every dump is new": a full build). A table rather than
+  --vars, so that the dbt command never changes and dbt's partial parsing holds.
+#}
 {% macro dump_window_start() -%}
-    {{ "'" ~ var('dump_start') ~ "'::date" if var('dump_start') else "'0001-01-01'::date" }}
+    coalesce((select min(dump_start) from {{ source('control', 'dump_window') }}), '0001-01-01'::date)
 {%- endmacro %}
 
 {% macro dump_window_end() -%}
-    {{ "'" ~ var('dump_end') ~ "'::date" if var('dump_end') else "'9999-12-31'::date" }}
+    coalesce((select max(dump_end) from {{ source('control', 'dump_window') }}), '9999-12-31'::date)
 {%- endmacro %}
 
 {% macro in_dump_window(column) -%}

@@ -1,0 +1,43 @@
+"""The quality checks' worker process: Great Expectations is imported there, once, while the run
+process goes on.
+
+Importing Great Expectations takes ~10 s of CPU. A run starts this process first, so that on a
+2-core machine the import happens on the other core while the run imports Dagster and loads the
+day's dumps; the checks then only wait for a validation of a few summary rows. A process forked
+from a run (the crash tests) starts a worker of its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+_executor: ProcessPoolExecutor | None = None
+_owner: int | None = None
+
+
+def _load_suites() -> None:
+    from . import suites  # noqa: F401 - the slow import, done ahead of the first validation
+
+
+def _validate(table_name: str, rows: list[dict]) -> list[str]:
+    from .suites import validate
+
+    return validate(table_name, rows)
+
+
+def start() -> ProcessPoolExecutor:
+    """The worker of this process, started (and importing) if it is not yet."""
+    global _executor, _owner
+    if _executor is None or _owner != os.getpid():
+        _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_load_suites)
+        _owner = os.getpid()
+        _executor.submit(int)  # spawns the process now; its initializer imports the suites
+    return _executor
+
+
+def validate(table_name: str, rows: list[dict]) -> list[str]:
+    """Failed expectations of the table's suite on these per-day summaries."""
+    return start().submit(_validate, table_name, rows).result()
