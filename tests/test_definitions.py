@@ -5,6 +5,7 @@ import datetime as dt
 from dagster import AssetKey, DagsterInstance, build_schedule_context, build_sensor_context
 
 from dagster_project.definitions import defs
+from dagster_project.partitions import run_dump_window
 from dagster_project.transform import dbt_build_args
 from tests.conftest import FIXTURES, environment
 
@@ -54,11 +55,33 @@ def test_sensor_requests_new_dump_folders_once(tmp_path):
         assert [r.partition_key for r in third.run_requests] == ["2026-04-03"]
 
 
-def test_dbt_args_pass_the_partition_window():
-    assert dbt_build_args("2026-03-01", "2026-03-31") == [
-        "build", "--vars", '{"dump_start": "2026-03-01", "dump_end": "2026-03-31"}', "--exclude", "test_type:unit"]
-    assert dbt_build_args("2026-03-01", "2026-03-31", full_refresh=True) == [
-        "build", "--full-refresh", "--exclude", "test_type:unit"]
+def test_dbt_command_is_the_same_every_night_and_the_window_comes_from_the_run():
+    # the same words each night keep dbt's partial parsing; the dump dates travel in a table
+    assert dbt_build_args() == ["build", "--exclude", "test_type:unit"]
+    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh", "--exclude", "test_type:unit"]
+    assert run_dump_window({"dagster/asset_partition_range_start": "2026-03-01",
+                            "dagster/asset_partition_range_end": "2026-03-31"}) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert run_dump_window({"dagster/partition": "2026-04-14"}) == (dt.date(2026, 4, 14), dt.date(2026, 4, 14))
+    assert run_dump_window({}) == (None, None)
+
+
+def test_dump_window_table_tells_dbt_the_runs_dates():
+    import duckdb
+
+    from dagster_project.transform import set_dump_window
+
+    with duckdb.connect() as conn:
+        set_dump_window(conn, dt.date(2026, 3, 1), dt.date(2026, 3, 2))
+        assert conn.execute("select * from control.dump_window").fetchall() == [(dt.date(2026, 3, 1), dt.date(2026, 3, 2))]
+        set_dump_window(conn, None, None)  # every dump is new
+        assert conn.execute("select count(*) from control.dump_window").fetchall() == [(0,)]
+
+
+def test_a_nightly_run_records_each_model_once_not_once_per_dump_date():
+    graph = defs.resolve_asset_graph()
+    assert graph.get(AssetKey(["raw", "events"])).partitions_def is not None
+    for key in [AssetKey(["marts", "activity_daily"]), AssetKey("spend_csv_export"), AssetKey("published_warehouse")]:
+        assert graph.get(key).partitions_def is None
 
 
 def test_fixtures_are_small():
