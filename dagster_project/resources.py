@@ -9,9 +9,9 @@ from functools import cached_property
 from pathlib import Path
 
 from dagster import ResourceDependency
-from packaging import version
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
+from packaging import version
 
 from .run_control import WriterLock
 from .settings import DBT_PROJECT_DIR, Settings

@@ -1,7 +1,8 @@
 """Asset checks of the ingest assets, evaluated right after each load (SPEC §2.5).
 
 `expectations` runs the table's Great Expectations suite on per-day counts of the loaded rows
-that break an expectation (counted by DuckDB, validated by GX in the quality worker); `rejection_rate` makes every rejection visible in the run and warns when any one dump day
+that break an expectation (counted by DuckDB, validated by GX in the quality worker);
+`rejection_rate` makes every rejection visible in the run and warns when any one dump day
 rejects more than the threshold (ANALYTICS_REJECTION_WARN_RATE): a bad day must not hide in the
 average of a long backfill.
 """
