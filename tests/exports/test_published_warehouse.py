@@ -42,3 +42,40 @@ def test_reader_keeps_previous_state_during_a_run_and_new_reader_sees_new(tmp_pa
 
     after = warehouse.query("select max(date), count(*) from marts.activity_daily")
     assert str(after[0][0]) == dates[-1] and after != before
+
+
+def test_published_marts_carry_their_documentation_and_plain_types(fixture_warehouse: Warehouse):
+    rows = fixture_warehouse.query(
+        "select table_name, column_name, data_type, comment from duckdb_columns() where schema_name = 'marts'")
+    assert rows
+    # dbt's descriptions travel as comments, so an analyst sees them in the file itself
+    undocumented = [(t, c) for t, c, _, comment in rows if not comment]
+    assert undocumented == []
+    assert all(comment for (comment,) in fixture_warehouse.query(
+        "select comment from duckdb_tables() where schema_name = 'marts'"))
+    # counts are BIGINT (not HUGEINT, which pandas reads as floats); money stays DECIMAL(18,6)
+    assert [(t, c, d) for t, c, d, _ in rows if d in ("HUGEINT", "INT128")] == []
+    types = {(t, c): d for t, c, d, _ in rows}
+    assert types[("claude_ai_windows", "chats")] == "BIGINT" and types[("spend_totals", "spend_usd")] == "DECIMAL(18,6)"
+    assert fixture_warehouse.query("select latest_date from meta.publication")[0][0] is not None
+
+
+def test_the_projects_sql_shell_reads_the_published_warehouse(fixture_warehouse: Warehouse):
+    import os
+    import subprocess
+    import sys
+
+    from dagster_project.settings import PROJECT_ROOT
+
+    env = {**os.environ, "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published)}
+    run = subprocess.run([sys.executable, "tools/sql.py", "--csv",
+                          'select count(*) as n from marts.claude_ai_windows where "window" = \'mtd\''],
+                         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    expected = fixture_warehouse.query("select count(*) from marts.claude_ai_windows where \"window\" = 'mtd'")[0][0]
+    assert run.returncode == 0 and run.stdout.splitlines() == ["n", str(expected)]
+    shell = subprocess.run([sys.executable, "tools/sql.py"], input="select 41 + 1 as answer;\n.quit\n",
+                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert shell.returncode == 0 and "42" in shell.stdout
+    bad = subprocess.run([sys.executable, "tools/sql.py", "select * from nowhere"], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr

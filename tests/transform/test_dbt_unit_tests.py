@@ -18,4 +18,4 @@ def test_dbt_unit_tests_pass(fixture_warehouse: Warehouse):
          "--target-path", str(fixture_warehouse.root / "dbt_unit_target")],
         env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "PASS=12" in result.stdout, result.stdout[-3000:]
+    assert " 12 unit tests " in result.stdout and "ERROR=0" in result.stdout, result.stdout[-3000:]
