@@ -57,7 +57,10 @@ def count_records(raw: Path, sources: list[str]) -> int:
 
 
 def dump_dates(raw: Path) -> list[str]:
-    return sorted({p.name[3:] for p in raw.glob("*/dt=*")})
+    """The dump dates the pipeline would ingest (stray folders, such as one dated in the future, left out)."""
+    from dagster_project.ingest.discovery import DumpDirectory
+
+    return [d.isoformat() for d in DumpDirectory.scan(raw).dump_dates()]
 
 
 def main(argv: list[str] | None = None) -> None:
