@@ -102,6 +102,8 @@ def main(argv: list[str] | None = None) -> None:
 
     def env_for(name: str) -> dict[str, str]:
         folder = args.work / name
+        (folder / "dagster_home").mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "dagster.yaml", folder / "dagster_home" / "dagster.yaml")  # as `make` sets it up
         return {**os.environ, "ANALYTICS_RAW_DIR": str(data), "ANALYTICS_WAREHOUSE": str(folder / "analytics.duckdb"),
                 "ANALYTICS_EXPORTS_DIR": str(folder / "exports"), "DAGSTER_HOME": str(folder / "dagster_home"),
                 "ANALYTICS_WORK_WAREHOUSE": str(folder / "build" / "work.duckdb"),

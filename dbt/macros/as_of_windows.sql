@@ -12,6 +12,20 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# The first as-of date whose window no longer holds `day` (the inverse of window_start). #}
+{% macro window_end(window_name, day) -%}
+    {%- if window_name == '1d' -%} cast({{ day }} + interval 1 day as date)
+    {%- elif window_name == '1w' -%} cast({{ day }} + interval 7 day as date)
+    {%- elif window_name == '1m' -%} cast({{ day }} + interval 30 day as date)
+    {%- elif window_name == '3m' -%} cast({{ day }} + interval 90 day as date)
+    {%- elif window_name == '1y' -%} cast({{ day }} + interval 365 day as date)
+    {%- elif window_name == 'mtd' -%} cast(date_trunc('month', {{ day }}) + interval 1 month as date)
+    {%- elif window_name == 'qtd' -%} cast(date_trunc('quarter', {{ day }}) + interval 3 month as date)
+    {%- elif window_name == 'ytd' -%} cast(date_trunc('year', {{ day }}) + interval 1 year as date)
+    {%- else -%} {{ exceptions.raise_compiler_error("unknown window " ~ window_name) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {# (as_of_date, window, window_start) for this run's as-of dates and the given windows. #}
 {% macro as_of_windows(windows) -%}
     -- depends_on: {{ ref('int_calendar_days') }}

@@ -50,3 +50,66 @@
     asof inner join {{ series }} as series
         on {% for k in keys %}series.{{ k }} = key_dates.{{ k }} and {% endfor %}series.date <= key_dates.as_of_date
 {% endmacro %}
+
+{# series: keys + date (activity days); windows: as_of_date, "window", window_start.
+   One row per key, as-of date and window in which the key has activity: its latest day by the
+   as-of date is on or after the window's start (or `active_since`, e.g. the year's start, for
+   every window). With `organizations`, only organisations present on the as-of date. #}
+{% macro keys_active_in_windows(series, keys, windows='windows', organizations=none, active_since=none) %}
+    with latest as (
+        {{ latest_on_or_before(series, ref('int_as_of_dates'), keys) }}
+    )
+
+    select {% for k in keys %}latest.{{ k }}, {% endfor %}windows.*
+    from latest
+    {% if organizations -%}
+    inner join {{ organizations }} as organizations using (organization_id, as_of_date)
+    {%- endif %}
+    inner join {{ windows }} as windows using (as_of_date)
+    where latest.last_date >= {{ active_since or 'windows.window_start' }}
+{% endmacro %}
+
+{# series: keys + item + date (the days each item was seen); targets: keys + as_of_date + "window",
+   whose windows are among `window_names`. Gives every target row with `distinct_items`, the
+   number of items seen in its window, without a row per item and as-of date: a day d on which
+   an item was seen counts for the as-of dates from d until the item's next day or until d
+   leaves the window, whichever comes first; the count at an as-of date is then a running sum of
+   +1 where such intervals start and -1 where they end. #}
+{% macro distinct_in_windows(series, keys, item, window_names, targets) %}
+    {%- set key_list = keys | join(', ') -%}
+    with seen as (
+        select {{ key_list }}, date,
+               lead(date) over (partition by {{ key_list }}, {{ item }} order by date) as next_date
+        from (select distinct {{ key_list }}, {{ item }}, date from {{ series }})
+    ),
+
+    interval_edges as (
+        {% for w in window_names %}
+        select {{ key_list }}, '{{ w }}' as "window", date, 1 as delta from seen
+        union all
+        select {{ key_list }}, '{{ w }}' as "window",
+               case when next_date < {{ window_end(w, 'date') }} then next_date else {{ window_end(w, 'date') }} end,
+               -1 as delta
+        from seen
+        {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    ),
+
+    daily_changes as (
+        select {{ key_list }}, "window", date, sum(delta) as delta
+        from interval_edges
+        group by all
+    ),
+
+    running as (
+        select {{ key_list }}, "window", date,
+               sum(delta) over (partition by {{ key_list }}, "window" order by date) as distinct_items
+        from daily_changes
+    )
+
+    select targets.*, coalesce(running.distinct_items, 0) as distinct_items
+    from {{ targets }} as targets
+    asof left join running
+        on {% for k in keys %}running.{{ k }} = targets.{{ k }} and {% endfor %}running."window" = targets."window"
+        and running.date <= targets.as_of_date
+{% endmacro %}

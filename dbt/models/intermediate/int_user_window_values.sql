@@ -1,6 +1,6 @@
 -- One row per organisation, as-of date, metric, window and user with a non-zero value: what
 -- marts.leaderboards ranks (SPEC §4). Window sums of daily facts, except projects_used, a
--- distinct count of projects.
+-- distinct count of projects (from first/last-seen intervals, macros/window_aggregates.sql).
 with long_windows as ({{ as_of_windows(['mtd', 'qtd', 'ytd', '1y']) }}),
 
 month_windows as ({{ as_of_windows(['mtd']) }}),
@@ -21,17 +21,16 @@ user_projects as (
     select * from {{ ref('fct_user_projects_daily') }}
 ),
 
-latest_project_use as (
-    {{ latest_on_or_before('user_projects', ref('int_as_of_dates'), ['organization_id', 'user_id', 'project_id']) }}
+project_users as (
+    -- users who used a project in the window
+    {{ keys_active_in_windows('user_projects', ['organization_id', 'user_id'], windows='long_windows') }}
 ),
 
 projects_used as (
-    select p.organization_id, w.as_of_date, 'projects_used' as metric, w."window", p.user_id,
-           cast(count(*) as decimal(18, 6)) as value
-    from latest_project_use as p
-    inner join long_windows as w using (as_of_date)
-    where p.last_date >= w.window_start
-    group by all
+    select organization_id, as_of_date, 'projects_used' as metric, "window", user_id,
+           cast(distinct_items as decimal(18, 6)) as value
+    from ({{ distinct_in_windows('user_projects', ['organization_id', 'user_id'], 'project_id',
+                                 ['mtd', 'qtd', 'ytd', '1y'], 'project_users') }})
 ),
 
 {% set sums = [
@@ -47,15 +46,8 @@ projects_used as (
     where {{ column }} <> 0
 ),
 
-{{ metric }}_latest as (
-    {{ latest_on_or_before(metric ~ '_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
-),
-
 {{ metric }}_targets as (
-    select l.organization_id, l.user_id, w.*
-    from {{ metric }}_latest as l
-    inner join {{ windows }} as w using (as_of_date)
-    where l.last_date >= w.window_start
+    {{ keys_active_in_windows(metric ~ '_days', ['organization_id', 'user_id'], windows=windows) }}
 ),
 
 {{ metric }}_values as (

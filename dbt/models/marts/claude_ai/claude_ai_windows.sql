@@ -61,16 +61,10 @@ user_days as (
     select organization_id, user_id, date from user_days where {{ column }} > 0
 ),
 
-latest_{{ name }} as (
-    {{ latest_on_or_before(name ~ '_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
-),
-
 users_with_{{ name }} as (
     -- a user has one in the window when the latest one by the as-of date is inside it
-    select latest_{{ name }}.organization_id, windows.as_of_date, windows."window", count(*) as users
-    from latest_{{ name }}
-    inner join windows using (as_of_date)
-    where latest_{{ name }}.last_date >= windows.window_start
+    select organization_id, as_of_date, "window", count(*) as users
+    from ({{ keys_active_in_windows(name ~ '_days', ['organization_id', 'user_id']) }})
     group by all
 ),
 {% endfor %}

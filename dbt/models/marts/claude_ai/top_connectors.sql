@@ -19,32 +19,18 @@ connector_days as (
     group by all
 ),
 
-latest_connector_use as (
-    {{ latest_on_or_before('connector_days', ref('int_as_of_dates'), ['organization_id', 'connector']) }}
-),
-
 targets as (
-    select latest_connector_use.organization_id, latest_connector_use.connector, windows.*
-    from latest_connector_use
-    inner join organizations using (organization_id, as_of_date)
-    inner join windows using (as_of_date)
-    where latest_connector_use.last_date >= windows.window_start
+    -- connectors used in the window, of organisations present on the as-of date
+    {{ keys_active_in_windows('connector_days', ['organization_id', 'connector'], organizations='organizations') }}
 ),
 
 window_uses as (
     {{ window_sums('connector_days', 'targets', ['organization_id', 'connector'], ['uses']) }}
 ),
 
-latest_user_use as (
-    {{ latest_on_or_before('connector_user_days', ref('int_as_of_dates'), ['organization_id', 'connector', 'user_id']) }}
-),
-
 window_users as (
-    select latest_user_use.organization_id, latest_user_use.connector, windows.as_of_date, windows."window",
-           count(*) as unique_users
-    from latest_user_use
-    inner join windows using (as_of_date)
-    where latest_user_use.last_date >= windows.window_start
+    select organization_id, connector, as_of_date, "window", count(*) as unique_users
+    from ({{ keys_active_in_windows('connector_user_days', ['organization_id', 'connector', 'user_id']) }})
     group by all
 ),
 

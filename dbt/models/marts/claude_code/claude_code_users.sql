@@ -24,17 +24,9 @@ record_days as (
     where has_claude_code_record
 ),
 
-latest_record as (
-    {{ latest_on_or_before('record_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
-),
-
 targets as (
     -- users with a record in the window, of organisations present on the as-of date
-    select latest_record.organization_id, latest_record.user_id, windows.*
-    from latest_record
-    inner join organizations using (organization_id, as_of_date)
-    inner join windows using (as_of_date)
-    where latest_record.last_date >= windows.window_start
+    {{ keys_active_in_windows('record_days', ['organization_id', 'user_id'], organizations='organizations') }}
 ),
 
 window_totals as (

@@ -15,17 +15,9 @@ model_days as (
     group by all
 ),
 
-latest_use as (
-    {{ latest_on_or_before('model_days', ref('int_as_of_dates'), ['organization_id', 'model']) }}
-),
-
 targets as (
     -- models with a usage record in the window, of organisations present on the as-of date
-    select latest_use.organization_id, latest_use.model, windows.*
-    from latest_use
-    inner join organizations using (organization_id, as_of_date)
-    inner join windows using (as_of_date)
-    where latest_use.last_date >= windows.window_start
+    {{ keys_active_in_windows('model_days', ['organization_id', 'model'], organizations='organizations') }}
 ),
 
 window_spend as (

@@ -15,17 +15,10 @@ user_days as (
     group by all
 ),
 
-latest_spend as (
-    {{ latest_on_or_before('user_days', ref('int_as_of_dates'), ['organization_id', 'user_id']) }}
-),
-
 targets as (
-    -- users with usage this year, of organisations present on the as-of date
-    select latest_spend.organization_id, latest_spend.user_id, windows.*
-    from latest_spend
-    inner join organizations using (organization_id, as_of_date)
-    inner join windows using (as_of_date)
-    where latest_spend.last_date >= {{ window_start('ytd', 'latest_spend.as_of_date') }}
+    -- users with usage this year (every window), of organisations present on the as-of date
+    {{ keys_active_in_windows('user_days', ['organization_id', 'user_id'], organizations='organizations',
+                              active_since=window_start('ytd', 'windows.as_of_date')) }}
 ),
 
 window_spend as (
