@@ -186,8 +186,7 @@ def browser_loads(url: str, secret: str, latest: str, pages: list[str]) -> dict[
             page.goto(f"{url}/analytics/{name}?date={latest}")  # warm: Plotly cached as a real user has it
             started = time.perf_counter()
             page.goto(f"{url}/analytics/{name}?date={latest}", wait_until="load")
-            page.wait_for_function("document.querySelectorAll('[data-chart] .main-svg').length === "
-                                   "document.querySelectorAll('[data-chart]').length")
+            page.wait_for_function("document.querySelectorAll('[data-chart]:not([data-chart-state])').length === 0")
             times[name] = (time.perf_counter() - started) * 1000
         browser.close()
     return times

@@ -34,7 +34,7 @@ class Settings:
             exports_dir=_path("ANALYTICS_EXPORTS_DIR", "exports"),
             warehouse=warehouse,
             work_warehouse=Path(os.environ.get("ANALYTICS_WORK_WAREHOUSE") or work_default).resolve(),
-            memory_limit=os.environ.get("ANALYTICS_DUCKDB_MEMORY_LIMIT", "4GB"),
+            memory_limit=os.environ.get("ANALYTICS_DUCKDB_MEMORY_LIMIT", "2500MB"),
             threads=int(os.environ.get("ANALYTICS_DUCKDB_THREADS", "2")),
             rejection_warn_rate=float(os.environ.get("ANALYTICS_REJECTION_WARN_RATE", "0.01")),
         )

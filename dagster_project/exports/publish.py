@@ -33,6 +33,18 @@ def published_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return marts + [t for t in PUBLISHED_TABLES if t in existing]
 
 
+def clustering_order(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+    """An ORDER BY that stores each organisation's rows together, by date: the API and the dashboard
+    read one organisation (and one date) at a time, and DuckDB skips the row groups whose min/max
+    rule them out, so a sorted table answers in a few milliseconds where a scan takes tens."""
+    schema, name = table.split(".")
+    columns = [c for (c,) in conn.execute(
+        "select column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = ? and table_name = ?", [schema, name]).fetchall()]
+    order = [c for c in ("organization_id", "as_of_date", "date", "dump_date") if c in columns]
+    return f"order by {', '.join(order)}" if order else ""
+
+
 def copy_comments(conn: duckdb.DuckDBPyConnection, table: str) -> None:
     schema, name = table.split(".")
     comment = conn.execute("select comment from duckdb_tables() where database_name = current_database() "
@@ -54,7 +66,7 @@ def publish_warehouse(conn: duckdb.DuckDBPyConnection, target: Path, run_id: str
             for schema in sorted({t.split(".")[0] for t in tables} | {"meta"}):
                 conn.execute(f"create schema published.{schema}")
             for table in tables:
-                conn.execute(f"create table published.{table} as select * from {table}")
+                conn.execute(f"create table published.{table} as select * from {table} {clustering_order(conn, table)}")
                 copy_comments(conn, table)
                 counts[table] = conn.execute(f"select count(*) from published.{table}").fetchall()[0][0]
             conn.execute("""

@@ -49,12 +49,9 @@ class Caller:
 
 
 def organization_facts(services, organization_id: str) -> tuple[Organization, dt.date | None]:
-    with services.warehouse.cursor() as (cursor, snapshot):
-        row = cursor.execute(
-            "select plan, spend_reports_hidden from marts.organizations_daily where organization_id = ? "
-            "order by date desc limit 1", [organization_id]).fetchone()
-    plan, hidden = row if row else (None, False)
-    return Organization(organization_id, plan, bool(hidden)), snapshot.latest_date
+    snapshot = services.warehouse.snapshot()
+    plan, hidden = snapshot.organizations.get(organization_id, (None, False))
+    return Organization(organization_id, plan, hidden), snapshot.latest_date
 
 
 def authenticated(request: Request, header_key: str | None = Security(api_key_header),

@@ -13,7 +13,8 @@
     var data = source ? JSON.parse(source.textContent || "{}") : {};
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var series = data[el.getAttribute("data-chart")];
-      if (!series || !window.Plotly) { return; }
+      // data-chart-state says when a chart is done (the browser tests and make bench-api wait for it)
+      if (!series || !window.Plotly) { el.setAttribute("data-chart-state", "empty"); return; }
       var traces = Object.keys(series).filter(function (k) { return k !== "x"; }).map(function (k) {
         return { x: series.x, y: series[k].map(function (v) { return v === null ? null : Number(v); }),
                  name: LABELS[k] || k, type: "scatter", mode: "lines+markers" };
@@ -22,7 +23,9 @@
       window.Plotly.newPlot(el, traces, {
         margin: { l: 48, r: 12, t: 8, b: 36 }, legend: { orientation: "h", y: -0.25 },
         yaxis: { rangemode: "tozero", tickformat: percent ? ".0%" : ",~r" }, xaxis: { type: "date" }
-      }, { displayModeBar: false, responsive: true });
+      }, { displayModeBar: false, responsive: true }).then(function () {
+        el.setAttribute("data-chart-state", "drawn");
+      });
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
