@@ -113,7 +113,7 @@ def page(request: Request, name: str, template: str, build) -> Response:
     except SignInRequired as exc:
         return signin_redirect(exc.message)
     except WarehouseUnavailable as exc:
-        return templates.TemplateResponse(request, "message.html", {"message": str(exc)}, status_code=503)
+        return message_page(request, str(exc), 503)
     day, problem = chosen_date(request, who)
     context = {"who": who, "day": day, "problem": problem, "pages": PAGES, "current": name,
                "spend_reason": who.spend_reason, "charts": {}}
@@ -260,6 +260,11 @@ def claude_code_html(request: Request):
     return page(request, "claude-code", "claude_code.html", claude_code_page)
 
 
+def message_page(request: Request, message: str, status_code: int) -> Response:
+    """A page that says in one line what is wrong, with the status an API client would get."""
+    return templates.TemplateResponse(request, "message.html", {"message": message}, status_code=status_code)
+
+
 def download(data: bytes, name: str) -> Response:
     return Response(data, media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{name}"'})
@@ -273,16 +278,15 @@ def spend_report(request: Request):
     except SignInRequired as exc:
         return signin_redirect(exc.message)
     if who.spend_reason:
-        return templates.TemplateResponse(request, "message.html", {"message": who.spend_reason}, status_code=403)
+        return message_page(request, who.spend_reason, 403)
     try:
         start = dt.date.fromisoformat(request.query_params.get("from", ""))
         end = dt.date.fromisoformat(request.query_params.get("to", ""))
     except ValueError:
-        return templates.TemplateResponse(request, "message.html",
-                                          {"message": "Pick a start and an end date (YYYY-MM-DD)."}, status_code=400)
+        return message_page(request, "Pick a start and an end date (YYYY-MM-DD).", 400)
     if end < start or (end - start).days >= 366 or who.latest_date is None or end > who.latest_date:
-        return templates.TemplateResponse(request, "message.html", {"message": (
-            f"Pick a range of at most 366 days, start before end, ending by {who.latest_date}.")}, status_code=400)
+        return message_page(
+            request, f"Pick a range of at most 366 days, start before end, ending by {who.latest_date}.", 400)
     with services(request).warehouse.cursor() as (cursor, _):
         data, name = user_cost_report_csv(cursor, who.key.organization_id, start, end + dt.timedelta(days=1))
     return download(data, name)
@@ -297,9 +301,7 @@ def claude_code_csv(request: Request):
     day, problem = chosen_date(request, who)
     window = request.query_params.get("window", "mtd")
     if problem or window not in ("1w", "1m", "mtd", "qtd", "ytd"):
-        return templates.TemplateResponse(request, "message.html",
-                                          {"message": problem or "window is one of 1w, 1m, mtd, qtd, ytd."},
-                                          status_code=400)
+        return message_page(request, problem or "window is one of 1w, 1m, mtd, qtd, ytd.", 400)
     with services(request).warehouse.cursor() as (cursor, _):
         data, name = claude_code_users_csv(cursor, who.key.organization_id, day, window)
     return download(data, name)

@@ -1,9 +1,8 @@
 """All activity: usage per day, what each person did, and who is engaged (SPEC §4, §7 summaries,
 users, engagement)."""
 
-from .common import Col, Listing
+from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing
 
-DATE = Col("date", "date", "The UTC day.")
 AS_OF = Col("as_of_date", "date", "The day the windows end on (inclusive).")
 EMAIL = Col("email", "text", "Email in the members snapshot of the day; null for identities that are not members.",
             nullable=True)
@@ -60,7 +59,7 @@ SUMMARIES = Listing(
     columns=(DATE, *_prefixed("a", ACTIVITY_DAILY_COLUMNS), *_prefixed("c", CLAUDE_AI_DAILY_COLUMNS),
              *_prefixed("k", CLAUDE_CODE_DAILY_COLUMNS)),
     key=("date",),
-    where="date >= $starting_date and date < $ending_date",
+    where=IN_DATE_RANGE,
 )
 
 # the email a person is known by: the member's, or the one a Claude Code identity was mapped from
@@ -105,20 +104,9 @@ ENGAGEMENT = Listing(
     where="as_of_date = $as_of_date",
 )
 
-ACTIVITY_DAILY = Listing(
-    name="activity_daily",
-    source="marts.activity_daily",
-    columns=(DATE, *ACTIVITY_DAILY_COLUMNS),
-    key=("date",),
-    where="date >= $starting_date and date < $ending_date",
-)
+ACTIVITY_DAILY = daily_listing("activity_daily", "marts.activity_daily", ACTIVITY_DAILY_COLUMNS)
 
 # the organisation itself, day by day: its name and plan, and whether its spend reports are hidden
-ORGANIZATION_DAYS = Listing(
-    name="organization_days",
-    source="marts.organizations_daily",
-    columns=(DATE, Col("organization_name", "text", "Name.", nullable=True), Col("plan", "text", "team or enterprise."),
-             Col("spend_reports_hidden", "bool", "Spend reports hidden (SPEC §3).")),
-    key=("date",),
-    where="date >= $starting_date and date < $ending_date",
-)
+ORGANIZATION_DAYS = daily_listing("organization_days", "marts.organizations_daily", (
+    Col("organization_name", "text", "Name.", nullable=True), Col("plan", "text", "team or enterprise."),
+    Col("spend_reports_hidden", "bool", "Spend reports hidden (SPEC §3).")))

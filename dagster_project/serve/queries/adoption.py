@@ -1,8 +1,8 @@
 """Claude.ai adoption: chats, projects and artifacts per day and over windows, leaderboards and
 connectors (SPEC §4, §7 chats, leaderboards, connectors)."""
 
-from .activity import AS_OF, CLAUDE_AI_DAILY_COLUMNS, DATE, EMAIL, FULL_NAME, USER_ID
-from .common import Col, Listing
+from .activity import AS_OF, CLAUDE_AI_DAILY_COLUMNS, EMAIL, FULL_NAME, USER_ID
+from .common import Col, Listing, daily_listing
 
 WINDOW = Col("window", "text", "The window ending on the as-of date.", expr='"window"')
 
@@ -13,13 +13,7 @@ def window_order(windows: list[str]) -> Col:
     return Col("window_order", "int", f"Position of the window among {', '.join(windows)}.",
                expr=f'list_position([{listed}], "window")', internal=True)
 
-CLAUDE_AI_DAILY = Listing(
-    name="claude_ai_daily",
-    source="marts.claude_ai_daily",
-    columns=(DATE, *CLAUDE_AI_DAILY_COLUMNS),
-    key=("date",),
-    where="date >= $starting_date and date < $ending_date",
-)
+CLAUDE_AI_DAILY = daily_listing("claude_ai_daily", "marts.claude_ai_daily", CLAUDE_AI_DAILY_COLUMNS)
 
 CHATS = Listing(
     name="chats",

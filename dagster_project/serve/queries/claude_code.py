@@ -1,16 +1,10 @@
 """Claude Code per day and per person (SPEC §4, §7 claude_code, claude_code_users)."""
 
-from .activity import AS_OF, CLAUDE_CODE_DAILY_COLUMNS, DATE, EMAIL, FULL_NAME, USER_ID
+from .activity import AS_OF, CLAUDE_CODE_DAILY_COLUMNS, EMAIL, FULL_NAME, USER_ID
 from .adoption import WINDOW
-from .common import Col, Listing
+from .common import Col, Listing, daily_listing
 
-CLAUDE_CODE_DAILY = Listing(
-    name="claude_code",
-    source="marts.claude_code_daily",
-    columns=(DATE, *CLAUDE_CODE_DAILY_COLUMNS),
-    key=("date",),
-    where="date >= $starting_date and date < $ending_date",
-)
+CLAUDE_CODE_DAILY = daily_listing("claude_code", "marts.claude_code_daily", CLAUDE_CODE_DAILY_COLUMNS)
 
 CLAUDE_CODE_USERS = Listing(
     name="claude_code_users",

@@ -44,6 +44,18 @@ class Listing:
         return next(c for c in self.columns if c.name == name)
 
 
+DATE = Col("date", "date", "The UTC day.")
+
+# SPEC §7 ranges: starting_date inclusive, ending_date exclusive
+IN_DATE_RANGE = "date >= $starting_date and date < $ending_date"
+
+
+def daily_listing(name: str, source: str, columns: tuple[Col, ...], key: tuple[str, ...] = ("date",)) -> Listing:
+    """Rows of a mart with one row per organisation and day (and `key`), for a range of dates."""
+    return Listing(name=name, source=source, columns=(DATE, *columns), key=key,
+                   where=IN_DATE_RANGE)
+
+
 @dataclass
 class Page:
     rows: list[dict[str, Any]]

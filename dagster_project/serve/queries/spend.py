@@ -1,15 +1,15 @@
 """What it costs: spend per day and model, to date, by model, per person, forecast and alerts
 (SPEC §4, §7 spend endpoints)."""
 
-from .activity import AS_OF, DATE, EMAIL, FULL_NAME, USER_ID
+from .activity import AS_OF, EMAIL, FULL_NAME, USER_ID
 from .adoption import WINDOW, window_order
-from .common import Col, Listing
+from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing
 
 COST_REPORT = Listing(
     name="cost_report",
     source="(select organization_id, date, sum(spend_usd) as spend_usd, sum(input_tokens) as input_tokens, "
            "sum(output_tokens) as output_tokens from marts.spend_daily "
-           "where organization_id = $organization_id and date >= $starting_date and date < $ending_date "
+           f"where organization_id = $organization_id and {IN_DATE_RANGE} "
            "group by all) as per_day",
     columns=(DATE, Col("model", "text", "The model with group_by=model; null otherwise.", nullable=True,
                        expr="cast(null as varchar)"),
@@ -18,14 +18,9 @@ COST_REPORT = Listing(
     key=("date",),
 )
 
-COST_REPORT_BY_MODEL = Listing(
-    name="cost_report_by_model",
-    source="marts.spend_daily",
-    columns=(DATE, Col("model", "text", "The model billed."), Col("spend_usd", "money", "Billed spend."),
-             Col("input_tokens", "int", "Input tokens."), Col("output_tokens", "int", "Output tokens.")),
-    key=("date", "model"),
-    where="date >= $starting_date and date < $ending_date",
-)
+COST_REPORT_BY_MODEL = daily_listing("cost_report_by_model", "marts.spend_daily", (
+    Col("model", "text", "The model billed."), Col("spend_usd", "money", "Billed spend."),
+    Col("input_tokens", "int", "Input tokens."), Col("output_tokens", "int", "Output tokens.")), key=("date", "model"))
 
 SPEND_TOTALS = Listing(
     name="spend_totals",
@@ -55,15 +50,10 @@ SPEND_FORECAST = Listing(
     where="as_of_date = $as_of_date",
 )
 
-SPEND_ALERTS = Listing(
-    name="spend_alerts",
-    source="marts.spend_alerts",
-    columns=(DATE, Col("spend_usd", "money", "The day's spend."),
-             Col("baseline_usd", "money", "Median daily spend of the 28 days before."),
-             Col("ratio", "number", "spend / baseline; null when the baseline is 0.", nullable=True)),
-    key=("date",),
-    where="date >= $starting_date and date < $ending_date",
-)
+SPEND_ALERTS = daily_listing("spend_alerts", "marts.spend_alerts", (
+    Col("spend_usd", "money", "The day's spend."),
+    Col("baseline_usd", "money", "Median daily spend of the 28 days before."),
+    Col("ratio", "number", "spend / baseline; null when the baseline is 0.", nullable=True)))
 
 # per person over any range: the dashboard's "Export Spend Report"
 USER_COST_REPORT = Listing(
@@ -72,7 +62,7 @@ USER_COST_REPORT = Listing(
            "any_value(full_name order by date desc) as full_name, sum(spend_usd) as spend_usd, "
            "sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens "
            "from marts.user_activity_daily where organization_id = $organization_id "
-           "and date >= $starting_date and date < $ending_date group by all "
+           f"and {IN_DATE_RANGE} group by all "
            "having sum(spend_usd) <> 0 or sum(input_tokens) + sum(output_tokens) > 0) as per_user",
     columns=(USER_ID, EMAIL, FULL_NAME, Col("spend_usd", "money", "Billed spend over the range."),
              Col("input_tokens", "int", "Input tokens over the range."),

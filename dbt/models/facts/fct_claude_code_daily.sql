@@ -13,14 +13,7 @@ final as (
         activity_date as date,
         actor_type,
         count(distinct user_id) filter (num_sessions > 0) as active_users,
-        cast(sum(num_sessions) as bigint) as sessions,
-        cast(sum(lines_added) as bigint) as lines_added,
-        cast(sum(lines_removed) as bigint) as lines_removed,
-        cast(sum(commits) as bigint) as commits,
-        cast(sum(pull_requests) as bigint) as pull_requests,
-        cast(sum(tool_accepted) as bigint) as tool_accepted,
-        cast(sum(tool_rejected) as bigint) as tool_rejected,
-        cast(sum(estimated_cost_usd) as decimal(18, 6)) as estimated_cost_usd
+        {{ claude_code_sums() }}
     from records
     group by all
 )

@@ -34,14 +34,7 @@ claude_code_days as (
         user_id,
         activity_date as date,
         count(*) as claude_code_records,
-        cast(sum(num_sessions) as bigint) as claude_code_sessions,
-        cast(sum(lines_added) as bigint) as claude_code_lines_added,
-        cast(sum(lines_removed) as bigint) as claude_code_lines_removed,
-        cast(sum(commits) as bigint) as claude_code_commits,
-        cast(sum(pull_requests) as bigint) as claude_code_pull_requests,
-        cast(sum(tool_accepted) as bigint) as claude_code_tool_accepted,
-        cast(sum(tool_rejected) as bigint) as claude_code_tool_rejected,
-        cast(sum(estimated_cost_usd) as decimal(18, 6)) as claude_code_estimated_cost_usd
+        {{ claude_code_sums(prefix='claude_code_') }}
     from claude_code
     where user_id is not null
     group by all
