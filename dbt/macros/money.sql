@@ -4,7 +4,7 @@
   is the same to the last digit in SQL, in Python's Decimal and in a spreadsheet.
 #}
 {% macro to_micros(amount) -%}
-    cast(({{ amount }}) * 1000000 as hugeint)
+    cast(({{ amount }}) * 1000000 as {{ type_wide_integer() }})
 {%- endmacro %}
 
 {% macro from_micros(micros) -%}
@@ -13,5 +13,5 @@
 
 {# amount * multiplier / divisor, rounded half up to 6 places (amount >= 0, divisor > 0) #}
 {% macro money_scaled(amount, multiplier, divisor) -%}
-    {{ from_micros('(' ~ to_micros(amount) ~ ' * (' ~ multiplier ~ ') * 2 + (' ~ divisor ~ ')) // (2 * (' ~ divisor ~ '))') }}
+    {{ from_micros(integer_divide(to_micros(amount) ~ ' * (' ~ multiplier ~ ') * 2 + (' ~ divisor ~ ')', '2 * (' ~ divisor ~ ')')) }}
 {%- endmacro %}

@@ -25,10 +25,8 @@
         coalesce(at_end.running_{{ v }}, 0) - coalesce(before_start.running_{{ v }}, 0) as {{ v }}{{ ',' if not loop.last }}
         {% endfor %}
     from {{ targets }} as targets
-    asof left join running as at_end
-        on {% for k in keys %}at_end.{{ k }} = targets.{{ k }} and {% endfor %}at_end.date <= targets.as_of_date
-    asof left join running as before_start
-        on {% for k in keys %}before_start.{{ k }} = targets.{{ k }} and {% endfor %}before_start.date < targets.window_start
+    {{ asof_join('running', 'at_end', keys, 'targets', '<=', 'targets.as_of_date') }}
+    {{ asof_join('running', 'before_start', keys, 'targets', '<', 'targets.window_start') }}
 {% endmacro %}
 
 {# series: keys + date (activity days); as_of_dates: as_of_date. Rows only for keys seen by then. #}
@@ -47,8 +45,7 @@
 
     select key_dates.*, series.date as last_date
     from key_dates
-    asof inner join {{ series }} as series
-        on {% for k in keys %}series.{{ k }} = key_dates.{{ k }} and {% endfor %}series.date <= key_dates.as_of_date
+    {{ asof_join(series, 'series', keys, 'key_dates', '<=', 'key_dates.as_of_date', kind='inner') }}
 {% endmacro %}
 
 {# series: keys + date (activity days); windows: as_of_date, "window", window_start.
@@ -80,7 +77,7 @@
     with seen as (
         select {{ key_list }}, date,
                lead(date) over (partition by {{ key_list }}, {{ item }} order by date) as next_date
-        from (select distinct {{ key_list }}, {{ item }}, date from {{ series }})
+        from (select distinct {{ key_list }}, {{ item }}, date from {{ series }}) as item_days
     ),
 
     interval_edges as (
@@ -109,7 +106,5 @@
 
     select targets.*, coalesce(running.distinct_items, 0) as distinct_items
     from {{ targets }} as targets
-    asof left join running
-        on {% for k in keys %}running.{{ k }} = targets.{{ k }} and {% endfor %}running."window" = targets."window"
-        and running.date <= targets.as_of_date
+    {{ asof_join('running', 'running', keys + ['"window"'], 'targets', '<=', 'targets.as_of_date') }}
 {% endmacro %}

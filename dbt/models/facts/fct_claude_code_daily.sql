@@ -12,7 +12,7 @@ final as (
         organization_id,
         activity_date as date,
         actor_type,
-        count(distinct user_id) filter (num_sessions > 0) as active_users,
+        count(distinct user_id) filter (where num_sessions > 0) as active_users,
         {{ claude_code_sums() }}
     from records
     group by all

@@ -9,14 +9,14 @@ final as (
     select
         organization_id,
         event_date as date,
-        count(distinct chat_id) filter (event_type = 'chat.created') as chats,
-        count(*) filter (event_type = 'message.sent') as messages,
-        count(distinct chat_id) filter (event_type = 'message.sent') as chats_with_messages,
-        count(*) filter (event_type = 'project.created') as projects_created,
-        count(*) filter (event_type = 'artifact.created') as artifacts_created,
-        count(distinct user_id) filter (event_type = 'project.created') as users_created_project,
-        count(distinct user_id) filter (event_type = 'artifact.created') as users_created_artifact,
-        count(distinct user_id) filter (event_type = 'chat.created') as users_with_chat
+        count(distinct chat_id) filter (where event_type = 'chat.created') as chats,
+        count(*) filter (where event_type = 'message.sent') as messages,
+        count(distinct chat_id) filter (where event_type = 'message.sent') as chats_with_messages,
+        count(*) filter (where event_type = 'project.created') as projects_created,
+        count(*) filter (where event_type = 'artifact.created') as artifacts_created,
+        count(distinct user_id) filter (where event_type = 'project.created') as users_created_project,
+        count(distinct user_id) filter (where event_type = 'artifact.created') as users_created_artifact,
+        count(distinct user_id) filter (where event_type = 'chat.created') as users_with_chat
     from events
     group by all
 )

@@ -18,11 +18,11 @@ event_days as (
         user_id,
         event_date as date,
         -- SPEC §4 user_activity_daily.chats: distinct chat ids the user created on the day
-        count(distinct chat_id) filter (event_type = 'chat.created') as chats_created,
-        count(*) filter (event_type = 'message.sent') as messages_sent,
-        count(*) filter (event_type = 'project.created') as projects_created,
-        count(*) filter (event_type = 'artifact.created') as artifacts_created,
-        count(*) filter (event_type = 'connector.used') as connector_uses,
+        count(distinct chat_id) filter (where event_type = 'chat.created') as chats_created,
+        count(*) filter (where event_type = 'message.sent') as messages_sent,
+        count(*) filter (where event_type = 'project.created') as projects_created,
+        count(*) filter (where event_type = 'artifact.created') as artifacts_created,
+        count(*) filter (where event_type = 'connector.used') as connector_uses,
         count(*) as events
     from events
     group by all

@@ -22,9 +22,9 @@ changed_chat_events as (
 ),
 
 changed_chats as (
-    select distinct json_extract_string(record, '$.properties.chat_id') as chat_id
+    select distinct {{ json_str('properties.chat_id') }} as chat_id
     from changed_chat_events
-    where json_extract_string(record, '$.event_type') = 'chat.created'
+    where {{ json_str('event_type') }} = 'chat.created'
 ),
 
 chat_message_days as (

@@ -5,8 +5,7 @@ with dump_dates as (
 ),
 
 final as (
-    select cast(day as date) as date
-    from dump_dates, range(first_day, last_day + 1, interval 1 day) as days(day)
+    {{ days_between('first_day', 'last_day', 'dump_dates') }}
 )
 
 select * from final

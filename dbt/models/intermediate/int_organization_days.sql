@@ -10,7 +10,7 @@ organizations as (
 ),
 
 members_by_snapshot as (
-    select organization_id, valid_from, valid_to, count(*) filter (status = 'active') as active_members
+    select organization_id, valid_from, valid_to, count(*) filter (where status = 'active') as active_members
     from {{ ref('int_members_history') }}
     group by all
 ),

@@ -11,11 +11,11 @@ model_costs as (
     -- estimated_cost.amount is in US cents (SPEC §2.3)
     select
         record_key,
-        sum(cast(json_extract_string(cost, '$') as decimal(24, 6))) / 100 as estimated_cost_usd
+        sum(cast(cost as decimal(24, 6))) / 100 as estimated_cost_usd
     from (
-        select record_key, unnest(json_extract(record, '$.model_breakdown[*].estimated_cost.amount')) as cost
+        select record_key, {{ json_unnest_str('model_breakdown', 'estimated_cost.amount') }} as cost
         from deliveries
-    )
+    ) as model_breakdown
     group by record_key
 ),
 

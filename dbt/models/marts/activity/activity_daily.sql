@@ -25,7 +25,7 @@ rolling_active as (
         active_user_days.organization_id,
         organization_days.date,
         count(distinct active_user_days.user_id)
-            filter (active_user_days.date >= {{ window_start('1w', 'organization_days.date') }}) as wau,
+            filter (where active_user_days.date >= {{ window_start('1w', 'organization_days.date') }}) as wau,
         count(distinct active_user_days.user_id) as mau
     from organization_days
     inner join active_user_days

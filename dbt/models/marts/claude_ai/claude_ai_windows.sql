@@ -22,18 +22,25 @@ window_counts as (
     {{ window_sums('organization_counts', 'targets', ['organization_id'], ['chats', 'projects_created', 'artifacts_created']) }}
 ),
 
-repeated_chat_days as (
-    -- SPEC §3: a chat id created on two days counts once over a window. The window sum above
-    -- counts it once per day; these (rare) chats say how much to take off.
+chat_created_events as (
     select organization_id, chat_id, event_date as date
     from {{ ref('stg_events__events') }}
     where event_type = 'chat.created'
-        and (organization_id, chat_id) in (
-            select (organization_id, chat_id) from {{ ref('stg_events__events') }}
-            where event_type = 'chat.created'
-            group by organization_id, chat_id
-            having count(distinct event_date) > 1
-        )
+),
+
+repeated_chats as (
+    select organization_id, chat_id
+    from chat_created_events
+    group by organization_id, chat_id
+    having count(distinct date) > 1
+),
+
+repeated_chat_days as (
+    -- SPEC §3: a chat id created on two days counts once over a window. The window sum above
+    -- counts it once per day; these (rare) chats say how much to take off.
+    select chat_created_events.*
+    from chat_created_events
+    inner join repeated_chats using (organization_id, chat_id)
     group by all
 ),
 

@@ -42,9 +42,9 @@ spend_series as (
 with_previous_days as (
     select
         *,
-        list_sort(list(spend_usd) over (
-            partition by organization_id order by date rows between 28 preceding and 1 preceding
-        )) as previous_28_days
+        {{ sorted_window_values('spend_usd',
+               'partition by organization_id order by date rows between 28 preceding and 1 preceding') }}
+            as previous_28_days
     from spend_series
 ),
 
@@ -54,7 +54,7 @@ with_baseline as (
         date,
         cast(spend_usd as decimal(18, 6)) as spend_usd,
         -- the median of 28 values: the mean of the 14th and 15th, exactly (before rounding)
-        previous_28_days[14] + previous_28_days[15] as middle_two_usd
+        {{ list_item('previous_28_days', 14) }} + {{ list_item('previous_28_days', 15) }} as middle_two_usd
     from with_previous_days
     where date >= first_day + interval 28 day
 ),

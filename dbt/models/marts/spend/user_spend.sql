@@ -26,8 +26,7 @@ window_spend as (
 ),
 
 per_user as (
-    pivot (select organization_id, as_of_date, user_id, "window", spend_usd from window_spend)
-    on "window" in ('1d', 'mtd', 'qtd', 'ytd') using sum(spend_usd)
+    {{ pivot_sum('window_spend', ['organization_id', 'as_of_date', 'user_id'], '"window"', ['1d', 'mtd', 'qtd', 'ytd'], 'spend_usd') }}
 ),
 
 members as (
