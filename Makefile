@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+SPARK_VENV := .venv-spark
+SPARK_INSTALLED := $(SPARK_VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Python must read and write compiled bytecode: without it every run recompiles dagster, dbt and
@@ -10,7 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup manifest run backfill test dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
-	serve api-key api-keys api-key-revoke browser
+	serve api-key api-keys api-key-revoke browser spark-setup run-spark java
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,12 +32,30 @@ manifest: setup
 run: manifest
 	$(PY) -m dagster_project.cli run
 
+## run-spark: the same run with dbt on Spark in local mode (ANALYTICS_ENGINE=spark; README "Spark")
+run-spark: manifest spark-setup
+	ANALYTICS_ENGINE=spark $(PY) -m dagster_project.cli run
+
+## spark-setup: dbt-spark and pyspark in .venv-spark (first use only), and a Java runtime
+spark-setup: $(SPARK_INSTALLED) java
+
+$(SPARK_INSTALLED): requirements-spark.lock $(INSTALLED)
+	python3.11 -m venv $(SPARK_VENV) || python3 -m venv $(SPARK_VENV)
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode -p $(SPARK_VENV)/bin/python -r requirements-spark.lock
+	touch $@
+
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "installing Debian's Java runtime for Spark"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
 ## backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD: the same for a range of dump dates
 backfill: manifest
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 2; }
 	@$(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
 
-test: manifest browser
+test: manifest browser spark-setup
 	$(PY) -m pytest
 
 ## browser: Debian's chromium for the dashboard's browser tests (Playwright drives it; it never downloads one)

@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from .run_control import WriterLock
-from .settings import DBT_PROJECT_DIR, Settings
+from .settings import DBT_PROJECT_DIR, SPARK_VENV, Settings
 
 DBT_CHILD = Path(__file__).resolve().parent / "bin" / "dbt-child"
 
@@ -59,8 +59,10 @@ class WarehouseDbt(DbtCliResource):
 
 def build_resources(settings: Settings) -> dict:
     settings.export_dbt_env()
-    # the dbt installed beside this interpreter, whatever PATH says, run so that it dies with us
-    os.environ["ANALYTICS_DBT_EXECUTABLE"] = str(Path(sys.executable).parent / "dbt")
+    # the dbt installed beside this interpreter, whatever PATH says (on Spark: the Spark venv's),
+    # run so that it dies with us
+    dbt_bin = SPARK_VENV / "bin" if settings.engine == "spark" else Path(sys.executable).parent
+    os.environ["ANALYTICS_DBT_EXECUTABLE"] = str(dbt_bin / "dbt")
     writer_lock = WriterLock()
     return {
         "duckdb": WarehouseDuckDB(

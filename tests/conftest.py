@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -40,6 +40,8 @@ class Warehouse:
 
     root: Path
     raw_dir: Path
+    engine: str = "duckdb"
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -48,6 +50,9 @@ class Warehouse:
             "ANALYTICS_WAREHOUSE": str(self.published),
             "ANALYTICS_WORK_WAREHOUSE": str(self.root / "build" / "work.duckdb"),
             "ANALYTICS_EXPORTS_DIR": str(self.exports),
+            "ANALYTICS_ENGINE": self.engine,
+            "ANALYTICS_DBT_TARGET": "spark" if self.engine == "spark" else "local",
+            **self.extra_env,
         }
 
     @property
@@ -90,8 +95,8 @@ def dump_dates(raw_dir: Path) -> list[str]:
                    for day, files in dump_files(raw_dir, source) if files})
 
 
-def build(root: Path, raw_dir: Path) -> Warehouse:
-    wh = Warehouse(root, raw_dir)
+def build(root: Path, raw_dir: Path, **options) -> Warehouse:
+    wh = Warehouse(root, raw_dir, **options)
     dates = dump_dates(raw_dir)
     result = wh.run(dates[0], dates[-1])
     assert result.success, "full build failed"
@@ -171,9 +176,15 @@ def temp_files(*folders: Path) -> list[Path]:
     return [p for folder in folders for p in folder.rglob(".*") if ".tmp" in p.name]
 
 
+# Figures a test measured, printed at the end of the session (make test shows them).
+MEASUREMENTS: list[str] = []
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Say where the browser tests left their screenshots (not committed)."""
+    """Say what the tests measured and where the browser tests left their screenshots (not committed)."""
     from tests.serve.test_dashboard import SCREENSHOTS
 
+    for line in MEASUREMENTS:
+        terminalreporter.write_line(line)
     if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"dashboard screenshots: {SCREENSHOTS}")

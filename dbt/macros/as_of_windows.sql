@@ -30,7 +30,7 @@
 {% macro as_of_windows(windows) -%}
     -- depends_on: {{ ref('int_calendar_days') }}
     {% for w in windows %}
-    select as_of_date, '{{ w }}' as "window", {{ window_start(w, 'as_of_date') }} as window_start
+    select as_of_date, '{{ w }}' as {{ window_column() }}, {{ window_start(w, 'as_of_date') }} as window_start
     from {{ ref('int_as_of_dates') }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -103,3 +103,8 @@
     from {{ relation }}
     group by {{ keys | join(', ') }}
 {%- endmacro %}
+
+{# The as-of marts' "window" column: a reserved word in DuckDB, quoted the engine's way. #}
+{% macro window_column() -%}
+    {{ adapter.quote('window') }}
+{%- endmacro %}

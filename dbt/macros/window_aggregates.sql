@@ -82,9 +82,9 @@
 
     interval_edges as (
         {% for w in window_names %}
-        select {{ key_list }}, '{{ w }}' as "window", date, 1 as delta from seen
+        select {{ key_list }}, '{{ w }}' as {{ window_column() }}, date, 1 as delta from seen
         union all
-        select {{ key_list }}, '{{ w }}' as "window",
+        select {{ key_list }}, '{{ w }}' as {{ window_column() }},
                case when next_date < {{ window_end(w, 'date') }} then next_date else {{ window_end(w, 'date') }} end,
                -1 as delta
         from seen
@@ -93,18 +93,18 @@
     ),
 
     daily_changes as (
-        select {{ key_list }}, "window", date, sum(delta) as delta
+        select {{ key_list }}, {{ window_column() }}, date, sum(delta) as delta
         from interval_edges
         group by all
     ),
 
     running as (
-        select {{ key_list }}, "window", date,
-               sum(delta) over (partition by {{ key_list }}, "window" order by date) as distinct_items
+        select {{ key_list }}, {{ window_column() }}, date,
+               sum(delta) over (partition by {{ key_list }}, {{ window_column() }} order by date) as distinct_items
         from daily_changes
     )
 
     select targets.*, coalesce(running.distinct_items, 0) as distinct_items
     from {{ targets }} as targets
-    {{ asof_join('running', 'running', keys + ['"window"'], 'targets', '<=', 'targets.as_of_date') }}
+    {{ asof_join('running', 'running', keys + [window_column()], 'targets', '<=', 'targets.as_of_date') }}
 {% endmacro %}

@@ -6,7 +6,7 @@
 {% set metrics = ['sessions', 'lines_added', 'lines_removed', 'commits', 'pull_requests', 'tool_accepted',
                   'tool_rejected', 'estimated_cost_usd'] %}
 with per_user as (
-    select organization_id, as_of_date, "window",
+    select organization_id, as_of_date, {{ window_column() }},
            {% for m in metrics %}sum({{ m }}) as {{ m }}{{ ',' if not loop.last }}{% endfor %}
     from {{ ref('claude_code_users') }}
     where as_of_date in (select as_of_date from {{ ref('int_as_of_dates') }})
@@ -23,7 +23,7 @@ user_actor_days as (
 ),
 
 organization as (
-    select organizations.organization_id, windows.as_of_date, windows."window",
+    select organizations.organization_id, windows.as_of_date, windows.{{ window_column() }},
            {% for m in metrics %}sum(days.{{ m }}) as {{ m }}{{ ',' if not loop.last }}{% endfor %}
     from {{ ref('int_as_of_organizations') }} as organizations
     inner join windows using (as_of_date)
@@ -35,5 +35,5 @@ organization as (
 
 select *
 from organization
-full outer join per_user using (organization_id, as_of_date, "window")
+full outer join per_user using (organization_id, as_of_date, {{ window_column() }})
 where {% for m in metrics %}coalesce(organization.{{ m }}, 0) <> coalesce(per_user.{{ m }}, 0){{ ' or ' if not loop.last }}{% endfor %}

@@ -6,7 +6,7 @@
 -- correcting the daily mart.
 with totals as (
     select * from {{ ref('spend_totals') }}
-    where "window" = 'mtd' and as_of_date in (select as_of_date from {{ ref('int_as_of_dates') }})
+    where {{ window_column() }} = 'mtd' and as_of_date in (select as_of_date from {{ ref('int_as_of_dates') }})
 ),
 
 organization_days as (
@@ -20,7 +20,7 @@ complete_months as (
         on organization_days.organization_id = totals.organization_id
         and organization_days.date between cast(date_trunc('month', totals.as_of_date) as date) and totals.as_of_date
     group by all
-    having count(*) = datediff('day', cast(date_trunc('month', totals.as_of_date) as date), totals.as_of_date) + 1
+    having count(*) = {{ dbt.datediff("cast(date_trunc('month', totals.as_of_date) as date)", 'totals.as_of_date', 'day') }} + 1
 ),
 
 daily_sums as (

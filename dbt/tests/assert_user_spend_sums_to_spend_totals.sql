@@ -14,7 +14,7 @@ with user_sums as (
 ),
 
 totals as (
-    {{ pivot_sum(ref('spend_totals'), ['organization_id', 'as_of_date'], '"window"', ['mtd', 'qtd', 'ytd'], 'spend_usd') }}
+    {{ pivot_sum(ref('spend_totals'), ['organization_id', 'as_of_date'], window_column(), ['mtd', 'qtd', 'ytd'], 'spend_usd') }}
 )
 
 select totals.*, user_sums.mtd as user_mtd, user_sums.qtd as user_qtd, user_sums.ytd as user_ytd

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='claude_code_record_key',
+{{ config(materialized='incremental', unique_key='claude_code_record_key',
           post_hook="{{ delete_keys_without_delivery('claude_code', 'claude_code_record_key') }}") }}
 
 {% set tools = ['edit_tool', 'multi_edit_tool', 'write_tool', 'notebook_edit_tool'] %}

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='event_id',
+{{ config(materialized='incremental', unique_key='event_id',
           post_hook="{{ delete_keys_without_delivery('events', 'event_id') }}") }}
 
 with deliveries as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='usage_id',
+{{ config(materialized='incremental', unique_key='usage_id',
           post_hook="{{ delete_keys_without_delivery('usage', 'usage_id') }}") }}
 
 with deliveries as (

@@ -18,7 +18,7 @@ ranked as (
     select
         user_values.*,
         row_number() over (
-            partition by organization_id, as_of_date, metric, "window"
+            partition by organization_id, as_of_date, metric, {{ window_column() }}
             order by value desc, user_id asc
         ) as rank
     from user_values
@@ -30,7 +30,7 @@ final as (
         ranked.organization_id,
         ranked.as_of_date,
         ranked.metric,
-        ranked."window",
+        ranked.{{ window_column() }},
         ranked.rank,
         ranked.user_id,
         members.email,

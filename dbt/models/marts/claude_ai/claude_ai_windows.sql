@@ -45,9 +45,9 @@ repeated_chat_days as (
 ),
 
 chats_counted_twice as (
-    select targets.organization_id, targets.as_of_date, targets."window", sum(days_in_window - 1) as extra_chats
+    select targets.organization_id, targets.as_of_date, targets.{{ window_column() }}, sum(days_in_window - 1) as extra_chats
     from (
-        select targets.organization_id, targets.as_of_date, targets."window", repeated_chat_days.chat_id,
+        select targets.organization_id, targets.as_of_date, targets.{{ window_column() }}, repeated_chat_days.chat_id,
                count(*) as days_in_window
         from targets
         inner join repeated_chat_days
@@ -70,7 +70,7 @@ user_days as (
 
 users_with_{{ name }} as (
     -- a user has one in the window when the latest one by the as-of date is inside it
-    select organization_id, as_of_date, "window", count(*) as users
+    select organization_id, as_of_date, {{ window_column() }}, count(*) as users
     from ({{ keys_active_in_windows(name ~ '_days', ['organization_id', 'user_id']) }})
     group by all
 ),
@@ -80,7 +80,7 @@ final as (
     select
         window_counts.organization_id,
         window_counts.as_of_date,
-        window_counts."window",
+        window_counts.{{ window_column() }},
         cast(window_counts.chats - coalesce(chats_counted_twice.extra_chats, 0) as bigint) as chats,
         cast(window_counts.projects_created as bigint) as projects_created,
         cast(window_counts.artifacts_created as bigint) as artifacts_created,
@@ -93,10 +93,10 @@ final as (
         {{ ratio('coalesce(users_with_artifact.users, 0)', 'organizations.active_members') }} as pct_users_with_artifact
     from window_counts
     inner join organizations using (organization_id, as_of_date)
-    left join chats_counted_twice using (organization_id, as_of_date, "window")
-    left join users_with_chat using (organization_id, as_of_date, "window")
-    left join users_with_project using (organization_id, as_of_date, "window")
-    left join users_with_artifact using (organization_id, as_of_date, "window")
+    left join chats_counted_twice using (organization_id, as_of_date, {{ window_column() }})
+    left join users_with_chat using (organization_id, as_of_date, {{ window_column() }})
+    left join users_with_project using (organization_id, as_of_date, {{ window_column() }})
+    left join users_with_artifact using (organization_id, as_of_date, {{ window_column() }})
 )
 
 select * from final

@@ -29,7 +29,7 @@ window_uses as (
 ),
 
 window_users as (
-    select organization_id, connector, as_of_date, "window", count(*) as unique_users
+    select organization_id, connector, as_of_date, {{ window_column() }}, count(*) as unique_users
     from ({{ keys_active_in_windows('connector_user_days', ['organization_id', 'connector', 'user_id']) }})
     group by all
 ),
@@ -38,21 +38,21 @@ ranked as (
     select
         window_uses.organization_id,
         window_uses.as_of_date,
-        window_uses."window",
+        window_uses.{{ window_column() }},
         window_uses.connector,
         window_users.unique_users,
         cast(window_uses.uses as bigint) as uses,
         row_number() over (
-            partition by window_uses.organization_id, window_uses.as_of_date, window_uses."window"
+            partition by window_uses.organization_id, window_uses.as_of_date, window_uses.{{ window_column() }}
             order by window_users.unique_users desc, window_uses.uses desc, window_uses.connector asc
         ) as rank
     from window_uses
-    inner join window_users using (organization_id, connector, as_of_date, "window")
+    inner join window_users using (organization_id, connector, as_of_date, {{ window_column() }})
     where window_users.unique_users > 0
 ),
 
 final as (
-    select organization_id, as_of_date, "window", rank, connector, unique_users, uses
+    select organization_id, as_of_date, {{ window_column() }}, rank, connector, unique_users, uses
     from ranked
     where rank <= 10
 )

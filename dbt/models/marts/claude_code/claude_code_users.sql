@@ -41,7 +41,7 @@ final as (
     select
         window_totals.organization_id,
         window_totals.as_of_date,
-        window_totals."window",
+        window_totals.{{ window_column() }},
         window_totals.user_id,
         members.email,
         members.full_name,

@@ -26,7 +26,7 @@ window_spend as (
 ),
 
 per_user as (
-    {{ pivot_sum('window_spend', ['organization_id', 'as_of_date', 'user_id'], '"window"', ['1d', 'mtd', 'qtd', 'ytd'], 'spend_usd') }}
+    {{ pivot_sum('window_spend', ['organization_id', 'as_of_date', 'user_id'], window_column(), ['1d', 'mtd', 'qtd', 'ytd'], 'spend_usd') }}
 ),
 
 members as (
@@ -40,7 +40,7 @@ final as (
         per_user.user_id,
         members.email,
         members.full_name,
-        cast(coalesce(per_user."1d", 0) as decimal(18, 6)) as spend_day_usd,
+        cast(coalesce(per_user.{{ adapter.quote('1d') }}, 0) as decimal(18, 6)) as spend_day_usd,
         cast(coalesce(per_user.mtd, 0) as decimal(18, 6)) as spend_mtd_usd,
         cast(coalesce(per_user.qtd, 0) as decimal(18, 6)) as spend_qtd_usd,
         cast(per_user.ytd as decimal(18, 6)) as spend_ytd_usd

@@ -1,4 +1,4 @@
-"""dbt models as Dagster assets: staging -> intermediate -> facts -> marts (dbt/)."""
+"""dbt models as Dagster assets: staging -> intermediate -> facts -> marts (dbt/), on DuckDB or Spark."""
 
 import datetime as dt
 import subprocess
@@ -11,12 +11,14 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from .failpoints import failpoint
-from .partitions import run_dump_window
-from .settings import DBT_PROJECT_DIR
+from ..failpoints import failpoint
+from ..partitions import run_dump_window
+from ..settings import DBT_PROJECT_DIR, Settings
+from . import spark
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 RUN_TARGET = Path("target") / "run"
+SPARK_RUN_TARGET = Path("target") / "run-spark"
 
 
 def ensure_manifest() -> Path:
@@ -65,6 +67,10 @@ class AnalyticsDbtTranslator(DagsterDbtTranslator):
 # (a 100-day backfill would otherwise record 100 of each).
 @dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=AnalyticsDbtTranslator())
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
+    settings = Settings.from_env()
+    if settings.engine == "spark":
+        yield from build_on_spark(context, dbt, duckdb, settings)
+        return
     start, end = run_dump_window(context.run.tags)
     with duckdb.get_connection() as conn:
         set_dump_window(conn, start, end)
@@ -76,3 +82,20 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Duck
         if n == 10:
             failpoint("dbt")
         yield event
+
+
+def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, settings: Settings):
+    """The raw tables to Parquet, every model rebuilt by dbt-spark, Spark's marts back into the
+    working DuckDB file for the exports and the publish (transform/spark.py says why)."""
+    with duckdb.get_connection() as conn:
+        rows = spark.write_raw_parquet(conn, spark.spark_paths(settings)["raw"])
+    context.log.info(f"raw tables as Parquet for Spark: {sum(rows.values()):,} rows in {len(rows)} tables "
+                     f"under {spark.spark_paths(settings)['raw']}")
+    spark.reset_spark_warehouse(settings)
+    args = dbt_build_args(full_refresh=True)
+    context.log.info(f"dbt {' '.join(args)} on Spark ({settings.spark_dir})")
+    invocation = dbt.cli(args, context=context, target_path=SPARK_RUN_TARGET)
+    yield from invocation.stream()
+    with duckdb.get_connection() as conn:
+        counts = spark.load_spark_results(conn, settings, DBT_PROJECT_DIR / SPARK_RUN_TARGET / "manifest.json")
+    context.log.info(f"Spark's results in the working warehouse: {len(counts)} tables, {sum(counts.values()):,} rows")
