@@ -1,7 +1,7 @@
 """`make bench`: generate a large dump set, then measure the floor, a full build and nightly runs.
 
     python -m bench.run_bench                       # ~10M events, 100 days, 200 orgs, 20,000 users
-    python -m bench.run_bench --year                # 365 days (50 orgs): nightly at day 99 and day 364
+    python -m bench.run_bench --year [--orgs 20]    # 365 days (50 orgs): nightly at day 99 and day 364
     python -m bench.run_bench --orgs 40 --days 30   # smaller
 
 Each measurement runs in a fresh process; peak memory is that process tree's largest resident set.
@@ -65,7 +65,7 @@ def dump_dates(raw: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--orgs", type=int, default=200)
+    p.add_argument("--orgs", type=int, default=None, help="organisations (default 200; 50 with --year)")
     p.add_argument("--days", type=int, default=100)
     p.add_argument("--users-per-org", type=int, default=100)
     p.add_argument("--events-per-user-day", type=float, default=11.0)
@@ -76,8 +76,9 @@ def main(argv: list[str] | None = None) -> None:
                    help="a year of history (365 days, 50 organisations): is a nightly run at day 364 as cheap as at day 99?")
     args = p.parse_args(argv)
     if args.year:
-        args.days, args.orgs = 365, 50
+        args.days, args.orgs = 365, args.orgs or 50
         args.work = args.work.with_name(args.work.name + "-year")
+    args.orgs = args.orgs or 200
 
     data = ROOT / "bench" / "data" / f"o{args.orgs}-d{args.days}-u{args.users_per_org}-e{args.events_per_user_day}"
     if not (args.keep_data and data.exists()):

@@ -17,10 +17,11 @@ members as (
 ranked as (
     select
         user_values.*,
-        row_number() over (
+        -- BIGINT on every engine (Spark gives row_number() as INT)
+        cast(row_number() over (
             partition by organization_id, as_of_date, metric, {{ window_column() }}
             order by value desc, user_id asc
-        ) as rank
+        ) as bigint) as rank
     from user_values
     inner join organizations using (organization_id, as_of_date)
 ),

@@ -42,10 +42,11 @@ ranked as (
         window_uses.connector,
         window_users.unique_users,
         cast(window_uses.uses as bigint) as uses,
-        row_number() over (
+        -- BIGINT on every engine (Spark gives row_number() as INT)
+        cast(row_number() over (
             partition by window_uses.organization_id, window_uses.as_of_date, window_uses.{{ window_column() }}
             order by window_users.unique_users desc, window_uses.uses desc, window_uses.connector asc
-        ) as rank
+        ) as bigint) as rank
     from window_uses
     inner join window_users using (organization_id, connector, as_of_date, {{ window_column() }})
     where window_users.unique_users > 0
