@@ -80,13 +80,17 @@ def main(argv: list[str] | None = None) -> None:
         args.work = args.work.with_name(args.work.name + "-year")
     args.orgs = args.orgs or 200
 
+    # a year must end before today: the pipeline ignores dump folders dated in the future
+    start = "2025-01-01" if args.year else "2026-01-01"
     data = ROOT / "bench" / "data" / f"o{args.orgs}-d{args.days}-u{args.users_per_org}-e{args.events_per_user_day}"
+    if args.year:
+        data = data.with_name(data.name + f"-s{start}")
     if not (args.keep_data and data.exists()):
         t = time.perf_counter()
         subprocess.run([PY, str(ROOT / "tools" / "generate_dumps.py"), "--out", str(data), "--no-gzip",
                         "--orgs", str(args.orgs), "--days", str(args.days), "--users-per-org", str(args.users_per_org),
                         "--events-per-user-day", str(args.events_per_user_day), "--seed", str(args.seed),
-                        "--start", "2026-01-01"], check=True)
+                        "--start", start], check=True)
         print(f"generated {data} in {time.perf_counter() - t:.0f} s")
     dates = dump_dates(data)
     events_usage = count_records(data, ["events", "usage"])
