@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
 import uuid
 from pathlib import Path
 
 from .ingest.discovery import DumpDirectory, utc_today
-from .settings import PROJECT_ROOT, Settings
+from .settings import PROJECT_ROOT, SPARK_VENV, Settings
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
 
@@ -107,6 +108,18 @@ def plan_range(settings: Settings, start: dt.date | None, end: dt.date | None,
     return start, end, warnings
 
 
+def check_engine(settings: Settings) -> None:
+    """dbt on Spark needs its own virtualenv and a Java runtime: say how to get them, up front."""
+    if settings.engine != "spark":
+        return
+    if not (SPARK_VENV / "bin" / "dbt").exists():
+        raise UsageError(f"ANALYTICS_ENGINE=spark needs dbt-spark in {SPARK_VENV}: "
+                         "run `make spark-setup` (or use `make run-spark`, which installs it)")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise UsageError("ANALYTICS_ENGINE=spark needs a Java runtime (17): run `make spark-setup`, "
+                         "or install openjdk-17-jre-headless, or set JAVA_HOME")
+
+
 def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
     from .quality import worker
 
@@ -150,11 +163,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from .partitions import FIRST_DUMP_DATE
 
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()
+        check_engine(settings)
         start, end, warnings = plan_range(settings, parse_date("--from", args.start), parse_date("--to", args.end),
                                           dt.date.fromisoformat(FIRST_DUMP_DATE))
-    except UsageError as exc:
+    except (UsageError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"building warehouse for dump dates {start} .. {end} from {settings.raw_dir}", flush=True)

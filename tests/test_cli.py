@@ -50,3 +50,18 @@ def test_default_range_covers_dates_built_before_whose_folders_are_gone(raw_env,
     monkeypatch.setattr(cli, "previously_built_dates", lambda settings: [dt.date(2026, 2, 20)])
     start, end, _ = cli.plan_range(Settings.from_env(), None, None, dt.date(2025, 1, 1))
     assert (start, end) == (dt.date(2026, 2, 10), dt.date(2026, 2, 20))
+
+
+def test_an_unknown_engine_is_one_line_and_exit_2(raw_env, capsys):
+    with environment({"ANALYTICS_ENGINE": "postgres"}):
+        assert cli.main(["run"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "ANALYTICS_ENGINE='postgres': use one of duckdb, spark" in err and "Traceback" not in err
+
+
+def test_spark_without_its_virtualenv_says_how_to_get_it(raw_env, capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(cli, "SPARK_VENV", tmp_path / "no-venv")
+    with environment({"ANALYTICS_ENGINE": "spark"}):
+        assert cli.main(["run"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "make spark-setup" in err and len(err.strip().splitlines()) == 1
