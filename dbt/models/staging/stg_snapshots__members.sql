@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_this_runs_snapshots() }}") }}
 with snapshot as (
     {{ snapshot_rows('members') }}
 ),
