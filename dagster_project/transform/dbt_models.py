@@ -87,10 +87,10 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Duck
 def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, settings: Settings):
     """The raw tables to Parquet, every model rebuilt by dbt-spark, Spark's marts back into the
     working DuckDB file for the exports and the publish (transform/spark.py says why)."""
+    raw_dir = spark.spark_paths(settings)["raw"]
     with duckdb.get_connection() as conn:
-        rows = spark.write_raw_parquet(conn, spark.spark_paths(settings)["raw"])
-    context.log.info(f"raw tables as Parquet for Spark: {sum(rows.values()):,} rows in {len(rows)} tables "
-                     f"under {spark.spark_paths(settings)['raw']}")
+        rows = spark.write_raw_parquet(conn, raw_dir)
+    context.log.info(f"raw tables as Parquet for Spark: {sum(rows.values()):,} rows in {len(rows)} tables under {raw_dir}")
     spark.reset_spark_warehouse(settings)
     args = dbt_build_args(full_refresh=True)
     context.log.info(f"dbt {' '.join(args)} on Spark ({settings.spark_dir})")

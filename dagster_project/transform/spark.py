@@ -52,18 +52,18 @@ def write_raw_parquet(conn: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[st
         # JSON is text to Spark (it parses it with get_json_object, as DuckDB does)
         select = ", ".join(f'cast("{name}" as varchar) as "{name}"' if kind == "JSON" else f'"{name}"'
                            for name, kind in columns)
-        rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
+        # one pass over the table: COPY says how many rows it wrote; emptiness is one row's read
+        empty = conn.execute(f'select 1 from raw."{table}" limit 1').fetchone() is None
         target = staging / table
-        partitioned = rows > 0 and "dump_date" in {name for name, _ in columns}
-        if partitioned:
-            conn.execute(f"copy (select {select} from raw.\"{table}\") to {sql_literal(str(target))} "
-                         "(format parquet, partition_by (dump_date))")
+        if not empty and "dump_date" in {name for name, _ in columns}:
+            copied = conn.execute(f"copy (select {select} from raw.\"{table}\") to {sql_literal(str(target))} "
+                                  "(format parquet, partition_by (dump_date))")
         else:
             # no partition folder to hold an empty table: one file that still carries the columns
             target.mkdir()
-            conn.execute(f"copy (select {select} from raw.\"{table}\") to "
-                         f"{sql_literal(str(target / 'data.parquet'))} (format parquet)")
-        counts[table] = rows
+            copied = conn.execute(f"copy (select {select} from raw.\"{table}\") to "
+                                  f"{sql_literal(str(target / 'data.parquet'))} (format parquet)")
+        counts[table] = copied.fetchone()[0]
     shutil.rmtree(raw_dir, ignore_errors=True)
     staging.rename(raw_dir)
     return counts
