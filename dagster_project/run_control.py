@@ -19,7 +19,11 @@ from pathlib import Path
 
 from dagster import ConfigurableResource, InitResourceContext
 
-from .exports.atomic import remove_leftover_temp_files
+from .core import pending_work
+from .core.atomic import remove_leftover_temp_files
+from .exports.staging import recover_staged_exports
+from .ingest.sources import SOURCES
+from .partitions import run_dump_window
 from .settings import Settings
 
 
@@ -95,11 +99,25 @@ def release(settings: Settings) -> None:
 
 
 def remove_leftovers(settings: Settings, log=None) -> list[Path]:
-    """Temporary files of killed runs: export files written aside, half-published warehouses."""
-    removed = remove_leftover_temp_files(settings.exports_dir) + remove_leftover_temp_files(settings.warehouse.parent)
+    """What killed runs left: the exports of a run that published (completed) or did not (discarded),
+    and half-published warehouses (our own temporary names beside the published file only)."""
+    for line in recover_staged_exports(settings.exports_dir, settings.warehouse):
+        if log:
+            log(line)
+    removed = remove_leftover_temp_files(settings.warehouse.parent, settings.warehouse.name)
     if removed and log:
         log(f"removed {len(removed)} temporary files left by an interrupted run, e.g. {removed[0]}")
     return removed
+
+
+def record_pending_work(settings: Settings, run_id: str, tags) -> None:
+    """The run's window goes into the ledger before anything is written (core/pending_work.py)."""
+    import duckdb
+
+    start, end = run_dump_window(tags)
+    settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.work_warehouse), config={"memory_limit": settings.memory_limit}) as conn:
+        pending_work.record_run(conn, run_id, start, end, SOURCES)
 
 
 class WriterLock(ConfigurableResource):
@@ -107,8 +125,10 @@ class WriterLock(ConfigurableResource):
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         run_id = context.run_id or "unknown"
-        acquire(Settings.from_env(), run_id, "dagster run", wait=True,
-                log=context.log.info if context.log else None)
+        settings = Settings.from_env()
+        acquire(settings, run_id, "dagster run", wait=True, log=context.log.info if context.log else None)
+        if context.dagster_run is not None:
+            record_pending_work(settings, run_id, context.dagster_run.tags)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         release(Settings.from_env())

@@ -65,15 +65,26 @@ def test_dbt_command_is_the_same_every_night_and_the_window_comes_from_the_run()
     assert run_dump_window({}) == (None, None)
 
 
-def test_dump_window_table_tells_dbt_the_runs_dates():
+def test_dump_window_table_tells_dbt_the_runs_dates_and_every_window_still_owed():
     import duckdb
 
+    from dagster_project.core import pending_work
     from dagster_project.transform import set_dump_window
 
     with duckdb.connect() as conn:
-        set_dump_window(conn, dt.date(2026, 3, 1), dt.date(2026, 3, 2))
+        pending_work.record_run(conn, "run-a", dt.date(2026, 3, 1), dt.date(2026, 3, 2), ["usage"])
+        set_dump_window(conn)
         assert conn.execute("select * from control.dump_window").fetchall() == [(dt.date(2026, 3, 1), dt.date(2026, 3, 2))]
-        set_dump_window(conn, None, None)  # every dump is new
+        # run-a failed; run-b's nightly window is built together with what run-a still owes
+        pending_work.record_run(conn, "run-b", dt.date(2026, 4, 14), dt.date(2026, 4, 14), ["usage"])
+        set_dump_window(conn)
+        assert conn.execute("select * from control.dump_window order by 1").fetchall() == [
+            (dt.date(2026, 3, 1), dt.date(2026, 3, 2)), (dt.date(2026, 4, 14), dt.date(2026, 4, 14))]
+        assert pending_work.owed_ingest_days(conn, "usage") == [dt.date(2026, 3, 1), dt.date(2026, 3, 2),
+                                                                 dt.date(2026, 4, 14)]
+        pending_work.settle(conn)  # published and exported: nothing owed
+        pending_work.record_run(conn, "run-c", None, None, [])  # every dump is new
+        set_dump_window(conn)
         assert conn.execute("select count(*) from control.dump_window").fetchall() == [(0,)]
 
 

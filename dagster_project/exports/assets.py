@@ -1,9 +1,11 @@
 """Export assets, downstream of the marts (SPEC §5, §6). Like the models, they are not
 partitioned: each run writes the files of the dates it rebuilt.
 
-The dates the run rebuilt in the marts (its dump dates, and the days its late records reach
-back to) are exported again; a run's date the marts no longer hold (its dump folder was removed)
-loses its files, as a build from scratch would never have written them.
+The dates the run rebuilt in the marts (its dump dates and those of every window still owed by a
+failed run, and the days their late records reach back to) are exported again; such a date the
+marts no longer hold (its dump folder was removed) loses its files, as a build from scratch would
+never have written them. Files are staged and become visible only after the publish
+(exports/staging.py).
 """
 
 import datetime as dt
@@ -11,10 +13,11 @@ import datetime as dt
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from ..partitions import run_dump_window
+from ..core import pending_work
+from ..core.failpoints import failpoint
 from ..settings import Settings
-from .atomic import StagedFiles
-from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, export_csv_for_date, remove_date_folders
+from . import staging
+from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, date_folders, export_csv_for_date
 from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, remove_snapshots_for_date
 from .publish import publish_warehouse
 from .spend_index import write_spend_index
@@ -24,30 +27,38 @@ ORGANIZATIONS = AssetKey(["marts", "organizations_daily"])
 REBUILT_DATES = AssetKey(["meta", "rebuilt_dates"])
 
 
-def run_days(context: AssetExecutionContext, conn) -> tuple[list[dt.date], list[dt.date]]:
-    """The dates to export (rebuilt by this run and held by the marts) and the run's dump dates
-    the marts do not hold (any more), whose files go."""
-    start, end = run_dump_window(context.run.tags)
+def run_days(conn) -> tuple[list[dt.date], list[dt.date]]:
+    """The dates to export (rebuilt by this run and held by the marts) and the dump dates of the
+    windows dbt built (control.dump_window) that the marts do not hold (any more), whose files go."""
     held = {d for (d,) in conn.execute("select distinct date from marts.organizations_daily").fetchall()}
     rebuilt = {d for (d,) in conn.execute("select date from meta.rebuilt_dates").fetchall()}
-    days = {start + dt.timedelta(days=i) for i in range((end - start).days + 1)} if start and end else set()
+    days = {day for start, end in conn.execute("select dump_start, dump_end from control.dump_window").fetchall()
+            for day in pending_work.days_between(start, end)}
     return sorted((rebuilt | days) & held), sorted(days - held)
 
 
-def export_organization_csvs(context: AssetExecutionContext, conn, exports_dir, spec: CsvExport) -> dict:
-    """Write `spec`'s files for every date the run rebuilt; remove them for dates no longer built."""
+def export_stage(context: AssetExecutionContext, settings: Settings) -> staging.ExportStage:
+    return staging.ExportStage(settings.exports_dir, context.run_id, context.asset_key.to_python_identifier())
+
+
+def export_organization_csvs(context: AssetExecutionContext, conn, stage: staging.ExportStage, spec: CsvExport) -> dict:
+    """Stage `spec`'s files for every date the run rebuilt; their removal for dates no longer built."""
     files = rows = removed = 0
     example = None
-    built, gone = run_days(context, conn)
-    for day in built:
-        with StagedFiles() as staged:
-            exports = export_csv_for_date(conn, exports_dir, spec, day, staged)
+    built, gone = run_days(conn)
+    for n, day in enumerate(built):
+        exports = export_csv_for_date(conn, stage.exports_dir, spec, day, stage)
         day_rows = sum(e.rows for e in exports)
         context.log.info(f"{spec.folder} export dt={day}: {len(exports)} files, {day_rows} rows")
         files, rows = files + len(exports), rows + day_rows
         example = next((e.path for e in exports if e.rows), example)
+        if n == 0:
+            failpoint("exports")  # the crash tests stop a run here: some files staged, none visible
     for day in gone:
-        removed += remove_date_folders(exports_dir, spec, day)
+        for folder in date_folders(stage.exports_dir, spec, day):
+            stage.remove(folder)
+            removed += 1
+    exports_dir = stage.exports_dir
     return {"files": files, "rows": rows, "folders_removed": removed,
             "exports_dir": MetadataValue.path(str(exports_dir / spec.folder)),
             "example": MetadataValue.path(str(example) if example else "none")}
@@ -61,10 +72,11 @@ def export_organization_csvs(context: AssetExecutionContext, conn, exports_dir, 
                 "for every organisation whose spend reports are not hidden, and <exports>/spend/index.csv.",
 )
 def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    settings = Settings.from_env()
+    stage = export_stage(context, Settings.from_env())
     with duckdb.get_connection() as conn:
-        metadata = export_organization_csvs(context, conn, settings.exports_dir, SPEND_CSV)
-        metadata["index_rows"] = write_spend_index(conn, settings.exports_dir)
+        metadata = export_organization_csvs(context, conn, stage, SPEND_CSV)
+        metadata["index_rows"] = write_spend_index(conn, stage.exports_dir, stage)
+    stage.finish()
     return MaterializeResult(metadata=metadata)
 
 
@@ -76,9 +88,10 @@ def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> 
                 "manifest.json (the month-to-date rows) for every organisation present that day.",
 )
 def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    settings = Settings.from_env()
+    stage = export_stage(context, Settings.from_env())
     with duckdb.get_connection() as conn:
-        metadata = export_organization_csvs(context, conn, settings.exports_dir, CLAUDE_CODE_CSV)
+        metadata = export_organization_csvs(context, conn, stage, CLAUDE_CODE_CSV)
+    stage.finish()
     return MaterializeResult(metadata=metadata)
 
 
@@ -90,15 +103,16 @@ def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResourc
 )
 def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     settings = Settings.from_env()
+    stage = export_stage(context, settings)
     totals: dict[str, int] = {}
     with duckdb.get_connection() as conn:
-        built, gone = run_days(context, conn)
+        built, gone = run_days(conn)
         for day in built:
-            with StagedFiles() as staged:
-                for mart, n in export_snapshots_for_date(conn, settings.exports_dir, day, staged).items():
-                    totals[mart] = totals.get(mart, 0) + n
+            for mart, n in export_snapshots_for_date(conn, settings.exports_dir, day, stage).items():
+                totals[mart] = totals.get(mart, 0) + n
             context.log.info(f"parquet snapshots dt={day}: {len(MART_DATE_COLUMNS)} files")
-    removed = sum(remove_snapshots_for_date(settings.exports_dir, day) for day in gone)
+    removed = sum(remove_snapshots_for_date(settings.exports_dir, day, stage) for day in gone)
+    stage.finish()
     return MaterializeResult(metadata={"days": len(built), "files": len(built) * len(MART_DATE_COLUMNS),
                                        "days_removed": removed, "rows_by_mart": MetadataValue.json(totals),
                                        "exports_dir": MetadataValue.path(str(settings.exports_dir / "snapshots"))})
@@ -108,15 +122,32 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
     group_name="exports",
     deps=[*MART_KEYS, ORGANIZATIONS, spend_csv_export, claude_code_csv_export, mart_parquet_snapshots],
     kinds={"duckdb"},
-    description="ANALYTICS_WAREHOUSE: the marts copied into a fresh file and renamed over the published one.",
+    description="ANALYTICS_WAREHOUSE: the marts copied into a fresh file and renamed over the published one; "
+                "then the run's staged exports moved into place (SPEC §6: exports move with the warehouse).",
 )
 def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     settings = Settings.from_env()
+    parts = [key.to_python_identifier() for key in EXPORT_KEYS]
+    plan = staging.seal(settings.exports_dir, context.run_id, parts)
     with duckdb.get_connection() as conn:
-        counts = publish_warehouse(conn, settings.warehouse, run_id=context.run_id)
-    context.log.info(f"published {len(counts)} tables to {settings.warehouse}")
+        try:
+            counts = publish_warehouse(conn, settings.warehouse, run_id=context.run_id)
+        except Exception:
+            # not published (a full disk, say): the staged exports go, the old ones stay (unless the
+            # rename itself happened, in which case the next run completes the move)
+            if staging.published_run_id(settings.warehouse) != context.run_id:
+                staging.discard(plan.parent)
+            raise
+        context.log.info(f"published {len(counts)} tables to {settings.warehouse}")
+        moved, removed = staging.apply_plan(settings.exports_dir, plan.parent)
+        context.log.info(f"exports in place: {moved} files, {removed} folders removed")
+        owed = pending_work.owed_runs(conn)
+        pending_work.settle(conn)
     return MaterializeResult(metadata={"path": MetadataValue.path(str(settings.warehouse)),
-                                       "rows_by_table": MetadataValue.json(counts)})
+                                       "rows_by_table": MetadataValue.json(counts),
+                                       "export_files_moved": moved, "export_folders_removed": removed,
+                                       "runs_settled": MetadataValue.json(owed)})
 
 
+EXPORT_KEYS = [AssetKey(name) for name in ("spend_csv_export", "claude_code_csv_export", "mart_parquet_snapshots")]
 export_assets = [spend_csv_export, claude_code_csv_export, mart_parquet_snapshots, published_warehouse]

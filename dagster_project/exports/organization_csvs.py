@@ -5,14 +5,13 @@ last, formula-safe cells, exact amounts)."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .atomic import StagedFiles
 from .csv_files import manifest, render_csv, safe_folder
+from .staging import ExportStage
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,9 @@ def _select_columns(spec: CsvExport) -> str:
 
 
 def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec: CsvExport, as_of_date: dt.date,
-                        staged: StagedFiles) -> list[ExportedFile]:
-    """Stage one CSV + manifest per organisation of `as_of_date` that gets one; remove the folders of
-    that date of every other organisation (hidden spend, or no longer in the snapshot)."""
+                        staged: ExportStage) -> list[ExportedFile]:
+    """Stage one CSV + manifest per organisation of `as_of_date` that gets one, and the removal of
+    the folders of that date of every other organisation (hidden spend, or no longer in the snapshot)."""
     organizations = [org for org, hidden in conn.execute(
         "select organization_id, spend_reports_hidden from marts.organizations_daily where date = ? order by 1",
         [as_of_date]).fetchall() if not (hidden and spec.hidden_spend_excluded)]
@@ -81,7 +80,8 @@ def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec
             where as_of_date = ? and ({spec.where})
             order by organization_id, user_id""", [as_of_date]).fetchall():
         rows_by_org.setdefault(row[0], []).append(row)
-    remove_date_folders(exports_dir, spec, as_of_date, keep=set(organizations))
+    for folder in date_folders(exports_dir, spec, as_of_date, keep=set(organizations)):
+        staged.remove(folder)
     exports = []
     for organization_id in organizations:
         folder = export_dir(exports_dir, spec, organization_id, as_of_date)
@@ -96,12 +96,8 @@ def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec
     return exports
 
 
-def remove_date_folders(exports_dir: Path, spec: CsvExport, as_of_date: dt.date, keep: set[str] = frozenset()) -> int:
-    """Remove `<folder>/<org>/<date>` for every organisation not in `keep` (names come from the
-    exports folder itself, never from raw data). Returns how many were removed."""
-    removed = 0
-    for folder in sorted((exports_dir / spec.folder).glob(f"*/{as_of_date.isoformat()}")):
-        if folder.is_dir() and not folder.is_symlink() and folder.parent.name not in keep:
-            shutil.rmtree(folder)
-            removed += 1
-    return removed
+def date_folders(exports_dir: Path, spec: CsvExport, as_of_date: dt.date, keep: set[str] = frozenset()) -> list[Path]:
+    """`<folder>/<org>/<date>` of every organisation not in `keep` (names come from the exports
+    folder itself, never from raw data)."""
+    return [folder for folder in sorted((exports_dir / spec.folder).glob(f"*/{as_of_date.isoformat()}"))
+            if folder.is_dir() and not folder.is_symlink() and folder.parent.name not in keep]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import duckdb
 
-from .atomic import StagedFiles
+from .staging import ExportStage
 
 # SPEC §4: daily marts are keyed by `date`, as-of marts by `as_of_date`
 MART_DATE_COLUMNS = {
@@ -36,7 +35,7 @@ def snapshot_folder(exports_dir: Path, day: dt.date) -> Path:
 
 
 def export_snapshots_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, day: dt.date,
-                              staged: StagedFiles) -> dict[str, int]:
+                              staged: ExportStage) -> dict[str, int]:
     """Stage every mart's rows of `day`; DECIMAL columns stay DECIMAL in Parquet."""
     counts = {}
     for mart, column in MART_DATE_COLUMNS.items():
@@ -47,9 +46,9 @@ def export_snapshots_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path
     return counts
 
 
-def remove_snapshots_for_date(exports_dir: Path, day: dt.date) -> bool:
+def remove_snapshots_for_date(exports_dir: Path, day: dt.date, staged: ExportStage) -> bool:
     folder = snapshot_folder(exports_dir, day)
     if folder.is_dir():
-        shutil.rmtree(folder)
+        staged.remove(folder)
         return True
     return False

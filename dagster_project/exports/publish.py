@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..failpoints import failpoint
-from .atomic import atomic_path
+from ..core.failpoints import failpoint
+from ..core.atomic import atomic_path
 
 PUBLISHED_SCHEMAS = ("marts",)
 PUBLISHED_TABLES = ("raw.rejected_records", "raw.ignored_files")

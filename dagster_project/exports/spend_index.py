@@ -7,17 +7,17 @@ from pathlib import Path
 
 import duckdb
 
-from .atomic import write_bytes_atomic
 from .csv_files import render_csv
 from .organization_csvs import SPEND_CSV
+from .staging import ExportStage
 
 INDEX_COLUMNS = ("organization_id", "date", "status", "path", "rows",
                  "spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd", "reason")
 HIDDEN_REASON = "spend reports hidden: enterprise plan, seat-based billing, no extra usage (SPEC §3)"
 
 
-def write_spend_index(conn: duckdb.DuckDBPyConnection, exports_dir: Path) -> int:
-    sums = ", ".join(f"cast(coalesce(sum(spend.{c}), 0) as decimal(18, 6))::varchar" for c in SPEND_CSV.amount_columns)
+def write_spend_index(conn: duckdb.DuckDBPyConnection, exports_dir: Path, staged: ExportStage) -> int:
+    sums = ", ".join(f"cast(coalesce(sum(spend.{c}), 0) as decimal(38, 6))::varchar" for c in SPEND_CSV.amount_columns)
     rows = conn.execute(f"""
         select organizations.organization_id, strftime(organizations.date, '%Y-%m-%d'),
                organizations.spend_reports_hidden, count(spend.user_id), {sums}
@@ -34,5 +34,5 @@ def write_spend_index(conn: duckdb.DuckDBPyConnection, exports_dir: Path) -> int
             path = f"{SPEND_CSV.folder}/{org}/{day}/{SPEND_CSV.file_name}"
             lines.append((org, day, "exported", path, n, *totals, ""))
     amounts = [c for c in INDEX_COLUMNS if c.endswith("_usd")]
-    write_bytes_atomic(exports_dir / SPEND_CSV.folder / "index.csv", render_csv(INDEX_COLUMNS, lines, amounts))
+    staged.write_bytes(exports_dir / SPEND_CSV.folder / "index.csv", render_csv(INDEX_COLUMNS, lines, amounts))
     return len(lines)

@@ -19,6 +19,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from ..core import pending_work
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
 from ..settings import Settings
@@ -69,7 +70,12 @@ def build_ingest_asset(source: Source):
         dump = DumpDirectory.scan(settings.raw_dir)
         loads = []
         with duckdb.get_connection() as conn:
-            for day in partition_days(context):
+            # the run's days, and any day a failed run did not get to load (core/pending_work.py)
+            owed = set(pending_work.owed_ingest_days(conn, source.name)) - set(partition_days(context))
+            if owed:
+                context.log.info(f"{source.name}: also loading {len(owed)} dump days an earlier run did not "
+                                 f"finish: {', '.join(str(d) for d in sorted(owed)[:10])}")
+            for day in sorted(set(partition_days(context)) | owed):
                 load = load_day(conn, settings.raw_dir, source, day, dump.day_files(source.name, day))
                 context.log.info(load.summary())
                 loads.append(load)

@@ -31,6 +31,7 @@ REASONS = {
     "dump_date_in_future": "the folder is dated after the current UTC day",
     "not_a_dump_file": "not a *.jsonl or *.jsonl.gz file (names are case-sensitive)",
     "unknown_snapshot_table": "snapshots hold only organizations, members and invites files",
+    "symlink": "a symbolic link (to a file or a folder): never followed, so nothing outside the dump directory is read",
 }
 
 
@@ -61,9 +62,14 @@ def is_dump_file(source: str, name: str) -> str | None:
 
 
 def _walk_files(folder: Path):
-    for root, _dirs, files in os.walk(folder):
+    """Every file under `folder`, and every symbolic link as itself (never followed: a link to a
+    folder is listed, not entered)."""
+    for root, dirs, files in os.walk(folder):
         for name in files:
             yield Path(root) / name
+        for name in dirs:
+            if (Path(root) / name).is_symlink():
+                yield Path(root) / name
 
 
 @dataclass
@@ -86,14 +92,20 @@ class DumpDirectory:
         if not raw_dir.is_dir():
             return cls(raw_dir, files, ignored)
         for top in sorted(raw_dir.iterdir()):
+            if top.is_symlink():
+                ignore(top, "symlink")
+                continue
             if top.is_file():
                 ignore(top, "not_in_dump_folder")
                 continue
             if top.name not in SOURCES:
                 for path in _walk_files(top):
-                    ignore(path, "unknown_source")
+                    ignore(path, "symlink" if path.is_symlink() else "unknown_source")
                 continue
             for folder in sorted(top.iterdir()):
+                if folder.is_symlink():
+                    ignore(folder, "symlink")
+                    continue
                 if folder.is_file():
                     ignore(folder, "not_in_dump_folder")
                     continue
@@ -105,11 +117,13 @@ class DumpDirectory:
                     reason = "dump_date_in_future"
                 if reason:
                     for path in _walk_files(folder):
-                        ignore(path, reason)
+                        ignore(path, "symlink" if path.is_symlink() else reason)
                     continue
                 day_files = files.setdefault((top.name, day), [])
                 for path in sorted(_walk_files(folder)):
-                    if path.parent != folder:
+                    if path.is_symlink():
+                        ignore(path, "symlink")
+                    elif path.parent != folder:
                         ignore(path, "not_in_dump_folder")
                     elif (why := is_dump_file(top.name, path.name)) is not None:
                         ignore(path, why)

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..failpoints import failpoint
+from ..core import pending_work
+from ..core.failpoints import failpoint
 from .sources import Source, Table
 from .validation import (
     LINE_TOO_LONG_MARKER,
@@ -167,6 +168,8 @@ def _stage_lines(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
     for order, path in enumerate(files):
         rel = path.relative_to(raw_dir).as_posix()
         table = table_for_file(source, path)
+        if path.is_symlink():  # replaced by a link since the scan: still never followed (SPEC §2.5)
+            raise IngestFileError(f"cannot read dump file {rel}: it became a symbolic link during the run")
         try:
             try:
                 _read_file(conn, table, rel, order, path)
@@ -210,6 +213,7 @@ def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dum
     """Replace `dump_date`'s rows of `source` in the raw tables with what `files` (the day's dump
     files, in name order; none when the folder is gone) hold now."""
     ensure_raw_schema(conn, source)
+    pending_work.ensure_ledger(conn)
     load = DayLoad(source.name, dump_date, [p.relative_to(raw_dir).as_posix() for p in files])
     _stage_lines(conn, raw_dir, source, files)
     for table in source.tables:
@@ -265,6 +269,7 @@ def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dum
             where file not in (select file from day_lines)""",
                      [source.name, dump_date, load.files,
                       [table_for_file(source, raw_dir / f).name for f in load.files]])
+        pending_work.mark_ingested(conn, source.name, dump_date)  # owed until this commits
         failpoint("ingest")
         conn.execute("commit")
     except Exception:

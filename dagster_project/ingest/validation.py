@@ -2,8 +2,13 @@
 
 The expression is evaluated by DuckDB over every line of a day at once; it yields NULL for a
 good record and `<code>: <field>` for a bad one. Codes are stable, so counts per reason can be
-compared across runs: line_too_long, not_json_object, missing_field, wrong_type, unknown_enum,
-invalid_field, bad_timestamp, negative_value, too_far_in_future.
+compared across runs: line_too_long, not_json_object, duplicate_key, missing_field, wrong_type,
+unknown_enum, invalid_field, bad_timestamp, negative_value, out_of_range, too_far_in_future.
+
+SPEC §2.5 (v3): a record that is accepted can never make a later step fail. Every value that is
+accepted fits the type staging casts it to (integers a signed 64-bit integer, `cost_usd`
+DECIMAL(18,6), an estimated cost 12 digits of cents), and the marts sum them in types wide enough
+for a million of the largest (dbt/macros/wide_types.sql).
 """
 
 from __future__ import annotations
@@ -11,10 +16,16 @@ from __future__ import annotations
 from .sources import Field, Table
 
 INTEGER_TYPES = "('UBIGINT', 'BIGINT')"
-NUMBER_TYPES = "('UBIGINT', 'BIGINT', 'DOUBLE')"
-# ISO-8601 date and time with an explicit offset; DuckDB then checks the calendar
-ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"
+INT64_MAX = 2**63 - 1
+# ISO-8601 date and time with an explicit offset that RFC 3339 allows (hours 00-23, minutes
+# 00-59: "+24:00" or "+99:99" would move the record's day); DuckDB then checks the calendar
+ISO_WITH_OFFSET = (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                   r"(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$")
 DECIMAL_6 = r"^\d{1,12}(\.\d{1,6})?$"
+# a decimal that is well formed but too large or too precise, or written with an exponent
+NUMERIC_TEXT = r"^\d+(\.\d+)?([eE][+-]?\d+)?$|^[+-]?(?i:nan|inf|infinity)$"
+# SPEC §2.3: estimated_cost.amount is an integer of at most 12 digits (US cents)
+MAX_CENTS = 10**12 - 1
 # SPEC §5: an id that names a folder must be a safe file name: letters, digits, `_`, `-`, `.`,
 # not starting with `.` (so never `..`, `/tmp/x` or an empty name)
 SAFE_NAME = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$"
@@ -46,27 +57,67 @@ def _type_check(f: Field, jtype: str, value: str, jvalue: str) -> str:
                 f"when not regexp_matches({value}, {sql_str(ISO_WITH_OFFSET)}) "
                 f"or try_cast({value} as timestamptz) is null then {bad(f'bad_timestamp: {f.path}')} end")
     if f.kind == "count":
-        return (f"case when {jtype} not in {INTEGER_TYPES} then {wrong} "
-                f"when try_cast({value} as hugeint) < 0 then {bad(f'negative_value: {f.path}')} end")
+        return _integer_check(f.path, jtype, value, INT64_MAX)
     if f.kind == "money":
         return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
                 f"when regexp_matches(trim({value}), '^-\\d') then {bad(f'negative_value: {f.path}')} "
-                f"when not regexp_matches({value}, {sql_str(DECIMAL_6)}) then {bad(f'wrong_type: {f.path}')} end")
+                f"when regexp_matches({value}, {sql_str(DECIMAL_6)}) then null "
+                f"when regexp_matches({value}, {sql_str(NUMERIC_TEXT)}) then {bad(f'out_of_range: {f.path}')} "
+                f"else {wrong} end")
     if f.kind == "bool":
         return f"case when {jtype} <> 'BOOLEAN' then {wrong} end"
     if f.kind == "object":
         return f"case when {jtype} <> 'OBJECT' then {wrong} end"
     if f.kind == "costs":
-        # model_breakdown: a list whose every estimated_cost.amount is a number >= 0 (US cents)
+        # model_breakdown: a list whose every estimated_cost.amount is an integer of cents, 0 .. MAX_CENTS
+        path = f"{f.path}.estimated_cost.amount"
         amounts = f"json_extract({jvalue}, '$[*].estimated_cost.amount')"
+        item_reason = _integer_check(path, "json_type(a)", "json_extract_string(a, '$')", MAX_CENTS)
         return (f"case when {jtype} <> 'ARRAY' then {wrong} "
                 f"when len({amounts}) <> json_array_length({jvalue}) "
-                f"then {bad(f'missing_field: {f.path}.estimated_cost.amount')} "
-                f"when list_bool_or(list_transform({amounts}, lambda a: json_type(a) not in {NUMBER_TYPES})) "
-                f"then {bad(f'wrong_type: {f.path}.estimated_cost.amount')} "
-                f"when list_bool_or(list_transform({amounts}, lambda a: try_cast(a as double) < 0)) "
-                f"then {bad(f'negative_value: {f.path}.estimated_cost.amount')} end")
+                f"then {bad(f'missing_field: {path}')} "
+                f"else list_filter(list_transform({amounts}, lambda a: {item_reason}), lambda r: r is not null)[1] end")
     raise ValueError(f"unknown field kind {f.kind!r} for {f.path}")
+
+
+def _integer_check(path: str, jtype: str, value: str, maximum: int) -> str:
+    """A JSON integer from 0 to `maximum`: larger ones, exponents, NaN and Infinity are out_of_range
+    (DuckDB's JSON reader types them DOUBLE), other non-integers wrong_type."""
+    return (f"case when {jtype} = 'DOUBLE' and (regexp_matches({value}, '[eE]') or isnan(try_cast({value} as double)) "
+            f"or isinf(try_cast({value} as double)) or abs(try_cast({value} as double)) > {maximum}) "
+            f"then {sql_str(f'out_of_range: {path}')} "
+            f"when {jtype} not in {INTEGER_TYPES} then {sql_str(f'wrong_type: {path}')} "
+            f"when try_cast({value} as hugeint) < 0 then {sql_str(f'negative_value: {path}')} "
+            f"when try_cast({value} as hugeint) > {maximum} then {sql_str(f'out_of_range: {path}')} end")
+
+
+def object_paths(table: Table) -> list[str]:
+    """The JSON objects whose fields the checks read: the record itself and every parent of a
+    field path (`$[*]` for a list of objects), each checked for a key named twice."""
+    paths = ["$"]
+    for f in table.fields:
+        parts = f.path.split(".")
+        for n in range(1, len(parts)):
+            paths.append("$." + ".".join(parts[:n]))
+        if f.kind == "costs":
+            paths += [f"$.{f.path}[*]", f"$.{f.path}[*].tokens", f"$.{f.path}[*].estimated_cost"]
+    return list(dict.fromkeys(paths))
+
+
+def duplicate_key_check(table: Table) -> str:
+    """SQL giving `duplicate_key: <object>` when an object the checks read names a key twice
+    (DuckDB's JSON functions would silently take the first; which value counts would be a guess)."""
+    checks = []
+    for path in object_paths(table):
+        if "[*]" in path:
+            # json_keys of a wildcard path: one key list per matching object
+            keys = f"coalesce(list_transform(json_extract(j, {sql_str(path)}), lambda o: json_keys(o)), [])"
+            dup = f"list_bool_or(list_transform({keys}, lambda k: len(k) <> len(list_distinct(k))))"
+        else:
+            keys = f"json_keys(j, {sql_str(path)})"
+            dup = f"len({keys}) <> len(list_distinct({keys}))"
+        checks.append(f"case when {dup} then {sql_str('duplicate_key: ' + (path.removeprefix('$.') if path != '$' else 'record'))} end")
+    return "coalesce(" + ", ".join(checks) + ")"
 
 
 def field_paths(table: Table) -> list[str]:
@@ -106,6 +157,7 @@ def reason_expression(table: Table) -> str:
         f"case when starts_with(raw_line, {sql_str(LINE_TOO_LONG_MARKER)}) then 'line_too_long: ' || "
         f"split_part(substr(raw_line, {len(LINE_TOO_LONG_MARKER) + 1}), ':', 1) || ' bytes' end",
         "case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end",
+        duplicate_key_check(table),
     ]
     checks += [field_check(table, f) for f in table.fields]
     if table.record_time:

@@ -11,8 +11,8 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from ..failpoints import failpoint
-from ..partitions import run_dump_window
+from ..core import pending_work
+from ..core.failpoints import failpoint
 from ..settings import DBT_PROJECT_DIR, Settings
 from . import spark
 
@@ -41,12 +41,15 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
     return ["build", *(["--full-refresh"] if full_refresh else []), *skip_unit_tests]
 
 
-def set_dump_window(conn, start: dt.date | None, end: dt.date | None) -> None:
-    """Tell dbt which dump dates this run brings in (none: every dump is new, as in a full refresh)."""
-    conn.execute("create schema if not exists control")
+def set_dump_window(conn) -> list[tuple[dt.date | None, dt.date | None]]:
+    """Tell dbt which dump dates this run brings in: its own window and every window a failed run
+    still owes (core/pending_work.py); none: every dump is new, as in a full refresh."""
+    windows = pending_work.owed_windows(conn)
     conn.execute("create or replace table control.dump_window (dump_start date, dump_end date)")
-    if start and end:
-        conn.execute("insert into control.dump_window values (?, ?)", [start, end])
+    for start, end in windows:
+        if start and end:
+            conn.execute("insert into control.dump_window values (?, ?)", [start, end])
+    return windows
 
 
 class AnalyticsDbtTranslator(DagsterDbtTranslator):
@@ -71,11 +74,11 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Duck
     if settings.engine == "spark":
         yield from build_on_spark(context, dbt, duckdb, settings)
         return
-    start, end = run_dump_window(context.run.tags)
     with duckdb.get_connection() as conn:
-        set_dump_window(conn, start, end)
+        windows = set_dump_window(conn)
     args = dbt_build_args()
-    context.log.info(f"dbt {' '.join(args)} for dump dates {start or 'all'} .. {end or 'all'}")
+    shown = ", ".join(f"{start} .. {end}" if start else "all" for start, end in windows) or "all"
+    context.log.info(f"dbt {' '.join(args)} for dump dates {shown}")
     # one target folder, rewritten each run (dagster-dbt would make a new one per run, forever); it
     # keeps the last run's partial parse, so the next run parses only what changed
     for n, event in enumerate(dbt.cli(args, context=context, target_path=RUN_TARGET).stream()):
@@ -89,6 +92,7 @@ def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: 
     working DuckDB file for the exports and the publish (transform/spark.py says why)."""
     raw_dir = spark.spark_paths(settings)["raw"]
     with duckdb.get_connection() as conn:
+        set_dump_window(conn)  # Spark rebuilds everything; the exports read which dates are new
         rows = spark.write_raw_parquet(conn, raw_dir)
     context.log.info(f"raw tables as Parquet for Spark: {sum(rows.values()):,} rows in {len(rows)} tables under {raw_dir}")
     spark.reset_spark_warehouse(settings)

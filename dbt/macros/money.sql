@@ -1,6 +1,6 @@
 {#
   Exact money arithmetic. DuckDB turns DECIMAL / INTEGER into a DOUBLE; these stay in whole
-  micro-dollars (DECIMAL(18,6) has 6 places) and round half up, so that a forecast or a median
+  micro-dollars (money has 6 places) and round half up, so that a forecast or a median
   is the same to the last digit in SQL, in Python's Decimal and in a spreadsheet.
 #}
 {% macro to_micros(amount) -%}
@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro from_micros(micros) -%}
-    cast(cast(({{ micros }}) as decimal(38, 0)) * 0.000001 as decimal(18, 6))
+    cast(cast(({{ micros }}) as decimal(38, 0)) * 0.000001 as {{ type_money() }})
 {%- endmacro %}
 
 {# amount * multiplier / divisor, rounded half up to 6 places (amount >= 0, divisor > 0) #}

@@ -12,9 +12,9 @@ final as (
         user_id,
         usage_date as date,
         model,
-        cast(sum(cost_usd) as decimal(18, 6)) as spend_usd,
-        cast(sum(input_tokens) as bigint) as input_tokens,
-        cast(sum(output_tokens) as bigint) as output_tokens,
+        cast(sum(cost_usd) as {{ type_money() }}) as spend_usd,
+        cast(sum(input_tokens) as {{ type_wide_integer() }}) as input_tokens,
+        cast(sum(output_tokens) as {{ type_wide_integer() }}) as output_tokens,
         count(*) as usage_records
     from usage
     group by all

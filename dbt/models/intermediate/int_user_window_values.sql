@@ -28,7 +28,7 @@ project_users as (
 
 projects_used as (
     select organization_id, as_of_date, 'projects_used' as metric, {{ window_column() }}, user_id,
-           cast(distinct_items as decimal(18, 6)) as value
+           cast(distinct_items as {{ type_money() }}) as value
     from ({{ distinct_in_windows('user_projects', ['organization_id', 'user_id'], 'project_id',
                                  ['mtd', 'qtd', 'ytd', '1y'], 'project_users') }})
 ),
@@ -52,7 +52,7 @@ projects_used as (
 
 {{ metric }}_values as (
     select organization_id, as_of_date, '{{ metric }}' as metric, {{ window_column() }}, user_id,
-           cast(value as decimal(18, 6)) as value
+           cast(value as {{ type_money() }}) as value
     from ({{ window_sums(metric ~ '_days', metric ~ '_targets', ['organization_id', 'user_id'], ['value']) }})
 ),
 {% endfor %}

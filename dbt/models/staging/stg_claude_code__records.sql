@@ -11,7 +11,8 @@ model_costs as (
     -- estimated_cost.amount is in US cents (SPEC §2.3)
     select
         record_key,
-        sum(cast(cost as decimal(24, 6))) / 100 as estimated_cost_usd
+        -- times 0.01, not / 100: a DECIMAL divided stays exact only as a multiplication
+        sum(cast(cost as decimal(38, 0))) * 0.01 as estimated_cost_usd
     from (
         select record_key, {{ json_unnest_str('model_breakdown', 'estimated_cost.amount') }} as cost
         from deliveries
@@ -34,9 +35,10 @@ final as (
         {{ json_int('core_metrics.lines_of_code.removed') }} as lines_removed,
         {{ json_int('core_metrics.commits_by_claude_code') }} as commits,
         {{ json_int('core_metrics.pull_requests_by_claude_code') }} as pull_requests,
-        {% for tool in tools %}{{ json_int('tool_actions.' ~ tool ~ '.accepted') }}{{ ' + ' if not loop.last }}{% endfor %} as tool_accepted,
-        {% for tool in tools %}{{ json_int('tool_actions.' ~ tool ~ '.rejected') }}{{ ' + ' if not loop.last }}{% endfor %} as tool_rejected,
-        cast(coalesce(model_costs.estimated_cost_usd, 0) as decimal(18, 6)) as estimated_cost_usd,
+        -- four 64-bit counts may not fit 64 bits together
+        {% for tool in tools %}cast({{ json_int('tool_actions.' ~ tool ~ '.accepted') }} as {{ type_wide_integer() }}){{ ' + ' if not loop.last }}{% endfor %} as tool_accepted,
+        {% for tool in tools %}cast({{ json_int('tool_actions.' ~ tool ~ '.rejected') }} as {{ type_wide_integer() }}){{ ' + ' if not loop.last }}{% endfor %} as tool_rejected,
+        cast(coalesce(model_costs.estimated_cost_usd, 0) as {{ type_money() }}) as estimated_cost_usd,
         deliveries.dump_date,
         deliveries.file as source_file,
         deliveries.line_number as source_line

@@ -16,9 +16,9 @@ user_spend as (
         organization_id,
         user_id,
         date,
-        cast(sum(spend_usd) as decimal(18, 6)) as spend_usd,
-        cast(sum(input_tokens) as bigint) as input_tokens,
-        cast(sum(output_tokens) as bigint) as output_tokens
+        cast(sum(spend_usd) as {{ type_money() }}) as spend_usd,
+        cast(sum(input_tokens) as {{ type_wide_integer() }}) as input_tokens,
+        cast(sum(output_tokens) as {{ type_wide_integer() }}) as output_tokens
     from {{ ref('fct_user_spend_daily') }}
     {{ where_affected('date') }}
     group by all

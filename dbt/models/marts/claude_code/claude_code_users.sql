@@ -46,11 +46,11 @@ final as (
         members.email,
         members.full_name,
         {% for metric in metrics if metric != 'estimated_cost_usd' %}
-        cast(window_totals.{{ metric }} as bigint) as {{ metric }},
+        cast(window_totals.{{ metric }} as {{ type_wide_integer() }}) as {{ metric }},
         {% endfor %}
         {{ ratio('window_totals.tool_accepted', 'window_totals.tool_accepted + window_totals.tool_rejected') }}
             as tool_accept_rate,
-        cast(window_totals.estimated_cost_usd as decimal(18, 6)) as estimated_cost_usd
+        cast(window_totals.estimated_cost_usd as {{ type_money() }}) as estimated_cost_usd
     from window_totals
     left join members
         on members.organization_id = window_totals.organization_id

@@ -52,7 +52,7 @@ with_baseline as (
     select
         organization_id,
         date,
-        cast(spend_usd as decimal(18, 6)) as spend_usd,
+        cast(spend_usd as {{ type_money() }}) as spend_usd,
         -- the median of 28 values: the mean of the 14th and 15th, exactly (before rounding)
         {{ list_item('previous_28_days', 14) }} + {{ list_item('previous_28_days', 15) }} as middle_two_usd
     from with_previous_days

@@ -25,7 +25,7 @@ window_spend as (
 ),
 
 final as (
-    select organization_id, as_of_date, {{ window_column() }}, model, cast(spend_usd as decimal(18, 6)) as spend_usd
+    select organization_id, as_of_date, {{ window_column() }}, model, cast(spend_usd as {{ type_money() }}) as spend_usd
     from window_spend
 )
 

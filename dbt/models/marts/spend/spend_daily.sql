@@ -15,9 +15,9 @@ final as (
         spend.organization_id,
         spend.date,
         spend.model,
-        cast(sum(spend.spend_usd) as decimal(18, 6)) as spend_usd,
-        cast(sum(spend.input_tokens) as bigint) as input_tokens,
-        cast(sum(spend.output_tokens) as bigint) as output_tokens
+        cast(sum(spend.spend_usd) as {{ type_money() }}) as spend_usd,
+        cast(sum(spend.input_tokens) as {{ type_wide_integer() }}) as input_tokens,
+        cast(sum(spend.output_tokens) as {{ type_wide_integer() }}) as output_tokens
     from spend
     inner join organization_days using (organization_id, date)
     group by all

@@ -39,13 +39,13 @@ final as (
     select
         month_so_far.organization_id,
         month_so_far.as_of_date,
-        cast(month_so_far.spend_usd as decimal(18, 6)) as spend_mtd_usd,
+        cast(month_so_far.spend_usd as {{ type_money() }}) as spend_mtd_usd,
         cast(day(month_so_far.as_of_date) as bigint) as days_elapsed,
         cast(day(last_day(month_so_far.as_of_date)) as bigint) as days_in_month,
         -- spend_mtd_usd / days_elapsed x days_in_month, exactly, rounded to 6 places
         {{ money_scaled('month_so_far.spend_usd', 'day(last_day(month_so_far.as_of_date))',
                         'day(month_so_far.as_of_date)') }} as projected_month_usd,
-        cast(previous_month.spend_usd as decimal(18, 6)) as previous_month_usd
+        cast(previous_month.spend_usd as {{ type_money() }}) as previous_month_usd
     from month_so_far
     inner join previous_month
         on previous_month.organization_id = month_so_far.organization_id

@@ -40,10 +40,10 @@ final as (
         per_user.user_id,
         members.email,
         members.full_name,
-        cast(coalesce(per_user.{{ adapter.quote('1d') }}, 0) as decimal(18, 6)) as spend_day_usd,
-        cast(coalesce(per_user.mtd, 0) as decimal(18, 6)) as spend_mtd_usd,
-        cast(coalesce(per_user.qtd, 0) as decimal(18, 6)) as spend_qtd_usd,
-        cast(per_user.ytd as decimal(18, 6)) as spend_ytd_usd
+        cast(coalesce(per_user.{{ adapter.quote('1d') }}, 0) as {{ type_money() }}) as spend_day_usd,
+        cast(coalesce(per_user.mtd, 0) as {{ type_money() }}) as spend_mtd_usd,
+        cast(coalesce(per_user.qtd, 0) as {{ type_money() }}) as spend_qtd_usd,
+        cast(per_user.ytd as {{ type_money() }}) as spend_ytd_usd
     from per_user
     left join members
         on members.organization_id = per_user.organization_id

@@ -1,8 +1,10 @@
 """Write aside, then rename: a reader sees the old file or the new one, never a partial one.
 
-Temporary files are named `.<target name>.<random>.tmp` beside their target. A run killed half-way
+Temporary files are named `.analytics-tmp-<target name>.<random>.tmp` beside their target: the
+project's own prefix (SPEC §6: the pipeline deletes only what it created). A run killed half-way
 leaves them behind; the next run (the only writer, see run_control) removes them with
-`remove_leftover_temp_files` before it writes anything.
+`remove_leftover_temp_files`, in the folders it writes only and never recursively, before it
+writes anything.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..failpoints import failpoint
 
+TEMP_PREFIX = ".analytics-tmp-"
 TEMP_SUFFIX = ".tmp"
 
 
 def temp_path_beside(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     tmp.unlink()  # writers such as DuckDB's COPY want to create the file themselves
@@ -65,10 +67,8 @@ class StagedFiles:
     def commit(self) -> None:
         for tmp, _ in self.pending:
             fsync_path(tmp)
-        for n, (tmp, target) in enumerate(self.pending):
+        for tmp, target in self.pending:
             os.replace(tmp, target)
-            if n == 0:
-                failpoint("exports")  # the crash tests stop a run here: some files renamed, some not
         for folder in sorted({target.parent for _, target in self.pending}):
             fsync_path(folder)
         self.pending = []
@@ -94,15 +94,21 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
         staged.write_bytes(target, data)
 
 
-def remove_leftover_temp_files(folder: Path) -> list[Path]:
-    """Delete the temporary files (and DuckDB WALs of temporary files) a killed run left in `folder`."""
+def is_temp_name(name: str, target_name: str = "") -> bool:
+    """A temporary file of ours (or its DuckDB WAL), for `target_name` when given."""
+    return (name.startswith(TEMP_PREFIX + (f"{target_name}." if target_name else ""))
+            and (name.endswith(TEMP_SUFFIX) or name.endswith(TEMP_SUFFIX + ".wal")))
+
+
+def remove_leftover_temp_files(folder: Path, target_name: str = "") -> list[Path]:
+    """Delete the temporary files (and DuckDB WALs of temporary files) a killed run left directly in
+    `folder` (for `target_name` only, when given). Not recursive, and only names of our prefix: a
+    folder we write may be shared with other programs and people."""
     removed = []
     if not folder.is_dir():
         return removed
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            if name.startswith(".") and (name.endswith(TEMP_SUFFIX) or name.endswith(TEMP_SUFFIX + ".wal")):
-                path = Path(root) / name
-                path.unlink(missing_ok=True)
-                removed.append(path)
+    for path in sorted(folder.iterdir()):
+        if is_temp_name(path.name, target_name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed.append(path)
     return removed
