@@ -69,10 +69,10 @@ browser:
 serve: setup
 	$(PY) -m dagster_project.serve
 
-## api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>]: a new key, printed once (last line)
+## api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>] [EXPIRES=<days>]: a new key, printed once (last line)
 api-key: setup
-	@test -n "$(ORG)" -a -n "$(ROLE)" || { echo "usage: make api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>]"; exit 2; }
-	@$(PY) -m dagster_project.serve.keys create --org "$(ORG)" --role "$(ROLE)" --name "$(NAME)"
+	@test -n "$(ORG)" -a -n "$(ROLE)" || { echo "usage: make api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>] [EXPIRES=<days>]"; exit 2; }
+	@$(PY) -m dagster_project.serve.keys create --org "$(ORG)" --role "$(ROLE)" --name "$(NAME)" $(if $(EXPIRES),--expires-days "$(EXPIRES)",)
 
 ## api-keys: every key (never its secret)
 api-keys: setup

@@ -26,8 +26,13 @@ EVENT_PROPS = {
 }  # property -> may be null
 ROLES = {"primary_owner", "owner", "admin", "member"}
 TOOLS = ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]
-TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+# SPEC §2.5 (v3): an offset is a valid RFC 3339 offset, hours 00-23 and minutes 00-59
+TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$")
 MONEY_RE = re.compile(r"^\d{1,12}(\.\d{1,6})?$")
+# a well-formed number that is too large or too precise, or has an exponent: out_of_range
+NUMBER_TEXT_RE = re.compile(r"^\d+(\.\d+)?([eE][+-]?\d+)?$|^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
+INT64_MAX = 2**63 - 1
+MAX_CENTS = 10**12 - 1
 # SPEC §5: letters, digits, `_`, `-`, `.`, not starting with `.`
 SAFE_ID_RE = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -61,15 +66,40 @@ def need(obj, path: str, kind: str, nullable: bool = False):
     if kind == "str" and not isinstance(value, str):
         raise Bad("wrong_type")
     if kind == "count":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Bad("wrong_type")
-        if value < 0:
-            raise Bad("negative_value")
+        check_integer(value, INT64_MAX)
     if kind == "bool" and not isinstance(value, bool):
         raise Bad("wrong_type")
     if kind == "dict" and not isinstance(value, dict):
         raise Bad("wrong_type")
     return value
+
+
+def check_integer(value, maximum: int) -> None:
+    """SPEC §2.5: integers fit (here: up to `maximum`); larger, NaN, Infinity or an exponent is
+    out_of_range, any other non-integer wrong_type. Floats arrive as Decimal (parse_float)."""
+    if isinstance(value, float):  # NaN, Infinity (parse_constant)
+        raise Bad("out_of_range")
+    if isinstance(value, Decimal):
+        raise Bad("out_of_range" if "E" in str(value) or abs(value) > maximum else "wrong_type")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Bad("wrong_type")
+    if value < 0:
+        raise Bad("negative_value")
+    if value > maximum:
+        raise Bad("out_of_range")
+
+
+def no_duplicate_keys(pairs):
+    """json.loads hook: an object naming the same key twice is rejected (SPEC §2.5, v3)."""
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise Bad("duplicate_key")
+    return dict(pairs)
+
+
+def parse_line(line: bytes):
+    return json.loads(line, object_pairs_hook=no_duplicate_keys, parse_float=Decimal,
+                      parse_constant=lambda name: float(name))
 
 
 def org_id(obj):
@@ -110,7 +140,7 @@ def check_usage(r):
     if cost.strip().startswith("-"):
         raise Bad("negative_value")
     if not MONEY_RE.match(cost):
-        raise Bad("wrong_type")
+        raise Bad("out_of_range" if NUMBER_TEXT_RE.match(cost) else "wrong_type")
     return r["usage_id"], parse_ts(r["occurred_at"]).date()
 
 
@@ -132,10 +162,7 @@ def check_claude_code(r):
         amount = (entry.get("estimated_cost") or {}).get("amount") if isinstance(entry, dict) else None
         if amount is None:
             raise Bad("missing_field")
-        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
-            raise Bad("wrong_type")
-        if amount < 0:
-            raise Bad("negative_value")
+        check_integer(amount, MAX_CENTS)  # SPEC §2.3: an integer of at most 12 digits (cents)
     key = (day, r["organization_id"], actor_type, actor.strip().lower(), terminal)
     return key, day
 
@@ -226,7 +253,7 @@ class Raw:
                         if len(line) > MAX_LINE_BYTES:
                             raise Bad("line_too_long")
                         try:
-                            record = json.loads(line)
+                            record = parse_line(line)
                         except ValueError as exc:
                             raise Bad("not_json_object") from exc
                         if not isinstance(record, dict):

@@ -474,6 +474,21 @@ class Generator:
             json.dumps(dict(cc, actor={"type": "user_actor"})), json.dumps(neg), json.dumps(bad_cost),
             json.dumps(dict(cc, date="not a date")), json.dumps(dict(cc, date=future)),
         ]
+        # SPEC §2.5 (v3): values no later step could hold, offsets RFC 3339 does not allow, a key named
+        # twice; each is rejected at ingest, so that it can never fail the night
+        bad_events.append(json.dumps(dict(good_event, occurred_at=self.timestamp(d)[:19] + "+24:00")))
+        bad_events.append(json.dumps(good_event)[:-1] + ', "user_id": "someone_else"}')
+        bad_usage += [
+            json.dumps(dict(usage, input_tokens=2**63)),  # one past the largest signed 64-bit integer
+            json.dumps(dict(usage, cost_usd="1000000000000.000000")),  # 13 integer digits
+            json.dumps(dict(usage, occurred_at=self.timestamp(d)[:19] + "+99:99")),
+            json.dumps(usage)[:-1] + ', "cost_usd": "999.000000"}',
+        ]
+        huge_cost = json.loads(json.dumps(cc))
+        huge_cost["model_breakdown"][0]["estimated_cost"]["amount"] = 1e300
+        nan_cost = json.dumps(cc).replace('"amount": ' + json.dumps(cc["model_breakdown"][0]["estimated_cost"]["amount"]),
+                                          '"amount": NaN', 1)
+        bad_cc += [json.dumps(huge_cost), nan_cost]
         self.deliveries["events"][d]["part-0009-bad.jsonl"] += bad_events
         self.deliveries["usage"][d]["part-0009-bad.jsonl"] += bad_usage
         self.deliveries["claude_code"][d]["part-0009-bad.jsonl"] += bad_cc

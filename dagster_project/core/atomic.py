@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-
 TEMP_PREFIX = ".analytics-tmp-"
 TEMP_SUFFIX = ".tmp"
 

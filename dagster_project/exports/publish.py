@@ -15,11 +15,12 @@ from pathlib import Path
 
 import duckdb
 
-from ..core.failpoints import failpoint
 from ..core.atomic import atomic_path
+from ..core.failpoints import failpoint
 
 PUBLISHED_SCHEMAS = ("marts",)
-PUBLISHED_TABLES = ("raw.rejected_records", "raw.ignored_files")
+# raw.ingested_files: which dump files each published state holds (the new-dump sensor reads it)
+PUBLISHED_TABLES = ("raw.rejected_records", "raw.ignored_files", "raw.ingested_files")
 
 
 def sql_literal(text: str) -> str:

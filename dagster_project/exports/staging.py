@@ -20,6 +20,7 @@ dates.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -119,6 +120,8 @@ def apply_plan(exports_dir: Path, root: Path) -> tuple[int, int]:
     for folder in sorted(folders):
         fsync_path(folder)
     shutil.rmtree(root)
+    with contextlib.suppress(OSError):
+        root.parent.rmdir()  # the staging folder goes when no other run's work is in it
     return moved, removed
 
 
@@ -155,6 +158,6 @@ def recover_staged_exports(exports_dir: Path, warehouse: Path) -> list[str]:
             done.append(f"discarded the staged exports of run {folder.name}, which was never published")
         else:
             folder.unlink(missing_ok=True)
-    if not any(root.iterdir()):
+    with contextlib.suppress(OSError):
         root.rmdir()
     return done

@@ -116,7 +116,8 @@ def duplicate_key_check(table: Table) -> str:
         else:
             keys = f"json_keys(j, {sql_str(path)})"
             dup = f"len({keys}) <> len(list_distinct({keys}))"
-        checks.append(f"case when {dup} then {sql_str('duplicate_key: ' + (path.removeprefix('$.') if path != '$' else 'record'))} end")
+        name = path.removeprefix("$.") if path != "$" else "record"
+        checks.append(f"case when {dup} then {sql_str('duplicate_key: ' + name)} end")
     return "coalesce(" + ", ".join(checks) + ")"
 
 

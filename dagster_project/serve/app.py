@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import plotly
+import swagger_ui_bundle
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .api import errors, models
@@ -16,8 +17,17 @@ from .api.ratelimit import RateLimiter
 from .api.routes import router as api_router
 from .config import ServeSettings
 from .dashboard.pages import router as dashboard_router
+from .dashboard.session import SignInThrottle
 from .keys import KeyStore
+from .security import SecurityHeaders
 from .warehouse import PublishedWarehouse, WarehouseUnavailable
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Usage analytics API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script>
+</body></html>"""
 
 
 @dataclass
@@ -27,6 +37,7 @@ class Services:
     keys: KeyStore
     cursors: Cursors
     limiter: RateLimiter
+    signin_throttle: SignInThrottle
 
 
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
@@ -38,9 +49,12 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         description="Analytics of one organisation, read with its API key (`x-api-key`). Pages: pass `next_page` "
                     "back as `page`. Dates are YYYY-MM-DD; `starting_date` is inclusive and `ending_date` exclusive. "
                     "Money is a decimal string with 6 places. Errors: `{type: error, error: {type, message}}`.",
+        docs_url=None, redoc_url=None,  # /docs below: Swagger UI from its package, offline
     )
+    app.add_middleware(SecurityHeaders)
     app.state.services = Services(settings, PublishedWarehouse(settings.warehouse), keys,
-                                  Cursors(keys.server_secret("cursors")), RateLimiter(settings.rate_limit_per_minute))
+                                  Cursors(keys.server_secret("cursors")), RateLimiter(settings.rate_limit_per_minute),
+                                  SignInThrottle())
     errors.install(app)
     app.include_router(api_router)
     app.include_router(dashboard_router)
@@ -51,6 +65,12 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_bundle():
         return FileResponse(plotly_js, media_type="text/javascript", headers={"cache-control": "public, max-age=86400"})
+
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_bundle.swagger_ui_path)), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return HTMLResponse(DOCS_PAGE)
 
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "dashboard" / "static"), name="static")
 

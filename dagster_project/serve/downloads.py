@@ -32,8 +32,10 @@ def user_cost_report_csv(cursor: duckdb.DuckDBPyConnection, organization_id: str
 
 
 def claude_code_users_csv(cursor: duckdb.DuckDBPyConnection, organization_id: str, as_of_date: dt.date,
-                          window: str) -> tuple[bytes, str]:
+                          window: str, with_spend: bool = True) -> tuple[bytes, str]:
+    """The per-user file; without its estimated cost (spend, SPEC §7 v3) for viewers who may not see spend."""
     rows = fetch_all(cursor, CLAUDE_CODE_USERS, organization_id, {"as_of_date": as_of_date, "window": window})
-    table = [[organization_id if c == "organization_id" else _cell(r[c]) for c in CLAUDE_CODE_COLUMNS] for r in rows]
-    return (render_csv(CLAUDE_CODE_COLUMNS, table, ["estimated_cost_usd"]),
+    columns = [c for c in CLAUDE_CODE_COLUMNS if with_spend or c != "estimated_cost_usd"]
+    table = [[organization_id if c == "organization_id" else _cell(r[c]) for c in columns] for r in rows]
+    return (render_csv(columns, table, ["estimated_cost_usd"] if with_spend else []),
             f"claude_code_users_{organization_id}_{as_of_date}_{window}.csv")

@@ -15,7 +15,12 @@ EXPECTED_REJECTIONS = {
     ("events", "missing_field"): 2,  # user_id; message.sent without message_id
     ("events", "wrong_type"): 2,  # organization_id 42; connector 7
     ("events", "unknown_enum"): 1,  # chat.deleted
-    ("events", "bad_timestamp"): 2,  # 30 February; "yesterday"
+    ("events", "bad_timestamp"): 3,  # 30 February; "yesterday"; offset +24:00
+    ("events", "duplicate_key"): 1,  # user_id twice
+    ("usage", "out_of_range"): 2,  # input_tokens 2**63; cost_usd with 13 integer digits
+    ("usage", "bad_timestamp"): 1,  # offset +99:99
+    ("usage", "duplicate_key"): 1,  # cost_usd twice
+    ("claude_code", "out_of_range"): 2,  # estimated cost 1e300; NaN
     ("events", "too_far_in_future"): 1,  # two days after its dump
     ("events", "invalid_field"): 1,  # organization_id ../../escape
     ("events", "line_too_long"): 1,  # a 17 MiB line

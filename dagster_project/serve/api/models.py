@@ -4,7 +4,7 @@ plus the vendor-compatible shapes of `summaries` and `users` (SPEC §7 Compatibi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, Field, create_model
 
@@ -14,14 +14,16 @@ MONEY = Annotated[str, Field(pattern=r"^\d+\.\d{6}$", examples=["12.345678"])]
 TYPES = {"text": str, "int": int, "number": float, "money": MONEY, "date": dt.date, "bool": bool}
 
 
+def field(col: Col) -> tuple:
+    """A column's schema: nullable ones may be null; spend ones may be absent (SPEC §7, v3)."""
+    kind = TYPES[col.kind]
+    if col.spend:
+        return kind | None, Field(None, description=col.doc or None)
+    return (kind | None if col.nullable else kind), Field(description=col.doc or None)
+
+
 def row_model(listing: Listing, name: str) -> type[BaseModel]:
-    fields: dict[str, Any] = {}
-    for col in listing.columns:
-        if col.internal:
-            continue
-        kind = TYPES[col.kind]
-        fields[col.name] = (kind | None if col.nullable else kind, Field(description=col.doc or None))
-    return create_model(name, **fields)
+    return create_model(name, **{col.name: field(col) for col in listing.columns if not col.internal})
 
 
 def page_model(row: type[BaseModel], name: str) -> type[BaseModel]:
@@ -30,9 +32,7 @@ def page_model(row: type[BaseModel], name: str) -> type[BaseModel]:
 
 
 def prefixed_model(columns: tuple[Col, ...], name: str) -> type[BaseModel]:
-    fields = {c.name: (TYPES[c.kind] | None if c.nullable else TYPES[c.kind], Field(description=c.doc or None))
-              for c in columns}
-    return create_model(name, **fields)
+    return create_model(name, **{c.name: field(c) for c in columns})
 
 
 class User(BaseModel):

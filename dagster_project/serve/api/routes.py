@@ -30,8 +30,8 @@ def public(value: Any) -> Any:
     return f"{value:.6f}" if isinstance(value, Decimal) else value
 
 
-def flat(listing: Listing):
-    hidden = {c.name for c in listing.columns if c.internal}
+def flat(listing: Listing, with_spend: bool = True):
+    hidden = {c.name for c in listing.columns if c.internal or (c.spend and not with_spend)}
     return lambda row: {k: public(v) for k, v in row.items() if k not in hidden}
 
 
@@ -58,7 +58,11 @@ def nested(row: dict, alias: str) -> dict:
     return {k.split("__", 1)[1]: public(v) for k, v in row.items() if k.startswith(alias + "__")}
 
 
-def summary_shape(row: dict) -> dict:
+def summary_shape(with_spend: bool):
+    return lambda row: summary_row(row, with_spend)
+
+
+def summary_row(row: dict, with_spend: bool) -> dict:
     seats = row["a__total_seats"]
     out = {
         "starting_at": midnight(row["date"]),
@@ -71,8 +75,11 @@ def summary_shape(row: dict) -> dict:
         "pending_invite_count": row["a__pending_invites"],
         "claude_code_daily_active_user_count": row["k__active_users"],
     }
+    claude_code = nested(row, "k")
+    if not with_spend:
+        claude_code.pop("estimated_cost_usd", None)
     return {**out, "activity_daily": nested(row, "a"), "claude_ai_daily": nested(row, "c"),
-            "claude_code_daily": nested(row, "k")}
+            "claude_code_daily": claude_code}
 
 
 def user_shape(with_spend: bool):
@@ -111,14 +118,15 @@ WINDOW = "The window ending on the as-of date: 1w/1m/3m/1y are the last 7/30/90/
          "first day of its month/quarter/year."
 
 
-@router.get("/summaries", response_model=SummaryPage, summary="Activity summary per day")
+@router.get("/summaries", response_model=SummaryPage, response_model_exclude_unset=True,
+            summary="Activity summary per day")
 def summaries(request: Request, starting_date: StartingDate, ending_date: EndingDate = None, limit: Limit = 100,
               page: PageToken = None, caller: Caller = Depends(enterprise)):
     """One row per date from activity_daily, claude_ai_daily and claude_code_daily, in the vendor's shape."""
     only(request, *RANGE)
     start, end = date_range(starting_date, ending_date, caller.latest_date)
     return page_of(request, caller, activity.SUMMARIES, {"starting_date": start, "ending_date": end}, limit, page,
-                   summary_shape)
+                   summary_shape(caller.may_read_spend))
 
 
 @router.get("/users", response_model=models.UserActivityPage, response_model_exclude_unset=True,
@@ -177,18 +185,18 @@ def connectors(request: Request, window: Annotated[Literal["1w", "1m", "3m", "1y
 
 
 @router.get("/claude_code", response_model=listing_page_model(claude_code.CLAUDE_CODE_DAILY),
-            summary="Claude Code per day")
+            response_model_exclude_unset=True, summary="Claude Code per day")
 def claude_code_daily(request: Request, starting_date: StartingDate, ending_date: EndingDate = None,
                       limit: Limit = 100, page: PageToken = None, caller: Caller = Depends(enterprise)):
     """marts.claude_code_daily over a range of dates."""
     only(request, *RANGE)
     start, end = date_range(starting_date, ending_date, caller.latest_date)
     return page_of(request, caller, claude_code.CLAUDE_CODE_DAILY, {"starting_date": start, "ending_date": end},
-                   limit, page)
+                   limit, page, flat(claude_code.CLAUDE_CODE_DAILY, caller.may_read_spend))
 
 
 @router.get("/claude_code_users", response_model=listing_page_model(claude_code.CLAUDE_CODE_USERS),
-            summary="Claude Code per person")
+            response_model_exclude_unset=True, summary="Claude Code per person")
 def claude_code_users(request: Request,
                       window: Annotated[Literal["1w", "1m", "mtd", "qtd", "ytd"], Query(description=WINDOW)],
                       as_of_date: AsOfDate = None, limit: Limit = 100, page: PageToken = None,
@@ -196,7 +204,8 @@ def claude_code_users(request: Request,
     """marts.claude_code_users for one window."""
     only(request, "as_of_date", "window", "limit", "page")
     params = {"as_of_date": as_of(as_of_date, caller.latest_date), "window": window}
-    return page_of(request, caller, claude_code.CLAUDE_CODE_USERS, params, limit, page)
+    return page_of(request, caller, claude_code.CLAUDE_CODE_USERS, params, limit, page,
+                   flat(claude_code.CLAUDE_CODE_USERS, caller.may_read_spend))
 
 
 @router.get("/cost_report", response_model=listing_page_model(spend.COST_REPORT), summary="Spend per day")

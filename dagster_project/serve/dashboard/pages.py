@@ -22,7 +22,7 @@ from ..keys import ApiKey
 from ..queries import activity, adoption, claude_code, fetch_all, spend
 from ..warehouse import WarehouseUnavailable
 from .format import FILTERS
-from .session import COOKIE, Sessions
+from .session import COOKIE, cross_site
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -63,19 +63,17 @@ def services(request: Request):
     return request.app.state.services
 
 
-def sessions(request: Request) -> Sessions:
-    svc = services(request)
-    return Sessions(svc.keys.server_secret("sessions"), svc.settings.session_hours)
+# SPEC §8: who may sign in to the dashboard, by plan (the product's rule)
+SIGN_IN_ROLES = {"team": ("primary_owner", "owner"), "enterprise": ("primary_owner", "owner", "admin")}
 
 
 def viewer(request: Request) -> Viewer:
     """The signed-in key and its organisation; SignInRequired when there is none (any more)."""
     svc = services(request)
-    key_id = sessions(request).key_id(request.cookies.get(COOKIE))
-    key = svc.keys.get(key_id) if key_id else None
+    key = svc.keys.session_key(request.cookies.get(COOKIE))
     if key is None:
-        raise SignInRequired("Your session ended (signed out, expired, or the key was revoked)." if key_id or
-                             request.cookies.get(COOKIE) else "")
+        raise SignInRequired("Your session ended (signed out, expired, or the key was revoked)."
+                             if request.cookies.get(COOKIE) else "")
     with svc.warehouse.cursor() as (cursor, snapshot):
         days = fetch_all(cursor, activity.ORGANIZATION_DAYS, key.organization_id,
                          {"starting_date": dt.date(1, 1, 1), "ending_date": dt.date(9999, 1, 1)})
@@ -202,15 +200,17 @@ def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request) -> dic
     window = window if window in CODE_WINDOWS else "mtd"
     daily = fetch_all(cursor, claude_code.CLAUDE_CODE_DAILY, org, trend_range(who, day))
     today, before = by_date(daily, day)
+    charts = {"code_users": series(daily, "active_users", "sessions"),
+              "code_lines": series(daily, "lines_added", "lines_removed"),
+              "code_commits": series(daily, "commits", "pull_requests"),
+              "code_accept": series(daily, "tool_accept_rate")}
+    if who.spend_reason is None:  # SPEC §7 (v3): the estimated cost is spend
+        charts["code_cost"] = series(daily, "estimated_cost_usd")
     return {
         "today": today, "before": before, "window": window, "windows": CODE_WINDOWS,
         "top_lines": board(cursor, org, day, "claude_code_lines_added", window),
         "top_pulls": board(cursor, org, day, "claude_code_pull_requests", window),
-        "charts": {"code_users": series(daily, "active_users", "sessions"),
-                   "code_lines": series(daily, "lines_added", "lines_removed"),
-                   "code_commits": series(daily, "commits", "pull_requests"),
-                   "code_accept": series(daily, "tool_accept_rate"),
-                   "code_cost": series(daily, "estimated_cost_usd")},
+        "charts": charts,
     }
 
 
@@ -226,20 +226,62 @@ def signin_form(request: Request):
         "error": None, "notice": "Your session ended. Sign in again." if ended else None})
 
 
+def signin_error(request: Request, message: str, status_code: int, headers: dict | None = None) -> Response:
+    return templates.TemplateResponse(request, "signin.html", {"error": message, "notice": None},
+                                      status_code=status_code, headers=headers)
+
+
+def signin_refusal(request: Request, key: ApiKey) -> str | None:
+    """Why this valid key may not sign in (SPEC §8), or None."""
+    try:
+        plan = services(request).warehouse.snapshot().organizations.get(key.organization_id, (None, False))[0]
+    except WarehouseUnavailable as exc:
+        return str(exc)
+    allowed = SIGN_IN_ROLES.get(plan, ())
+    if key.role in allowed:
+        return None
+    if plan is None:
+        return f"The warehouse holds no organisation {key.organization_id}: there is nothing to show."
+    return (f"Team plan analytics are for Owners and Primary Owners: this key is an {key.role}'s."
+            if plan == "team" else f"Role {key.role} may not sign in to the dashboard.")
+
+
 @router.post("/signin", response_class=HTMLResponse)
 def signin(request: Request, api_key: str = Form("")):
-    key = services(request).keys.verify(api_key.strip())
+    if cross_site(request):
+        return signin_error(request, "Sign in from this site's own sign-in page.", 403)
+    client = request.client.host if request.client else "unknown"
+    throttle = services(request).signin_throttle
+    wait = throttle.retry_after(client)
+    if wait:
+        return signin_error(request, f"Too many failed sign-ins: try again in {wait} s.", 429, {"retry-after": str(wait)})
+    svc = services(request)
+    key = svc.keys.verify(api_key.strip())
     if key is None:
-        return templates.TemplateResponse(request, "signin.html", {
-            "error": "That key is not valid: it is unknown or has been revoked.", "notice": None}, status_code=401)
+        throttle.failed(client)
+        return signin_error(request, "That key is not valid: it is unknown, expired or has been revoked.", 401)
+    refusal = signin_refusal(request, key)
+    if refusal:
+        return signin_error(request, refusal, 403)
+    throttle.succeeded(client)
+    seconds = svc.settings.session_hours * 3600
     response = RedirectResponse("/analytics/all-activity", status_code=303)
-    response.set_cookie(COOKIE, sessions(request).issue(key.id), max_age=services(request).settings.session_hours * 3600,
+    response.set_cookie(COOKIE, svc.keys.start_session(key.id, seconds), max_age=seconds,
                         httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
     return response
 
 
-@router.get("/signout")
+@router.get("/signout", response_class=HTMLResponse)
+def signout_form(request: Request):
+    """Signing out changes state, so it is a POST (a link or an image cannot sign anyone out)."""
+    return templates.TemplateResponse(request, "signout.html", {})
+
+
+@router.post("/signout")
 def signout(request: Request):
+    if cross_site(request):
+        return message_page(request, "Sign out from this site's own pages.", 403)
+    services(request).keys.end_session(request.cookies.get(COOKIE))
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -303,5 +345,6 @@ def claude_code_csv(request: Request):
     if problem or window not in ("1w", "1m", "mtd", "qtd", "ytd"):
         return message_page(request, problem or "window is one of 1w, 1m, mtd, qtd, ytd.", 400)
     with services(request).warehouse.cursor() as (cursor, _):
-        data, name = claude_code_users_csv(cursor, who.key.organization_id, day, window)
+        data, name = claude_code_users_csv(cursor, who.key.organization_id, day, window,
+                                           with_spend=who.spend_reason is None)
     return download(data, name)

@@ -1,33 +1,63 @@
-"""Dashboard sessions: an HttpOnly, SameSite=Strict cookie holding the key's id, an expiry and an
-HMAC over both. The key itself is checked again on every page, so a revoked key's session ends."""
+"""Dashboard sessions and sign-in protection (SPEC §8, v3).
+
+The cookie holds a random token; the key store keeps only its hash (serve/keys.py), so signing
+out or revoking the key ends the session at once and nothing on the server can mint one. Sign-in
+and sign-out accept same-origin requests only, and failed sign-ins from one client are throttled.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import threading
 import time
+from collections import deque
+
+from fastapi import Request
 
 COOKIE = "analytics_session"
 
 
-class Sessions:
-    def __init__(self, secret: bytes, hours: int):
-        self.secret = secret
-        self.seconds = hours * 3600
+def cross_site(request: Request) -> bool:
+    """True for a request a page of another site made: its Origin names another host, or the
+    browser says so (Sec-Fetch-Site). Clients that send neither (curl, scripts) are not browsers
+    carrying someone's cookie, and pass."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        own = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+        if origin.rstrip("/") != own:
+            return True
+    return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
 
-    def _sign(self, body: str) -> str:
-        return base64.urlsafe_b64encode(hmac.new(self.secret, body.encode(), hashlib.sha256).digest()).decode().rstrip("=")
 
-    def issue(self, key_id: str) -> str:
-        body = f"{key_id}.{int(time.time()) + self.seconds}"
-        return f"{body}.{self._sign(body)}"
+class SignInThrottle:
+    """At most `limit` failed sign-ins per client in `seconds`; then 429 until the oldest expires."""
 
-    def key_id(self, cookie: str | None) -> str | None:
-        """The key id of a valid, unexpired session cookie."""
-        try:
-            key_id, expires, signature = (cookie or "").split(".")
-            valid = hmac.compare_digest(self._sign(f"{key_id}.{expires}"), signature) and int(expires) > time.time()
-        except ValueError:
-            return None
-        return key_id if valid else None
+    def __init__(self, limit: int = 5, seconds: float = 60.0):
+        self.limit, self.seconds = limit, seconds
+        self._failures: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, moment: float) -> deque:
+        failures = self._failures.setdefault(client, deque())
+        while failures and failures[0] <= moment - self.seconds:
+            failures.popleft()
+        return failures
+
+    def retry_after(self, client: str) -> int:
+        """Seconds until `client` may try again; 0 when it may now."""
+        with self._lock:
+            moment = time.monotonic()
+            failures = self._recent(client, moment)
+            if len(failures) < self.limit:
+                return 0
+            return max(1, int(failures[0] + self.seconds - moment + 0.999))
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            moment = time.monotonic()
+            self._recent(client, moment).append(moment)
+            if len(self._failures) > 10_000:  # bounded memory under a spray of clients
+                self._failures = {c: f for c, f in self._failures.items() if f}
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)

@@ -19,7 +19,8 @@ CLAUDE_CODE_USERS = Listing(
         Col("tool_accepted", "int", "Accepted tool suggestions."),
         Col("tool_rejected", "int", "Rejected tool suggestions."),
         Col("tool_accept_rate", "number", "accepted / (accepted + rejected); null when both are 0.", nullable=True),
-        Col("estimated_cost_usd", "money", "Estimated cost in US dollars."),
+        Col("estimated_cost_usd", "money", "Estimated cost in US dollars; spend, so omitted for role admin "
+                                           "and for organisations whose spend reports are hidden.", spend=True),
     ),
     key=("user_id",),
     where='as_of_date = $as_of_date and "window" = $window',
