@@ -83,12 +83,14 @@ api-key-revoke: setup
 	@test -n "$(ID)" || { echo "usage: make api-key-revoke ID=<id> (see make api-keys)"; exit 2; }
 	@$(PY) -m dagster_project.serve.keys revoke "$(ID)"
 
+## dev: dagster dev on http://127.0.0.1:$(DEV_PORT); Ctrl-C or SIGTERM stops it and what it started within seconds
+DEV_PORT ?= 3000
 dev: manifest
-	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+	@$(PY) tools/supervise.py -- $(VENV)/bin/dagster dev -h 127.0.0.1 -p $(DEV_PORT)
 
 ## daemon: the schedule, the sensor and the run queue without the UI (see README "Running unattended")
 daemon: manifest
-	$(VENV)/bin/dagster-daemon run -m dagster_project.definitions
+	@$(PY) tools/supervise.py -- $(VENV)/bin/dagster-daemon run -m dagster_project.definitions
 
 ## sql Q="select ...": a query on the published warehouse (read-only); without Q an interactive shell
 sql: setup
@@ -109,8 +111,10 @@ bench-api: manifest
 lint: setup
 	$(VENV)/bin/ruff check dagster_project tests tools bench
 
+## docs: dbt's documentation as one self-contained page, dbt/target/static_index.html (opens from disk, offline)
 docs: manifest
-	cd dbt && ../$(VENV)/bin/dbt docs generate --profiles-dir .
+	cd dbt && ../$(VENV)/bin/dbt docs generate --static --profiles-dir .
+	@echo "open dbt/target/static_index.html"
 
 fixtures: setup
 	$(PY) tools/generate_dumps.py --out raw_fixtures

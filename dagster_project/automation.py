@@ -1,6 +1,9 @@
 """Running unattended (SPEC §6): the nightly schedule and the new-dump sensor."""
 
 import datetime as dt
+import hashlib
+import json
+from pathlib import Path
 
 from dagster import (
     DefaultScheduleStatus,
@@ -28,23 +31,80 @@ def nightly_schedule(context: ScheduleEvaluationContext):
     return RunRequest(run_key=f"nightly-{previous_day}", partition_key=previous_day.isoformat())
 
 
-def dump_folders(settings: Settings) -> list[str]:
-    """Partition keys of every dump folder present, any source (not those dated in the future)."""
-    return [day.isoformat() for day in DumpDirectory.scan(settings.raw_dir).dump_dates()]
+def dump_folder_states(dump: DumpDirectory) -> dict[str, tuple[str, frozenset[str]]]:
+    """Per dump date (partition key): a fingerprint of its files (names, sizes, modification
+    times, every source) and the files' paths relative to the dump directory."""
+    states = {}
+    for day in dump.dump_dates():
+        files = sorted(p for source in ("events", "usage", "claude_code", "snapshots")
+                       for p in dump.day_files(source, day))
+        rel = [p.relative_to(dump.raw_dir).as_posix() for p in files]
+        digest = hashlib.sha256()
+        for path, name in zip(files, rel, strict=True):
+            stat = path.stat()
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        states[day.isoformat()] = (digest.hexdigest()[:16], frozenset(rel))
+    return states
+
+
+def built_dump_files(warehouse: Path) -> dict[str, set[str]]:
+    """The files each dump date of the published warehouse was built from (raw.ingested_files)."""
+    if not warehouse.exists():
+        return {}
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            rows = conn.execute("select dump_date, file from raw.ingested_files").fetchall()
+    except duckdb.Error:
+        return {}
+    built: dict[str, set[str]] = {}
+    for day, file in rows:
+        built.setdefault(day.isoformat(), set()).add(file)
+    return built
+
+
+def already_built(key: str, files: frozenset[str], built: dict[str, set[str]]) -> bool:
+    """Every file of the folder is in the published warehouse (an empty folder: its date is within
+    the dates the published warehouse was built for)."""
+    if files:
+        return files <= built.get(key, set())
+    return bool(built) and min(built) <= key <= max(built)
+
+
+def read_cursor(cursor: str | None) -> dict[str, str]:
+    """{dump date: fingerprint last looked at}; an older cursor (dates only) means "seen, built"."""
+    if not cursor:
+        return {}
+    if cursor.startswith("{"):
+        return json.loads(cursor)
+    return {key: "" for key in cursor.split(",") if key}
 
 
 @sensor(job=warehouse_job, minimum_interval_seconds=300, name="new_dump_sensor",
         default_status=DefaultSensorStatus.RUNNING,
-        description="Requests the partition of every dump folder (<raw>/<source>/dt=...) it has not seen.")
+        description="Requests the partition of every dump folder (<raw>/<source>/dt=...) that is new or changed "
+                    "since it last looked, and not already built into the published warehouse.")
 def new_dump_sensor(context: SensorEvaluationContext):
-    seen = set(context.cursor.split(",")) if context.cursor else set()
+    settings = Settings.from_env()
+    looked = read_cursor(context.cursor)
+    states = dump_folder_states(DumpDirectory.scan(settings.raw_dir))
     valid = set(dump_date_partitions.get_partition_keys())
-    new = [key for key in dump_folders(Settings.from_env()) if key not in seen]
-    if not new:
-        return SkipReason("no new dump folder")
-    # a folder dated past the partitions (clock skew) is requested once its partition exists
-    ready = [key for key in new if key in valid]
-    if not ready:
-        return SkipReason(f"new folders not yet partitions: {', '.join(new)}")
-    context.update_cursor(",".join(sorted(seen | set(ready))))
-    return [RunRequest(run_key=f"dump-{key}", partition_key=key) for key in ready]
+    changed = {key: state for key, state in states.items() if looked.get(key) != state[0]}
+    if not changed:
+        return SkipReason("no new or changed dump folder")
+    built = built_dump_files(settings.warehouse) if any(key not in looked for key in changed) else {}
+    requests, cursor = [], dict(looked)
+    for key, (fingerprint, files) in sorted(changed.items()):
+        if key not in valid:  # dated past the partitions (clock skew): requested once its partition exists
+            continue
+        cursor[key] = fingerprint
+        # a folder first seen now whose every file is already built (`make run` before the daemon
+        # started) needs no run; a folder seen before that changed since does
+        if key not in looked and already_built(key, files, built):
+            continue
+        requests.append(RunRequest(run_key=f"dump-{key}-{fingerprint}", partition_key=key))
+    context.update_cursor(json.dumps(cursor, sort_keys=True))
+    if not requests:
+        return SkipReason(f"{len(changed)} dump folders looked at; all already built or not yet partitions")
+    return requests

@@ -167,13 +167,12 @@ def published_fingerprint(warehouse: Warehouse) -> dict[str, tuple]:
     return out
 
 
-def exported_files(warehouse: Warehouse) -> dict[str, bytes]:
+def exported_files(warehouse: Warehouse, staged: bool = True) -> dict[str, bytes]:
+    """Every file under the exports folder; `staged=False`: only what readers see (not a run's
+    hidden staging folder, exports/staging.py)."""
     return {p.relative_to(warehouse.exports).as_posix(): p.read_bytes()
-            for p in sorted(warehouse.exports.rglob("*")) if p.is_file()}
-
-
-def temp_files(*folders: Path) -> list[Path]:
-    return [p for folder in folders for p in folder.rglob(".*") if ".tmp" in p.name]
+            for p in sorted(warehouse.exports.rglob("*"))
+            if p.is_file() and (staged or not p.relative_to(warehouse.exports).as_posix().startswith(".analytics-staging/"))}
 
 
 # Figures a test measured, printed at the end of the session (make test shows them).

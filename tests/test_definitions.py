@@ -40,6 +40,26 @@ def test_schedule_materializes_the_previous_day_at_2am_utc():
     assert [r.partition_key for r in requests] == ["2026-04-14"]
 
 
+def test_sensor_after_a_full_build_requests_only_new_or_changed_folders(fixture_warehouse, tmp_path):
+    """`make run`, then `make dev`: no run for dates already built (SPEC §6 operations)."""
+    import shutil
+
+    sensor = defs.resolve_sensor_def("new_dump_sensor")
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES, raw)
+    env = {"ANALYTICS_RAW_DIR": str(raw), "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published)}
+    with environment(env), DagsterInstance.ephemeral() as instance:
+        first = sensor.evaluate_tick(build_sensor_context(instance=instance, definitions=defs))
+        assert first.run_requests == []
+        (raw / "usage" / "dt=2026-04-15").mkdir(parents=True)
+        (raw / "usage" / "dt=2026-04-15" / "part-0001.jsonl").write_text("")
+        (raw / "events" / "dt=2026-04-14" / "part-0099.jsonl").write_text("")  # a late file for a built day
+        second = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=first.cursor, definitions=defs))
+        assert sorted(r.partition_key for r in second.run_requests) == ["2026-04-14", "2026-04-15"]
+        third = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=second.cursor, definitions=defs))
+        assert third.run_requests == []
+
+
 def test_sensor_requests_new_dump_folders_once(tmp_path):
     sensor = defs.resolve_sensor_def("new_dump_sensor")
     raw = tmp_path / "raw"

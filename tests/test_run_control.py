@@ -16,10 +16,6 @@ from tests.conftest import (
     Warehouse,
     dump_dates,
     environment,
-    exported_files,
-    published_fingerprint,
-    run_in_child,
-    temp_files,
 )
 
 
@@ -37,29 +33,7 @@ def small_raw(tmp_path_factory):
     return target
 
 
-@pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory, small_raw) -> Warehouse:
-    warehouse = Warehouse(tmp_path_factory.mktemp("uninterrupted"), small_raw)
-    dates = dump_dates(small_raw)
-    assert warehouse.run(dates[0], dates[-1]).success
-    return warehouse
-
-
-@pytest.mark.parametrize("failpoint", ["ingest", "dbt", "exports", "publish"])
-def test_run_killed_during_a_step_is_completed_by_the_next_run(tmp_path, small_raw, uninterrupted, failpoint):
-    dates = dump_dates(small_raw)
-    warehouse = Warehouse(tmp_path / "wh", small_raw)
-    # a first run, killed with SIGKILL in the middle of the step
-    assert run_in_child(warehouse, dates[0], dates[-1], failpoint=failpoint) == -9
-    assert not warehouse.published.exists()
-    if failpoint in ("exports", "publish"):
-        # it left files aside: exports half renamed into place, or a half-published warehouse
-        assert temp_files(warehouse.exports, warehouse.root)
-    # the next run completes the work: the same marts and the same bytes as a run never interrupted
-    assert warehouse.run(dates[0], dates[-1]).success
-    assert published_fingerprint(warehouse) == published_fingerprint(uninterrupted)
-    assert exported_files(warehouse) == exported_files(uninterrupted)
-    assert temp_files(warehouse.exports, warehouse.root) == []
+# Runs killed at every step, then completed by a run of other dates: tests/test_faults.py.
 
 
 def test_a_second_command_line_run_refuses_and_names_the_holder(tmp_path, small_raw):
@@ -105,18 +79,3 @@ def test_lock_is_reentrant_in_one_process_and_released(tmp_path):
     assert "outer" in run_control.lock_path(settings).read_text()
     run_control.release(settings)
     assert run_control.lock_path(settings).read_text() == ""
-
-
-def test_leftover_temp_files_are_removed_when_the_lock_is_taken(tmp_path):
-    with environment({"ANALYTICS_WAREHOUSE": str(tmp_path / "wh" / "a.duckdb"),
-                      "ANALYTICS_EXPORTS_DIR": str(tmp_path / "exports")}):
-        settings = Settings.from_env()
-    leftovers = [tmp_path / "exports" / "spend" / "org_1" / "2026-01-01" / ".user_spend.csv.abc123.tmp",
-                 tmp_path / "wh" / ".a.duckdb.xyz.tmp", tmp_path / "wh" / ".a.duckdb.xyz.tmp.wal"]
-    keep = tmp_path / "exports" / "spend" / "org_1" / "2026-01-01" / "user_spend.csv"
-    for path in [*leftovers, keep]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("x")
-    run_control.acquire(settings, "r", "test", wait=False)
-    run_control.release(settings)
-    assert [p for p in leftovers if p.exists()] == [] and keep.exists()

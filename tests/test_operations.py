@@ -1,0 +1,73 @@
+"""Operating the pipeline as a data engineer does: `make dev` and `make daemon` stop cleanly
+(SPEC §6 operations, issue 18)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import httpx
+
+from tests.conftest import PROJECT_ROOT
+from tests.serve.conftest import free_port
+
+
+def descendants(pid: int) -> set[int]:
+    rows = [line.split() for line in subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True,
+                                                    text=True).stdout.splitlines()]
+    children: dict[int, list[int]] = {}
+    for child, parent in rows:
+        children.setdefault(int(parent), []).append(int(child))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    running = set()
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        running.add(pid)
+    return running
+
+
+def test_make_dev_stops_with_everything_it_started_on_sigterm(tmp_path):
+    home, port = tmp_path / "dagster_home", free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(home), "ANALYTICS_RAW_DIR": str(tmp_path / "raw"),
+           "ANALYTICS_WAREHOUSE": str(tmp_path / "analytics.duckdb"), "DEV_PORT": str(port)}
+    (tmp_path / "raw").mkdir()
+    make = subprocess.Popen(["make", "--no-print-directory", "dev"], cwd=PROJECT_ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tree: set[int] = set()
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert make.poll() is None and time.monotonic() < deadline, "make dev did not start"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        tree = descendants(make.pid)
+        assert len(tree) >= 4  # the supervisor, dagster dev, its webserver, daemon and code servers
+        started = time.monotonic()
+        make.send_signal(signal.SIGTERM)  # what a service manager sends; make forwards it
+        make.wait(timeout=60)
+        while alive(tree) and time.monotonic() - started < 30:
+            time.sleep(0.2)
+        stopped_after = time.monotonic() - started
+        left = alive(tree)
+    finally:
+        for pid in alive(descendants(make.pid) | tree):
+            os.kill(pid, signal.SIGKILL)
+    assert left == set(), "processes outlived make dev"
+    assert stopped_after < 15, f"make dev took {stopped_after:.1f} s to stop"
+    assert "stopped" in make.stdout.read()
