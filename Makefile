@@ -85,11 +85,11 @@ api-key-revoke: setup
 
 ## dev: dagster dev on http://127.0.0.1:$(DEV_PORT); Ctrl-C or SIGTERM stops it and what it started within seconds
 DEV_PORT ?= 3000
-dev: manifest
+dev: setup manifest
 	@$(PY) tools/supervise.py -- $(VENV)/bin/dagster dev -h 127.0.0.1 -p $(DEV_PORT)
 
 ## daemon: the schedule, the sensor and the run queue without the UI (see README "Running unattended")
-daemon: manifest
+daemon: setup manifest
 	@$(PY) tools/supervise.py -- $(VENV)/bin/dagster-daemon run -m dagster_project.definitions
 
 ## sql Q="select ...": a query on the published warehouse (read-only); without Q an interactive shell

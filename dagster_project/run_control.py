@@ -110,14 +110,18 @@ def remove_leftovers(settings: Settings, log=None) -> list[Path]:
     return removed
 
 
-def record_pending_work(settings: Settings, run_id: str, tags) -> None:
-    """The run's window goes into the ledger before anything is written (core/pending_work.py)."""
+def record_pending_work(settings: Settings, run_id: str, tags, selection=None) -> None:
+    """The run's window goes into the ledger before anything is written (core/pending_work.py):
+    its days for every source it ingests (all, unless the run selects some assets only)."""
     import duckdb
 
     start, end = run_dump_window(tags)
+    selected = {"/".join(key.path) for key in selection} if selection else None
+    sources = [name for name, source in SOURCES.items()
+               if selected is None or any(f"raw/{table.name}" in selected for table in source.tables)]
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.work_warehouse), config={"memory_limit": settings.memory_limit}) as conn:
-        pending_work.record_run(conn, run_id, start, end, SOURCES)
+        pending_work.record_run(conn, run_id, start, end, sources)
 
 
 class WriterLock(ConfigurableResource):
@@ -128,7 +132,7 @@ class WriterLock(ConfigurableResource):
         settings = Settings.from_env()
         acquire(settings, run_id, "dagster run", wait=True, log=context.log.info if context.log else None)
         if context.dagster_run is not None:
-            record_pending_work(settings, run_id, context.dagster_run.tags)
+            record_pending_work(settings, run_id, context.dagster_run.tags, context.dagster_run.asset_selection)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         release(Settings.from_env())

@@ -98,6 +98,11 @@ class RunSummary:
                        f"{self.dbt_tests['warn']} warned, {self.dbt_tests['fail']} failed")
         for warning in self.warnings:
             out.append(f"   {warning}")
+        if self.exports and not self.published:
+            # SPEC §6 (v3): exports become visible only with their warehouse
+            out.append("   exports: unchanged (staged files are discarded; the next run writes them)")
+            out.append("   published warehouse: unchanged (nothing was published)")
+            return "\n".join(out)
         spend = self.exports.get("spend_csv_export")
         if spend:
             out.append(f"   spend CSVs: {spend.get('files', 0):,} files, {spend.get('rows', 0):,} rows in "

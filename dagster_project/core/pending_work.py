@@ -48,8 +48,8 @@ def record_run(conn: duckdb.DuckDBPyConnection, run_id: str, start: dt.date | No
     try:
         if not conn.execute(f"select 1 from {WORK_LEDGER} where run_id = ?", [run_id]).fetchall():
             conn.execute(f"insert into {WORK_LEDGER} values (?, ?, ?, current_timestamp)", [run_id, start, end])
-        if start and end:
-            rows = [(source, day) for source in sources for day in days_between(start, end)]
+        rows = [(source, day) for source in sources for day in days_between(start, end)] if start and end else []
+        if rows:
             conn.executemany(f"""insert into {SOURCES_LEDGER}
                                  select ?, ? where not exists (select 1 from {SOURCES_LEDGER}
                                                                where source = $1 and dump_date = $2)""", rows)

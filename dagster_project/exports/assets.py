@@ -18,7 +18,7 @@ from ..core.failpoints import failpoint
 from ..settings import Settings
 from . import staging
 from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, date_folders, export_csv_for_date
-from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, remove_snapshots_for_date
+from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, parquet_columns, remove_snapshots_for_date
 from .publish import publish_warehouse
 from .spend_index import write_spend_index
 
@@ -107,8 +107,9 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
     totals: dict[str, int] = {}
     with duckdb.get_connection() as conn:
         built, gone = run_days(conn)
+        columns = {mart: parquet_columns(conn, mart) for mart in MART_DATE_COLUMNS}
         for day in built:
-            for mart, n in export_snapshots_for_date(conn, settings.exports_dir, day, stage).items():
+            for mart, n in export_snapshots_for_date(conn, settings.exports_dir, day, stage, columns).items():
                 totals[mart] = totals.get(mart, 0) + n
             context.log.info(f"parquet snapshots dt={day}: {len(MART_DATE_COLUMNS)} files")
     removed = sum(remove_snapshots_for_date(settings.exports_dir, day, stage) for day in gone)

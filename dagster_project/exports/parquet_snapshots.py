@@ -34,12 +34,24 @@ def snapshot_folder(exports_dir: Path, day: dt.date) -> Path:
     return exports_dir / "snapshots" / day.isoformat()
 
 
+def parquet_columns(conn: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """The mart's columns as Parquet holds them exactly: DuckDB writes HUGEINT (the sums of raw
+    integers) as DOUBLE, so those go as DECIMAL(38,0), every digit kept."""
+    columns = conn.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'marts' and table_name = ? order by column_index", [mart]).fetchall()
+    return ", ".join(f'cast("{name}" as decimal(38, 0)) as "{name}"' if kind == "HUGEINT" else f'"{name}"'
+                     for name, kind in columns)
+
+
 def export_snapshots_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, day: dt.date,
-                              staged: ExportStage) -> dict[str, int]:
-    """Stage every mart's rows of `day`; DECIMAL columns stay DECIMAL in Parquet."""
+                              staged: ExportStage, columns: dict[str, str] | None = None) -> dict[str, int]:
+    """Stage every mart's rows of `day`; DECIMAL columns stay DECIMAL in Parquet, wide integers
+    become DECIMAL(38,0). `columns`: parquet_columns of each mart, when the caller has them."""
     counts = {}
     for mart, column in MART_DATE_COLUMNS.items():
-        query = f"select * from marts.{mart} where {column} = '{day.isoformat()}'::date order by all"
+        select = (columns or {}).get(mart) or parquet_columns(conn, mart)
+        query = f"select {select} from marts.{mart} where {column} = '{day.isoformat()}'::date order by all"
         tmp = staged.path_for(snapshot_folder(exports_dir, day) / f"{mart}.parquet")
         # COPY answers with the number of rows it wrote
         counts[mart] = conn.execute(f"copy ({query}) to '{tmp}' (format parquet, compression zstd)").fetchall()[0][0]

@@ -90,6 +90,14 @@ def model_docs(manifest_path: Path) -> dict[tuple[str, str], dict]:
     return docs
 
 
+def duckdb_columns(conn: duckdb.DuckDBPyConnection, source: str) -> str:
+    """Spark's wide integers (DECIMAL(38,0), having no 128-bit integer) as the HUGEINT the DuckDB
+    build has, so that both engines publish the same types."""
+    described = conn.execute(f"describe select * from {source}").fetchall()
+    return ", ".join(f'cast("{name}" as hugeint) as "{name}"' if kind == "DECIMAL(38,0)" else f'"{name}"'
+                     for name, kind, *_ in described)
+
+
 def load_spark_results(conn: duckdb.DuckDBPyConnection, settings: Settings, manifest_path: Path) -> dict[str, int]:
     """Replace the working warehouse's marts (and meta) with the tables Spark built, read from
     their Parquet files, in one transaction: the exports see all of Spark's results or none."""
@@ -102,8 +110,8 @@ def load_spark_results(conn: duckdb.DuckDBPyConnection, settings: Settings, mani
             if not files.is_dir():
                 raise RuntimeError(f"Spark built no table {schema}.{table} (no folder {files})")
             conn.execute(f"create schema if not exists {schema}")
-            conn.execute(f'create or replace table {schema}."{table}" as '
-                         f"select * from read_parquet({sql_literal(str(files / '*.parquet'))})")
+            source = f"read_parquet({sql_literal(str(files / '*.parquet'))})"
+            conn.execute(f'create or replace table {schema}."{table}" as select {duckdb_columns(conn, source)} from {source}')
             conn.execute(f'comment on table {schema}."{table}" is {sql_literal(docs["description"])}')
             existing = {c for (c,) in conn.execute(
                 "select column_name from duckdb_columns() where database_name = current_database() "

@@ -92,11 +92,15 @@ def test_rerunning_a_date_rewrites_the_same_bytes(fixture_warehouse: Warehouse):
     files = sorted(fixture_warehouse.exports.glob(f"*/*/{day}/*")) + sorted(
         (fixture_warehouse.exports / "snapshots" / day).glob("*"))
     before = {p: p.read_bytes() for p in files}
-    result = fixture_warehouse.run(day, selection=[AssetKey("spend_csv_export"), AssetKey("mart_parquet_snapshots")])
+    inodes = {p: p.stat().st_ino for p in files}
+    # exports become visible with a publish (SPEC §6, v3): the two run together
+    result = fixture_warehouse.run(day, selection=[AssetKey("spend_csv_export"), AssetKey("claude_code_csv_export"),
+                                                   AssetKey("mart_parquet_snapshots"), AssetKey("published_warehouse")])
     assert result.success
     assert {p: p.read_bytes() for p in files} == before
+    assert all(p.stat().st_ino != inodes[p] for p in files)  # written again, not left alone
     leftovers = [p for p in fixture_warehouse.exports.rglob("*") if p.name.endswith(".tmp")]
-    assert leftovers == []
+    assert leftovers == [] and not (fixture_warehouse.exports / ".analytics-staging").exists()
 
 
 def test_parquet_snapshots_give_each_marts_history_with_decimals(fixture_warehouse: Warehouse):
@@ -111,7 +115,11 @@ def test_parquet_snapshots_give_each_marts_history_with_decimals(fixture_warehou
         types = dict(conn.execute(
             f"select column_name, column_type from (describe select * from read_parquet('{snapshots}/*/user_spend.parquet'))"
         ).fetchall())
-        assert types["spend_ytd_usd"] == "DECIMAL(18,6)"
+        assert types["spend_ytd_usd"] == "DECIMAL(38,6)"
+        # sums of raw integers are HUGEINT in the marts, which Parquet would hold as DOUBLE: DECIMAL(38,0) here
+        code = dict(conn.execute(f"select column_name, column_type from (describe select * from "
+                                 f"read_parquet('{snapshots}/*/claude_code_daily.parquet'))").fetchall())
+        assert code["lines_added"] == "DECIMAL(38,0)" and code["active_users"] == "BIGINT"
         one_day = conn.execute(
             f"select distinct as_of_date from read_parquet('{snapshots}/2026-03-31/spend_totals.parquet')").fetchall()
         assert [str(d) for d, in one_day] == ["2026-03-31"]

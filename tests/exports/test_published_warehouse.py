@@ -53,10 +53,15 @@ def test_published_marts_carry_their_documentation_and_plain_types(fixture_wareh
     assert undocumented == []
     assert all(comment for (comment,) in fixture_warehouse.query(
         "select comment from duckdb_tables() where schema_name = 'marts'"))
-    # counts are BIGINT (not HUGEINT, which pandas reads as floats); money stays DECIMAL(18,6)
-    assert [(t, c, d) for t, c, d, _ in rows if d in ("HUGEINT", "INT128")] == []
+    # counts of records are BIGINT; money is DECIMAL(38,6) and sums of raw integers (tokens, lines,
+    # sessions, commits, pull requests, tool actions) HUGEINT: both hold a million of the largest
+    # accepted values (SPEC §2.5, v3)
+    summed = ("tokens", "sessions", "lines_", "commits", "pull_requests", "tool_accepted", "tool_rejected")
+    wide = {(t, c) for t, c, d, _ in rows if d == "HUGEINT"}
+    assert wide and all(any(part in c for part in summed) for _, c in wide), wide
+    assert {d for t, c, d, _ in rows if "usd" in c} == {"DECIMAL(38,6)"}
     types = {(t, c): d for t, c, d, _ in rows}
-    assert types[("claude_ai_windows", "chats")] == "BIGINT" and types[("spend_totals", "spend_usd")] == "DECIMAL(18,6)"
+    assert types[("claude_ai_windows", "chats")] == "BIGINT" and types[("spend_daily", "input_tokens")] == "HUGEINT"
     assert fixture_warehouse.query("select latest_date from meta.publication")[0][0] is not None
 
 

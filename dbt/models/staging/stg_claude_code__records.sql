@@ -12,7 +12,7 @@ model_costs as (
     select
         record_key,
         -- times 0.01, not / 100: a DECIMAL divided stays exact only as a multiplication
-        sum(cast(cost as decimal(38, 0))) * 0.01 as estimated_cost_usd
+        sum(cast(cost as decimal(38, 6))) * 0.01 as estimated_cost_usd
     from (
         select record_key, {{ json_unnest_str('model_breakdown', 'estimated_cost.amount') }} as cost
         from deliveries
