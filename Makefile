@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Great Expectations from source (seconds of CPU per process). Some shells set this variable.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup manifest run backfill test dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
+.PHONY: setup manifest run backfill test test-fast dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
 	serve api-key api-keys api-key-revoke browser spark-setup run-spark java
 
 $(INSTALLED): requirements.lock pyproject.toml
@@ -55,8 +55,13 @@ backfill: manifest
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 2; }
 	@$(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
 
+## test: every test, on two workers (pytest-xdist); the slowest 25 listed at the end
 test: manifest browser spark-setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=25
+
+## test-fast: the tests that run no real job (the edit loop; well under a minute)
+test-fast: manifest
+	$(PY) -m pytest -m "not job" --durations=10
 
 ## browser: Debian's chromium for the dashboard's browser tests (Playwright drives it; it never downloads one)
 browser:

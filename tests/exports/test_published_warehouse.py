@@ -4,10 +4,12 @@ import threading
 import time
 
 import duckdb
+import pytest
 
 from tests.conftest import Warehouse, dump_dates
 
 
+@pytest.mark.job
 def test_reader_keeps_previous_state_during_a_run_and_new_reader_sees_new(tmp_path, small_raw_copy):
     warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
     dates = dump_dates(small_raw_copy)

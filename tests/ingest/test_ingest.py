@@ -6,6 +6,8 @@ import gzip
 import json
 from collections import Counter
 
+import pytest
+
 from tests.conftest import FIXTURES, Warehouse, dump_dates
 from tests.reference import dump_files
 
@@ -124,6 +126,7 @@ def table_fingerprints(warehouse: Warehouse, tables: list[str]) -> dict[str, tup
     return out
 
 
+@pytest.mark.job
 def test_rerunning_a_partition_changes_nothing(tmp_path, small_raw_copy):
     warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
     dates = dump_dates(small_raw_copy)
@@ -141,6 +144,7 @@ def truncate(path):
     path.write_bytes(data[: len(data) // 2])
 
 
+@pytest.mark.job
 def test_truncated_gzip_fails_only_its_partition(tmp_path, small_raw_copy):
     warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
     dates = dump_dates(small_raw_copy)
@@ -171,6 +175,7 @@ def test_truncated_gzip_fails_only_its_partition(tmp_path, small_raw_copy):
                            published=False) == before
 
 
+@pytest.mark.job
 def test_file_not_utf8_fails_with_its_name(tmp_path, small_raw_copy):
     warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
     dates = dump_dates(small_raw_copy)
@@ -230,6 +235,7 @@ def test_every_file_that_is_not_a_dump_file_is_listed_with_its_reason(fixture_wa
     assert not files & set(EXPECTED_IGNORED)
 
 
+@pytest.mark.job
 def test_ignored_files_warn_in_the_run(tmp_path, small_raw_copy):
     (small_raw_copy / "events" / "dt=2026-02-10" / "extra.csv").write_text("a,b\n")
     warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
