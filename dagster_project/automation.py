@@ -19,7 +19,7 @@ from dagster import (
 from .ingest.discovery import DumpDirectory
 from .jobs import warehouse_job
 from .partitions import dump_date_partitions
-from .settings import Settings
+from .settings import AnalyticsSettings
 
 
 @schedule(job=warehouse_job, cron_schedule="0 2 * * *", execution_timezone="UTC",
@@ -85,8 +85,8 @@ def read_cursor(cursor: str | None) -> dict[str, str]:
         default_status=DefaultSensorStatus.RUNNING,
         description="Requests the partition of every dump folder (<raw>/<source>/dt=...) that is new or changed "
                     "since it last looked, and not already built into the published warehouse.")
-def new_dump_sensor(context: SensorEvaluationContext):
-    settings = Settings.from_env()
+def new_dump_sensor(context: SensorEvaluationContext, analytics: AnalyticsSettings):
+    settings = analytics.get()
     looked = read_cursor(context.cursor)
     states = dump_folder_states(DumpDirectory.scan(settings.raw_dir))
     valid = set(dump_date_partitions.get_partition_keys())

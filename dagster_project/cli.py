@@ -128,7 +128,7 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
     from dagster import DagsterInstance
 
     from . import run_control
-    from .definitions import defs
+    from .definitions import build_definitions
     from .summary import RunSummary
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
@@ -140,6 +140,7 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
         print(f"error: {exc}; not starting a second writer. Try again when it ends.", file=sys.stderr)
         return EXIT_BUSY
     try:
+        defs = build_definitions(settings, os.environ.get("ANALYTICS_DBT_TARGET", ""))
         with DagsterInstance.get() as instance:
             result = execute_range(defs, instance, start, end)
     finally:

@@ -1,5 +1,7 @@
 """The one Definitions entry point: assets, checks, resources, schedule and sensor."""
 
+import os
+
 from dagster import Definitions, in_process_executor
 
 from .automation import new_dump_sensor, nightly_schedule
@@ -8,19 +10,21 @@ from .ingest.assets import ignored_files, ingest_assets, ingest_log
 from .jobs import warehouse_job
 from .resources import build_resources
 from .settings import Settings
-from .transform import dbt_models
+from .transform import build_dbt_assets, ensure_manifest
 
 
-def build_definitions(settings: Settings) -> Definitions:
+def build_definitions(settings: Settings, dbt_target: str = "") -> Definitions:
+    """Everything Dagster runs, configured by `settings` alone (resolved by the caller)."""
     return Definitions(
-        assets=[*ingest_assets, ingest_log, ignored_files, dbt_models, *export_assets],
+        assets=[*ingest_assets, ingest_log, ignored_files, build_dbt_assets(ensure_manifest()), *export_assets],
         jobs=[warehouse_job],
         schedules=[nightly_schedule],
         sensors=[new_dump_sensor],
-        resources=build_resources(settings),
+        resources=build_resources(settings, dbt_target),
         # DuckDB allows one writer: every step of a run shares one process, one at a time
         executor=in_process_executor,
     )
 
 
-defs = build_definitions(Settings.from_env())
+# the edge: configuration is read here, once, from the environment
+defs = build_definitions(Settings.from_env(), os.environ.get("ANALYTICS_DBT_TARGET", ""))

@@ -1,4 +1,5 @@
-"""Resources: the working DuckDB warehouse, the dbt CLI and the writer lock, configured from settings."""
+"""Resources: the settings, the working DuckDB warehouse, the dbt CLI and the writer lock, all
+configured from one Settings at the edge (definitions.py)."""
 
 
 import contextlib
@@ -14,7 +15,7 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from .run_control import WriterLock
-from .settings import DBT_PROJECT_DIR, SPARK_VENV, Settings
+from .settings import DBT_PROJECT_DIR, SPARK_VENV, AnalyticsSettings, Settings
 
 DBT_CHILD = Path(__file__).resolve().parent / "bin" / "dbt-child"
 
@@ -48,6 +49,21 @@ class WarehouseDbt(DbtCliResource):
     """
 
     writer_lock: ResourceDependency[WriterLock]
+    environment: dict[str, str] = {}  # what profiles.yml and bin/dbt-child read, for dbt's process only
+
+    def cli(self, args, **kwargs):
+        # dagster-dbt copies os.environ into dbt's process when the invocation starts: the settings
+        # are in it for that moment only, so this process's environment stays as it was
+        saved = {name: os.environ.get(name) for name in self.environment}
+        os.environ.update(self.environment)
+        try:
+            return super().cli(args, **kwargs)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     @cached_property
     def _cli_version(self) -> version.Version:
@@ -57,14 +73,14 @@ class WarehouseDbt(DbtCliResource):
         return None
 
 
-def build_resources(settings: Settings) -> dict:
-    settings.export_dbt_env()
+def build_resources(settings: Settings, dbt_target: str = "") -> dict:
     # the dbt installed beside this interpreter, whatever PATH says (on Spark: the Spark venv's),
     # run so that it dies with us
     dbt_bin = SPARK_VENV / "bin" if settings.engine == "spark" else Path(sys.executable).parent
-    os.environ["ANALYTICS_DBT_EXECUTABLE"] = str(dbt_bin / "dbt")
-    writer_lock = WriterLock()
+    analytics = AnalyticsSettings.of(settings, dbt_target)
+    writer_lock = WriterLock(analytics=analytics)
     return {
+        "analytics": analytics,
         "duckdb": WarehouseDuckDB(
             database=str(settings.work_warehouse),
             connection_config={"memory_limit": settings.memory_limit, "threads": settings.threads},
@@ -75,5 +91,6 @@ def build_resources(settings: Settings) -> dict:
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=str(DBT_CHILD),
             writer_lock=writer_lock,
+            environment={**settings.dbt_env(dbt_target), "ANALYTICS_DBT_EXECUTABLE": str(dbt_bin / "dbt")},
         ),
     }

@@ -17,14 +17,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster import ConfigurableResource, InitResourceContext
+from dagster import ConfigurableResource, InitResourceContext, ResourceDependency
 
 from .core import pending_work
 from .core.atomic import remove_leftover_temp_files
 from .exports.staging import recover_staged_exports
 from .ingest.sources import SOURCES
 from .partitions import run_dump_window
-from .settings import Settings
+from .settings import AnalyticsSettings, Settings
 
 
 class WarehouseBusyError(RuntimeError):
@@ -127,12 +127,14 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None) -
 class WriterLock(ConfigurableResource):
     """Held for the whole run by every asset that writes: waits while another run writes."""
 
+    analytics: ResourceDependency[AnalyticsSettings]
+
     def setup_for_execution(self, context: InitResourceContext) -> None:
         run_id = context.run_id or "unknown"
-        settings = Settings.from_env()
+        settings = self.analytics.get()
         acquire(settings, run_id, "dagster run", wait=True, log=context.log.info if context.log else None)
         if context.dagster_run is not None:
             record_pending_work(settings, run_id, context.dagster_run.tags, context.dagster_run.asset_selection)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
-        release(Settings.from_env())
+        release(self.analytics.get())

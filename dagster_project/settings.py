@@ -1,10 +1,18 @@
-"""Paths and tuning knobs, read once from ANALYTICS_* environment variables (SPEC §2, §5, §6)."""
+"""Paths and tuning knobs, read once from ANALYTICS_* environment variables (SPEC §2, §5, §6).
+
+Configuration is resolved at the edge: `definitions.py` (or the CLI, or a test) builds one
+`Settings`, and `build_definitions` hands it to every asset, check, sensor and resource as the
+`analytics` resource (`AnalyticsSettings`). Nothing below reads the environment or writes it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from dagster import ConfigurableResource
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
@@ -53,19 +61,45 @@ class Settings:
             spark_dir=_path("ANALYTICS_SPARK_DIR", "warehouse/spark"),
         )
 
-    def export_dbt_env(self) -> None:
-        """dbt reads the same settings through env_var() in profiles.yml."""
-        self.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
-        os.environ["ANALYTICS_WORK_WAREHOUSE"] = str(self.work_warehouse)
-        os.environ["ANALYTICS_DUCKDB_MEMORY_LIMIT"] = self.memory_limit
-        os.environ["ANALYTICS_DUCKDB_THREADS"] = str(self.threads)
+    def dbt_env(self, requested_target: str = "") -> dict[str, str]:
+        """What dbt's profiles.yml reads through env_var(): the same settings, passed to dbt's
+        process (resources.WarehouseDbt), never written into this process's environment."""
+        env = {"ANALYTICS_WORK_WAREHOUSE": str(self.work_warehouse),
+               "ANALYTICS_DUCKDB_MEMORY_LIMIT": self.memory_limit,
+               "ANALYTICS_DUCKDB_THREADS": str(self.threads)}
         if self.engine == "spark":
-            os.environ["ANALYTICS_SPARK_DIR"] = str(self.spark_dir)
-            os.environ["ANALYTICS_SPARK_RAW_DIR"] = str(self.spark_dir / "raw")
+            env["ANALYTICS_SPARK_DIR"] = str(self.spark_dir)
+            env["ANALYTICS_SPARK_RAW_DIR"] = str(self.spark_dir / "raw")
         # profiles.yml's target follows the engine: on Spark the local session, or spark_thrift (a
-        # cluster) when asked for; on DuckDB never a Spark target left over from an earlier run
-        on_spark = os.environ.get("ANALYTICS_DBT_TARGET", "").startswith("spark")
-        if self.engine == "spark" and not on_spark:
-            os.environ["ANALYTICS_DBT_TARGET"] = "spark"
-        elif self.engine != "spark" and on_spark:
-            os.environ["ANALYTICS_DBT_TARGET"] = "local"
+        # cluster) when asked for; on DuckDB never a Spark target
+        on_spark = requested_target.startswith("spark")
+        if self.engine == "spark":
+            env["ANALYTICS_DBT_TARGET"] = requested_target if on_spark else "spark"
+        else:
+            env["ANALYTICS_DBT_TARGET"] = "local" if on_spark or not requested_target else requested_target
+        return env
+
+
+class AnalyticsSettings(ConfigurableResource):
+    """The run's Settings as a Dagster resource: resolved once at the edge, passed to every asset."""
+
+    raw_dir: str
+    exports_dir: str
+    warehouse: str
+    work_warehouse: str
+    memory_limit: str
+    threads: int
+    rejection_warn_rate: float
+    engine: str
+    spark_dir: str
+    dbt_target: str = ""  # ANALYTICS_DBT_TARGET as asked for (e.g. spark_thrift for a cluster)
+
+    @classmethod
+    def of(cls, settings: Settings, dbt_target: str = "") -> AnalyticsSettings:
+        values = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
+        return cls(**{k: str(v) if isinstance(v, Path) else v for k, v in values.items()}, dbt_target=dbt_target)
+
+    def get(self) -> Settings:
+        paths = {"raw_dir", "exports_dir", "warehouse", "work_warehouse", "spark_dir"}
+        return Settings(**{f.name: Path(getattr(self, f.name)) if f.name in paths else getattr(self, f.name)
+                           for f in dataclasses.fields(Settings)})

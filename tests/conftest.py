@@ -78,7 +78,7 @@ class Warehouse:
         start = dt.date.fromisoformat(str(start))
         end = dt.date.fromisoformat(str(end)) if end else start
         with environment(self.env):
-            defs = build_definitions(Settings.from_env())
+            defs = build_definitions(Settings.from_env(), self.env["ANALYTICS_DBT_TARGET"])
             with DagsterInstance.ephemeral() as instance:
                 return execute_range(defs, instance, start, end, selection=selection, log_level="WARNING")
 
@@ -136,20 +136,16 @@ def small_raw_copy(tmp_path) -> Path:
 
 
 def run_in_child(warehouse: Warehouse, start, end, failpoint: str | None = None) -> int:
-    """Run the job in a forked child (it inherits this process's imports, so no start-up cost) and
-    return its exit code: -9 when a failpoint SIGKILLed it, as `kill -9` would."""
-    import multiprocessing
-
-    def target():
-        if failpoint:
-            os.environ["ANALYTICS_FAILPOINT"] = failpoint
-        result = warehouse.run(start, end)
-        os._exit(0 if result.success else 1)
-
-    child = multiprocessing.get_context("fork").Process(target=target)
-    child.start()
-    child.join(timeout=900)
-    return child.exitcode
+    """Run the job as `make backfill` does, in a process of its own (the real CLI), and return its
+    exit code: -9 when a failpoint SIGKILLed it, as `kill -9` would. (A forked copy of a test
+    process that holds threads, as pytest-xdist's workers do, may crash in the child.)"""
+    env = {**os.environ, **warehouse.env, "DAGSTER_HOME": str(warehouse.root / "dagster_home")}
+    if failpoint:
+        env["ANALYTICS_FAILPOINT"] = failpoint
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    child = subprocess.run([sys.executable, "-m", "dagster_project.cli", "run", "--from", str(start), "--to", str(end)],
+                           env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+    return child.returncode
 
 
 def published_fingerprint(warehouse: Warehouse) -> dict[str, tuple]:
@@ -191,6 +187,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "job: runs the real Dagster job or reads a warehouse it built (slow tier)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]

@@ -40,39 +40,48 @@ def test_schedule_materializes_the_previous_day_at_2am_utc():
     assert [r.partition_key for r in requests] == ["2026-04-14"]
 
 
+def sensor_tick(raw, cursor=None, warehouse=None):
+    """One tick of the sensor of Definitions built for `raw` (and a published `warehouse`)."""
+    from dagster_project.definitions import build_definitions
+    from dagster_project.settings import Settings
+
+    env = {"ANALYTICS_RAW_DIR": str(raw), "ANALYTICS_WAREHOUSE": str(warehouse or raw.parent / "none.duckdb")}
+    with environment(env):
+        definitions = build_definitions(Settings.from_env())
+    with DagsterInstance.ephemeral() as instance:
+        return definitions.resolve_sensor_def("new_dump_sensor").evaluate_tick(
+            build_sensor_context(instance=instance, cursor=cursor, definitions=definitions,
+                                 resources={"analytics": definitions.resources["analytics"]}))
+
+
 def test_sensor_after_a_full_build_requests_only_new_or_changed_folders(fixture_warehouse, tmp_path):
     """`make run`, then `make dev`: no run for dates already built (SPEC §6 operations)."""
     import shutil
 
-    sensor = defs.resolve_sensor_def("new_dump_sensor")
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURES, raw)
-    env = {"ANALYTICS_RAW_DIR": str(raw), "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published)}
-    with environment(env), DagsterInstance.ephemeral() as instance:
-        first = sensor.evaluate_tick(build_sensor_context(instance=instance, definitions=defs))
-        assert first.run_requests == []
-        (raw / "usage" / "dt=2026-04-15").mkdir(parents=True)
-        (raw / "usage" / "dt=2026-04-15" / "part-0001.jsonl").write_text("")
-        (raw / "events" / "dt=2026-04-14" / "part-0099.jsonl").write_text("")  # a late file for a built day
-        second = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=first.cursor, definitions=defs))
-        assert sorted(r.partition_key for r in second.run_requests) == ["2026-04-14", "2026-04-15"]
-        third = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=second.cursor, definitions=defs))
-        assert third.run_requests == []
+    first = sensor_tick(raw, warehouse=fixture_warehouse.published)
+    assert first.run_requests == []
+    (raw / "usage" / "dt=2026-04-15").mkdir(parents=True)
+    (raw / "usage" / "dt=2026-04-15" / "part-0001.jsonl").write_text("")
+    (raw / "events" / "dt=2026-04-14" / "part-0099.jsonl").write_text("")  # a late file for a built day
+    second = sensor_tick(raw, first.cursor, fixture_warehouse.published)
+    assert sorted(r.partition_key for r in second.run_requests) == ["2026-04-14", "2026-04-15"]
+    third = sensor_tick(raw, second.cursor, fixture_warehouse.published)
+    assert third.run_requests == []
 
 
 def test_sensor_requests_new_dump_folders_once(tmp_path):
-    sensor = defs.resolve_sensor_def("new_dump_sensor")
     raw = tmp_path / "raw"
     (raw / "events" / "dt=2026-04-01").mkdir(parents=True)
     (raw / "usage" / "dt=2026-04-02").mkdir(parents=True)
-    with environment({"ANALYTICS_RAW_DIR": str(raw)}), DagsterInstance.ephemeral() as instance:
-        first = sensor.evaluate_tick(build_sensor_context(instance=instance, definitions=defs))
-        assert sorted(r.partition_key for r in first.run_requests) == ["2026-04-01", "2026-04-02"]
-        again = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=first.cursor, definitions=defs))
-        assert again.run_requests == []
-        (raw / "claude_code" / "dt=2026-04-03").mkdir(parents=True)
-        third = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=first.cursor, definitions=defs))
-        assert [r.partition_key for r in third.run_requests] == ["2026-04-03"]
+    first = sensor_tick(raw)
+    assert sorted(r.partition_key for r in first.run_requests) == ["2026-04-01", "2026-04-02"]
+    again = sensor_tick(raw, first.cursor)
+    assert again.run_requests == []
+    (raw / "claude_code" / "dt=2026-04-03").mkdir(parents=True)
+    third = sensor_tick(raw, first.cursor)
+    assert [r.partition_key for r in third.run_requests] == ["2026-04-03"]
 
 
 def test_dbt_command_is_the_same_every_night_and_the_window_comes_from_the_run():
@@ -149,14 +158,12 @@ def test_reconciliation_tests_are_checks_of_the_marts_they_reconcile():
 
 
 def test_sensor_does_not_request_folders_dated_in_the_future(tmp_path):
-    sensor = defs.resolve_sensor_def("new_dump_sensor")
     raw = tmp_path / "raw"
     (raw / "events" / "dt=2026-04-01").mkdir(parents=True)
     (raw / "events" / "dt=2999-04-01").mkdir(parents=True)
     (raw / "events" / "dt=2026-99-01").mkdir(parents=True)
-    with environment({"ANALYTICS_RAW_DIR": str(raw)}), DagsterInstance.ephemeral() as instance:
-        tick = sensor.evaluate_tick(build_sensor_context(instance=instance, definitions=defs))
-        assert [r.partition_key for r in tick.run_requests] == ["2026-04-01"]
+    tick = sensor_tick(raw)
+    assert [r.partition_key for r in tick.run_requests] == ["2026-04-01"]
 
 
 def test_a_bad_day_is_not_hidden_by_a_long_backfill():
@@ -172,3 +179,36 @@ def test_a_bad_day_is_not_hidden_by_a_long_backfill():
     assert result.metadata["rejection_rate"].value < 0.001  # over the run the share looks harmless
     assert not result.passed
     assert "2026-03-01" in result.description and "15.00%" in result.description
+
+
+def test_two_definitions_with_different_settings_run_in_one_process(tmp_path):
+    """Configuration at the edge: each Definitions runs against its own folders, whatever the
+    environment says (nothing reads it after build_definitions)."""
+    import shutil
+
+    from dagster_project.cli import execute_range
+    from dagster_project.definitions import build_definitions
+    from dagster_project.settings import Settings
+
+    first_day = min(day for day in (p.name[3:] for p in (FIXTURES / "snapshots").glob("dt=*")))
+    built = []
+    for name in ("a", "b"):
+        raw = tmp_path / name / "raw"
+        for source in ("events", "usage", "claude_code", "snapshots"):
+            if (FIXTURES / source / f"dt={first_day}").is_dir():
+                shutil.copytree(FIXTURES / source / f"dt={first_day}", raw / source / f"dt={first_day}")
+        with environment({"ANALYTICS_RAW_DIR": str(raw), "ANALYTICS_WAREHOUSE": str(tmp_path / name / "wh.duckdb"),
+                          "ANALYTICS_EXPORTS_DIR": str(tmp_path / name / "exports"),
+                          "ANALYTICS_WORK_WAREHOUSE": str(tmp_path / name / "work.duckdb")}):
+            built.append(build_definitions(Settings.from_env()))
+    decoy = tmp_path / "decoy"
+    with environment({"ANALYTICS_RAW_DIR": str(decoy), "ANALYTICS_WAREHOUSE": str(decoy / "x.duckdb"),
+                      "ANALYTICS_EXPORTS_DIR": str(decoy), "ANALYTICS_WORK_WAREHOUSE": str(decoy / "w.duckdb")}):
+        day = dt.date.fromisoformat(first_day)
+        for definitions in built:
+            with DagsterInstance.ephemeral() as instance:
+                assert execute_range(definitions, instance, day, day, log_level="WARNING").success
+    for name in ("a", "b"):
+        assert (tmp_path / name / "wh.duckdb").exists() and (tmp_path / name / "work.duckdb").exists()
+        assert any((tmp_path / name / "exports" / "spend").glob("*/*/user_spend.csv"))
+    assert not decoy.exists()

@@ -15,7 +15,7 @@ from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
 from ..core.failpoints import failpoint
-from ..settings import Settings
+from ..settings import AnalyticsSettings, Settings
 from . import staging
 from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, date_folders, export_csv_for_date
 from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, parquet_columns, remove_snapshots_for_date
@@ -71,8 +71,9 @@ def export_organization_csvs(context: AssetExecutionContext, conn, stage: stagin
     description="Finance's spend files: <exports>/spend/<organization_id>/<date>/user_spend.csv + manifest.json "
                 "for every organisation whose spend reports are not hidden, and <exports>/spend/index.csv.",
 )
-def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    stage = export_stage(context, Settings.from_env())
+def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource,
+                     analytics: AnalyticsSettings) -> MaterializeResult:
+    stage = export_stage(context, analytics.get())
     with duckdb.get_connection() as conn:
         metadata = export_organization_csvs(context, conn, stage, SPEND_CSV)
         metadata["index_rows"] = write_spend_index(conn, stage.exports_dir, stage)
@@ -87,8 +88,9 @@ def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> 
     description="Per-user Claude Code files: <exports>/claude_code/<organization_id>/<date>/claude_code_users.csv + "
                 "manifest.json (the month-to-date rows) for every organisation present that day.",
 )
-def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    stage = export_stage(context, Settings.from_env())
+def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource,
+                           analytics: AnalyticsSettings) -> MaterializeResult:
+    stage = export_stage(context, analytics.get())
     with duckdb.get_connection() as conn:
         metadata = export_organization_csvs(context, conn, stage, CLAUDE_CODE_CSV)
     stage.finish()
@@ -101,8 +103,9 @@ def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResourc
     kinds={"parquet"},
     description="<exports>/snapshots/<date>/<mart>.parquet: every mart's rows of the date, decimals kept.",
 )
-def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    settings = Settings.from_env()
+def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResource,
+                           analytics: AnalyticsSettings) -> MaterializeResult:
+    settings = analytics.get()
     stage = export_stage(context, settings)
     totals: dict[str, int] = {}
     with duckdb.get_connection() as conn:
@@ -126,8 +129,9 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
     description="ANALYTICS_WAREHOUSE: the marts copied into a fresh file and renamed over the published one; "
                 "then the run's staged exports moved into place (SPEC §6: exports move with the warehouse).",
 )
-def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    settings = Settings.from_env()
+def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource,
+                        analytics: AnalyticsSettings) -> MaterializeResult:
+    settings = analytics.get()
     parts = [key.to_python_identifier() for key in EXPORT_KEYS]
     plan = staging.seal(settings.exports_dir, context.run_id, parts)
     with duckdb.get_connection() as conn:

@@ -22,7 +22,7 @@ from dagster_duckdb import DuckDBResource
 from ..core import pending_work
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
-from ..settings import Settings
+from ..settings import AnalyticsSettings
 from .discovery import REASONS, DumpDirectory
 from .loader import DayLoad, load_day
 from .sources import SOURCES, Source, Table
@@ -65,8 +65,8 @@ def build_ingest_asset(source: Source):
         backfill_policy=single_run_backfill,
         check_specs=check_specs_for(source),
     )
-    def _ingest(context: AssetExecutionContext, duckdb: DuckDBResource):
-        settings = Settings.from_env()
+    def _ingest(context: AssetExecutionContext, duckdb: DuckDBResource, analytics: AnalyticsSettings):
+        settings = analytics.get()
         dump = DumpDirectory.scan(settings.raw_dir)
         loads = []
         with duckdb.get_connection() as conn:
@@ -106,8 +106,8 @@ ingest_log = AssetSpec(
     description="raw.ignored_files: every file under the dump directory that is not a dump file, with the reason "
                 "(SPEC §2.5). Rewritten from a scan of the whole directory by every run.",
 )
-def ignored_files(context: AssetExecutionContext, duckdb: DuckDBResource):
-    settings = Settings.from_env()
+def ignored_files(context: AssetExecutionContext, duckdb: DuckDBResource, analytics: AnalyticsSettings):
+    settings = analytics.get()
     ignored = DumpDirectory.scan(settings.raw_dir).ignored
     rows = [(i.path, i.reason, REASONS[i.reason]) for i in ignored]
     with duckdb.get_connection() as conn:

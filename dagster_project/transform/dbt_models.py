@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
 from ..core.failpoints import failpoint
-from ..settings import DBT_PROJECT_DIR, Settings
+from ..settings import DBT_PROJECT_DIR, AnalyticsSettings, Settings
 from . import spark
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -22,7 +22,8 @@ SPARK_RUN_TARGET = Path("target") / "run-spark"
 
 
 def ensure_manifest() -> Path:
-    """Parse the dbt project when its manifest is missing or older than a model or macro."""
+    """Parse the dbt project when its manifest is missing or older than a model or macro. Called
+    at the edge (definitions.py, before the dbt assets are built), never at import."""
     sources = [p for d in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / d).rglob("*") if p.is_file()]
     sources.append(DBT_PROJECT_DIR / "dbt_project.yml")
     if not MANIFEST.exists() or max(p.stat().st_mtime for p in sources) > MANIFEST.stat().st_mtime:
@@ -65,12 +66,21 @@ class AnalyticsDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 else "transform"
 
 
-# Not partitioned: the models are whole tables that each run brings up to date incrementally, from
-# the dump dates in the run's tags. One materialization per model and run, not one per dump date
-# (a 100-day backfill would otherwise record 100 of each).
-@dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=AnalyticsDbtTranslator())
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
-    settings = Settings.from_env()
+def build_dbt_assets(manifest: Path):
+    """The dbt models as assets, from a parsed manifest (ensure_manifest)."""
+
+    # Not partitioned: the models are whole tables that each run brings up to date incrementally,
+    # from the dump dates still owed. One materialization per model and run, not one per dump date
+    # (a 100-day backfill would otherwise record 100 of each).
+    @dbt_assets(manifest=manifest, dagster_dbt_translator=AnalyticsDbtTranslator())
+    def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource,
+                   analytics: AnalyticsSettings):
+        yield from build_models(context, dbt, duckdb, analytics.get())
+
+    return dbt_models
+
+
+def build_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, settings: Settings):
     if settings.engine == "spark":
         yield from build_on_spark(context, dbt, duckdb, settings)
         return
