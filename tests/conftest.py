@@ -143,8 +143,11 @@ def run_in_child(warehouse: Warehouse, start, end, failpoint: str | None = None)
     if failpoint:
         env["ANALYTICS_FAILPOINT"] = failpoint
     Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-    child = subprocess.run([sys.executable, "-m", "dagster_project.cli", "run", "--from", str(start), "--to", str(end)],
-                           env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+    # output to a file, not a pipe: a killed run's children could hold a pipe open
+    with open(warehouse.root / f"run-{start}-{end}.log", "ab") as log:
+        child = subprocess.run([sys.executable, "-m", "dagster_project.cli", "run", "--from", str(start),
+                                "--to", str(end)], env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                               timeout=900)
     return child.returncode
 
 
@@ -171,38 +174,25 @@ def exported_files(warehouse: Warehouse, staged: bool = True) -> dict[str, bytes
             if p.is_file() and (staged or not p.relative_to(warehouse.exports).as_posix().startswith(".analytics-staging/"))}
 
 
-# -- tiers and workers ---------------------------------------------------------------------------
+# -- tiers ----------------------------------------------------------------------------------------
 # `job`: the test runs the real Dagster job (or needs a warehouse it built) and pays dbt's fixed
-# cost; `make test-fast` runs the rest in well under a minute. Under pytest-xdist (`make test`),
-# tests that share a module-scoped warehouse stay on one worker (xdist_group), so each is built once.
+# cost; `make test-fast` runs the rest in seconds. Under pytest-xdist (`make test`, `--dist
+# loadscope`) a module's tests stay on one worker, so a module-scoped warehouse is built once.
 JOB_FIXTURES = {"fixture_warehouse", "api", "spark_warehouse", "extreme_warehouse", "first_three_days",
                 "from_scratch", "small_raw"}
 JOB_MODULES = {"test_faults", "test_incremental", "test_redelivery", "test_marts_match_reference",
                "test_spark_parity", "test_operations", "test_run_control"}
-# module -> worker group; test_faults' failpoints are split in two, each half building its own base
-GROUPS = {"test_spark_parity": "spark", "test_incremental": "incremental", "test_redelivery": "redelivery"}
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "job: runs the real Dagster job or reads a warehouse it built (slow tier)")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
         if module in JOB_MODULES or JOB_FIXTURES & set(item.fixturenames) or item.get_closest_marker("job"):
             item.add_marker(pytest.mark.job)
-        group = GROUPS.get(module)
-        if module == "test_faults":
-            failpoint = item.callspec.params.get("failpoint") if hasattr(item, "callspec") else None
-            group = f"faults-{FAILPOINT_HALVES.get(failpoint, 'extreme')}"
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-FAILPOINT_HALVES = {"ingest": "a", "dbt": "a", "exports": "a", "publish": "b", "publish:enospc": "b",
-                    "exports_move": "b"}
 
 
 # Figures a test measured, printed at the end of the session (make test shows them).

@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import os
 import shutil
+import subprocess
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -182,6 +184,13 @@ def spend_csvs_agree_with_published_totals(wh: Warehouse) -> int:
     return checked
 
 
+def orphaned_workers() -> set[int]:
+    """Worker processes whose run is gone (re-parented to init)."""
+    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    return {int(line.split()[0]) for line in out.splitlines()
+            if line.split()[1] == "1" and "multiprocessing.spawn" in line}
+
+
 FAILPOINTS = ["ingest", "dbt", "exports", "publish", "publish:enospc", "exports_move"]
 
 
@@ -194,8 +203,11 @@ def test_a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_da
     wh = Warehouse(tmp_path / "wh", changed)
     shutil.copytree(first_three_days.root, wh.root)
     before = exported_files(wh, staged=False)
+    orphans = orphaned_workers()
     code = run_in_child(wh, dates[1], dates[1], failpoint=failpoint)
     assert code == (1 if failpoint.endswith(":enospc") else -9)
+    time.sleep(0.5)
+    assert orphaned_workers() <= orphans, "the killed run left its quality worker running"
     if failpoint == "exports_move":
         # killed between the publish and the exports' move: the next run's start completes the move
         with environment(wh.env):
