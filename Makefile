@@ -113,8 +113,10 @@ bench: manifest
 bench-api: manifest
 	$(PY) -m bench.api_bench
 
+## lint: ruff, and the import contracts of pyproject.toml (layers that point one way)
 lint: setup
 	$(VENV)/bin/ruff check dagster_project tests tools bench
+	$(VENV)/bin/lint-imports
 
 ## docs: dbt's documentation as one self-contained page, dbt/target/static_index.html (opens from disk, offline)
 docs: manifest

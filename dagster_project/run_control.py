@@ -21,8 +21,8 @@ from dagster import ConfigurableResource, InitResourceContext, ResourceDependenc
 
 from .core import pending_work
 from .core.atomic import remove_leftover_temp_files
+from .core.sources import SOURCES
 from .exports.staging import recover_staged_exports
-from .ingest.sources import SOURCES
 from .partitions import run_dump_window
 from .settings import AnalyticsSettings, Settings
 

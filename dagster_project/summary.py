@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from dagster import AssetCheckSeverity, DagsterEventType
 
-from .ingest.sources import SOURCES
+from .core.sources import SOURCES
 from .settings import Settings
 
 TABLE_SOURCE = {t.name: s.name for s in SOURCES.values() for t in s.tables}

@@ -168,7 +168,7 @@ def test_sensor_does_not_request_folders_dated_in_the_future(tmp_path):
 
 def test_a_bad_day_is_not_hidden_by_a_long_backfill():
     """SPEC §2.5 visibility: the rejection rate is judged per dump day, not over the whole run."""
-    from dagster_project.ingest.loader import DayLoad
+    from dagster_project.core.sources import DayLoad
     from dagster_project.quality.checks import rejection_rate_result
 
     bad = DayLoad("events", dt.date(2026, 3, 1), lines={"events": 100}, accepted={"events": 85},

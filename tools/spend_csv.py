@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dagster_project.exports.csv_files import SAFE_NAME  # noqa: E402
+from dagster_project.core.names import SAFE_NAME  # noqa: E402
 
 
 def exports_dir() -> Path:

@@ -8,15 +8,14 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from ..core.names import is_safe_name
+
 # SPEC §5: a spreadsheet runs a cell starting with one of these as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# SPEC §5: the only organisation ids that may name a folder (ingest rejects every other one)
-SAFE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 
 
 class UnsafePathError(ValueError):
@@ -26,7 +25,7 @@ class UnsafePathError(ValueError):
 def safe_folder(root: Path, *names: str) -> Path:
     """`root/name/...`, refusing any name that is not a plain, safe file name."""
     for name in names:
-        if not SAFE_NAME.match(name):
+        if not is_safe_name(name):
             raise UnsafePathError(f"refusing to use {name!r} as a folder name under {root}")
     return root.joinpath(*names)
 

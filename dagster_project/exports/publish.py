@@ -17,14 +17,11 @@ import duckdb
 
 from ..core.atomic import atomic_path
 from ..core.failpoints import failpoint
+from ..core.sql import sql_literal
 
 PUBLISHED_SCHEMAS = ("marts",)
 # raw.ingested_files: which dump files each published state holds (the new-dump sensor reads it)
 PUBLISHED_TABLES = ("raw.rejected_records", "raw.ignored_files", "raw.ingested_files")
-
-
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def published_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:

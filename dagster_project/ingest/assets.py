@@ -20,12 +20,12 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
+from ..core.sources import SOURCES, DayLoad, Source, Table
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
 from ..settings import AnalyticsSettings
 from .discovery import REASONS, DumpDirectory
-from .loader import DayLoad, load_day
-from .sources import SOURCES, Source, Table
+from .loader import load_day
 
 
 def partition_days(context: AssetExecutionContext) -> list[dt.date]:

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sources import SOURCES
+from ..core.sources import SOURCES
 
 DUMP_SUFFIXES = (".jsonl", ".jsonl.gz")
 

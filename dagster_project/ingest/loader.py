@@ -16,14 +16,13 @@ import datetime as dt
 import gzip
 import tempfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from ..core import pending_work
 from ..core.failpoints import failpoint
-from .sources import Source, Table
+from ..core.sources import DayLoad, Source, Table
 from .validation import (
     LINE_TOO_LONG_MARKER,
     MAX_LINE_BYTES,
@@ -51,39 +50,6 @@ TOO_LONG_PREFIX_BYTES = 4096
 
 class IngestFileError(RuntimeError):
     """A dump file that cannot be read as a whole (truncated gzip, not UTF-8, unreadable)."""
-
-
-@dataclass
-class DayLoad:
-    source: str
-    dump_date: dt.date
-    files: list[str] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=dict)  # per raw table
-    accepted: dict[str, int] = field(default_factory=dict)  # per raw table
-    rejected: dict[str, dict[str, int]] = field(default_factory=dict)  # per raw table, per reason
-
-    @property
-    def lines_total(self) -> int:
-        return sum(self.lines.values())
-
-    @property
-    def accepted_total(self) -> int:
-        return sum(self.accepted.values())
-
-    @property
-    def rejected_total(self) -> int:
-        return sum(n for reasons in self.rejected.values() for n in reasons.values())
-
-    def rejections_by_reason(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for reasons in self.rejected.values():
-            for reason, n in reasons.items():
-                totals[reason] = totals.get(reason, 0) + n
-        return totals
-
-    def summary(self) -> str:
-        return (f"{self.source} dt={self.dump_date}: {len(self.files)} files, {self.lines_total} lines, "
-                f"{self.accepted_total} accepted, {self.rejected_total} rejected")
 
 
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection, source: Source) -> None:

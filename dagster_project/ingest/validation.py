@@ -13,7 +13,9 @@ for a million of the largest (dbt/macros/wide_types.sql).
 
 from __future__ import annotations
 
-from .sources import Field, Table
+from ..core.names import SAFE_NAME_PATTERN
+from ..core.sources import Field, Table
+from ..core.sql import sql_literal
 
 INTEGER_TYPES = "('UBIGINT', 'BIGINT')"
 INT64_MAX = 2**63 - 1
@@ -26,9 +28,6 @@ DECIMAL_6 = r"^\d{1,12}(\.\d{1,6})?$"
 NUMERIC_TEXT = r"^\d+(\.\d+)?([eE][+-]?\d+)?$|^[+-]?(?i:nan|inf|infinity)$"
 # SPEC §2.3: estimated_cost.amount is an integer of at most 12 digits (US cents)
 MAX_CENTS = 10**12 - 1
-# SPEC §5: an id that names a folder must be a safe file name: letters, digits, `_`, `-`, `.`,
-# not starting with `.` (so never `..`, `/tmp/x` or an empty name)
-SAFE_NAME = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$"
 
 # SPEC §2.5: a line over 16 MiB is rejected as line_too_long. The loader replaces such a line
 # by this marker (a control character no JSON line starts with), its size and its first bytes.
@@ -36,33 +35,29 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 LINE_TOO_LONG_MARKER = "\x02line_too_long:"
 
 
-def sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _type_check(f: Field, jtype: str, value: str, jvalue: str) -> str:
     """SQL giving a reason when a present, non-null value is not of the field's kind."""
-    wrong, bad = sql_str(f"wrong_type: {f.path}"), sql_str
+    wrong, bad = sql_literal(f"wrong_type: {f.path}"), sql_literal
     if f.kind == "string":
         return f"case when {jtype} <> 'VARCHAR' then {wrong} end"
     if f.kind == "safe_name":
         return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
-                f"when not regexp_matches({value}, {sql_str(SAFE_NAME)}) then {bad(f'invalid_field: {f.path}')} end")
+                f"when not regexp_matches({value}, {sql_literal(SAFE_NAME_PATTERN)}) then {bad(f'invalid_field: {f.path}')} end")
     if f.kind == "enum":
-        values = ", ".join(sql_str(v) for v in f.values)
+        values = ", ".join(sql_literal(v) for v in f.values)
         return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
                 f"when {value} not in ({values}) then {bad(f'unknown_enum: {f.path}')} end")
     if f.kind == "timestamp":
         return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
-                f"when not regexp_matches({value}, {sql_str(ISO_WITH_OFFSET)}) "
+                f"when not regexp_matches({value}, {sql_literal(ISO_WITH_OFFSET)}) "
                 f"or try_cast({value} as timestamptz) is null then {bad(f'bad_timestamp: {f.path}')} end")
     if f.kind == "count":
         return _integer_check(f.path, jtype, value, INT64_MAX)
     if f.kind == "money":
         return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
                 f"when regexp_matches(trim({value}), '^-\\d') then {bad(f'negative_value: {f.path}')} "
-                f"when regexp_matches({value}, {sql_str(DECIMAL_6)}) then null "
-                f"when regexp_matches({value}, {sql_str(NUMERIC_TEXT)}) then {bad(f'out_of_range: {f.path}')} "
+                f"when regexp_matches({value}, {sql_literal(DECIMAL_6)}) then null "
+                f"when regexp_matches({value}, {sql_literal(NUMERIC_TEXT)}) then {bad(f'out_of_range: {f.path}')} "
                 f"else {wrong} end")
     if f.kind == "bool":
         return f"case when {jtype} <> 'BOOLEAN' then {wrong} end"
@@ -85,10 +80,10 @@ def _integer_check(path: str, jtype: str, value: str, maximum: int) -> str:
     (DuckDB's JSON reader types them DOUBLE), other non-integers wrong_type."""
     return (f"case when {jtype} = 'DOUBLE' and (regexp_matches({value}, '[eE]') or isnan(try_cast({value} as double)) "
             f"or isinf(try_cast({value} as double)) or abs(try_cast({value} as double)) > {maximum}) "
-            f"then {sql_str(f'out_of_range: {path}')} "
-            f"when {jtype} not in {INTEGER_TYPES} then {sql_str(f'wrong_type: {path}')} "
-            f"when try_cast({value} as hugeint) < 0 then {sql_str(f'negative_value: {path}')} "
-            f"when try_cast({value} as hugeint) > {maximum} then {sql_str(f'out_of_range: {path}')} end")
+            f"then {sql_literal(f'out_of_range: {path}')} "
+            f"when {jtype} not in {INTEGER_TYPES} then {sql_literal(f'wrong_type: {path}')} "
+            f"when try_cast({value} as hugeint) < 0 then {sql_literal(f'negative_value: {path}')} "
+            f"when try_cast({value} as hugeint) > {maximum} then {sql_literal(f'out_of_range: {path}')} end")
 
 
 def object_paths(table: Table) -> list[str]:
@@ -111,13 +106,13 @@ def duplicate_key_check(table: Table) -> str:
     for path in object_paths(table):
         if "[*]" in path:
             # json_keys of a wildcard path: one key list per matching object
-            keys = f"coalesce(list_transform(json_extract(j, {sql_str(path)}), lambda o: json_keys(o)), [])"
+            keys = f"coalesce(list_transform(json_extract(j, {sql_literal(path)}), lambda o: json_keys(o)), [])"
             dup = f"list_bool_or(list_transform({keys}, lambda k: len(k) <> len(list_distinct(k))))"
         else:
-            keys = f"json_keys(j, {sql_str(path)})"
+            keys = f"json_keys(j, {sql_literal(path)})"
             dup = f"len({keys}) <> len(list_distinct({keys}))"
         name = path.removeprefix("$.") if path != "$" else "record"
-        checks.append(f"case when {dup} then {sql_str('duplicate_key: ' + name)} end")
+        checks.append(f"case when {dup} then {sql_literal('duplicate_key: ' + name)} end")
     return "coalesce(" + ", ".join(checks) + ")"
 
 
@@ -132,7 +127,7 @@ def field_paths(table: Table) -> list[str]:
 
 def extract_values(table: Table) -> str:
     """One parse of the line extracts every path (each JSON function call would parse it again)."""
-    return "json_extract(j, [" + ", ".join(sql_str(f"$.{p}") for p in field_paths(table)) + "])"
+    return "json_extract(j, [" + ", ".join(sql_literal(f"$.{p}") for p in field_paths(table)) + "])"
 
 
 def value_of(table: Table, path: str) -> str:
@@ -145,7 +140,8 @@ def field_check(table: Table, f: Field) -> str:
     value = f"json_extract_string({jvalue}, '$')"
     absent = f"coalesce({jtype}, 'NULL') = 'NULL'"
     if f.required:
-        check = f"case when {absent} then {sql_str(f'missing_field: {f.path}')} else {_type_check(f, jtype, value, jvalue)} end"
+        missing = sql_literal(f"missing_field: {f.path}")
+        check = f"case when {absent} then {missing} else {_type_check(f, jtype, value, jvalue)} end"
     else:
         check = f"case when not {absent} then {_type_check(f, jtype, value, jvalue)} end"
     return f"case when {f.when} then {check} end" if f.when else check
@@ -155,7 +151,7 @@ def reason_expression(table: Table) -> str:
     """First failing check of a line, or NULL. Expects columns j (the line as JSON, or NULL), v (the
     values of field_paths), event_type, actor_type, record_day and dump_date."""
     checks = [
-        f"case when starts_with(raw_line, {sql_str(LINE_TOO_LONG_MARKER)}) then 'line_too_long: ' || "
+        f"case when starts_with(raw_line, {sql_literal(LINE_TOO_LONG_MARKER)}) then 'line_too_long: ' || "
         f"split_part(substr(raw_line, {len(LINE_TOO_LONG_MARKER) + 1}), ':', 1) || ' bytes' end",
         "case when j is null or json_type(j) <> 'OBJECT' then 'not_json_object' end",
         duplicate_key_check(table),

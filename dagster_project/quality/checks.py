@@ -12,8 +12,7 @@ from __future__ import annotations
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
-from ..ingest.loader import DayLoad
-from ..ingest.sources import Source
+from ..core.sources import DayLoad, Source
 from ..settings import Settings
 from . import worker
 from .summaries import summary_sql

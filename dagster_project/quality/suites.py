@@ -17,7 +17,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from ..ingest.sources import SOURCES, Table
+from ..core.sources import SOURCES, Table
 from .summaries import violation_counts
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)

@@ -3,8 +3,8 @@ expectation, computed by DuckDB in one pass over the loaded rows (no row travels
 
 from __future__ import annotations
 
-from ..ingest.sources import Field, Table
-from ..ingest.validation import sql_str
+from ..core.sources import Field, Table
+from ..core.sql import sql_literal
 
 
 def checked_fields(table: Table) -> list[Field]:
@@ -31,7 +31,7 @@ def violation_counts(table: Table) -> list[tuple[str, str]]:
         if f.required:
             counts.append((f"{name}__missing", f"count(*) filter (where {value} is null)"))
         if f.kind == "enum":
-            allowed = ", ".join(sql_str(v) for v in f.values)
+            allowed = ", ".join(sql_literal(v) for v in f.values)
             counts.append((f"{name}__not_allowed", f"count(*) filter (where {value} not in ({allowed}))"))
         if f.kind in ("count", "money"):
             counts.append((f"{name}__negative", f"count(*) filter (where try_cast({value} as double) < 0)"))

@@ -4,10 +4,10 @@ cells, amounts with 6 decimals): the spend report of any range and the per-user 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import duckdb
 
+from ..core.money import money_text
 from ..exports.csv_files import render_csv
 from ..exports.organization_csvs import CLAUDE_CODE_CSV
 from .queries import fetch_all
@@ -19,8 +19,7 @@ USER_COST_COLUMNS = ("user_id", "email", "full_name", "spend_usd", "input_tokens
 CLAUDE_CODE_COLUMNS = CLAUDE_CODE_CSV.columns
 
 
-def _cell(value):
-    return f"{value:.6f}" if isinstance(value, Decimal) else value
+_cell = money_text  # money as a decimal string with 6 places (SPEC §7); the rest as it is
 
 
 def user_cost_report_csv(cursor: duckdb.DuckDBPyConnection, organization_id: str, start: dt.date,

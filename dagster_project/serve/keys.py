@@ -32,9 +32,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.names import is_safe_name
+
 ROLES = ("primary_owner", "owner", "admin")
 KEY_FORMAT = re.compile(r"^uak_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
-ORGANIZATION_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 LAST_USED_EVERY = 60.0  # seconds: a key in constant use is not written on every request
 
 
@@ -98,7 +99,7 @@ class KeyStore:
         """A new key; the secret is returned once and never stored."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-        if not ORGANIZATION_ID.match(organization_id):
+        if not is_safe_name(organization_id):
             raise ValueError(f"{organization_id!r} is not an organisation id")
         if expires_days is not None and not 1 <= expires_days <= 3650:
             raise ValueError(f"expiry must be 1 to 3650 days, not {expires_days}")

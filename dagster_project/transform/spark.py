@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..exports.publish import sql_literal
+from ..core.sql import sql_literal
 from ..settings import Settings
 
 # The schemas whose Spark tables the exports and the publish read.

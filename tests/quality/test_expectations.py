@@ -6,8 +6,8 @@ import datetime as dt
 
 import duckdb
 
+from dagster_project.core.sources import SOURCES, USAGE
 from dagster_project.ingest.loader import load_day
-from dagster_project.ingest.sources import SOURCES, USAGE
 from dagster_project.quality import worker
 from dagster_project.quality.summaries import summary_sql
 

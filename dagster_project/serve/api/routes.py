@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from ...core.money import money_text
 from ..downloads import user_cost_report_csv
 from ..queries import Listing, activity, adoption, claude_code, fetch_page, spend
 from ..warehouse import WarehouseUnavailable
@@ -25,9 +25,7 @@ LEADERBOARD_WINDOWS = {"projects_used": ("mtd", "qtd", "ytd", "1y"), "artifacts_
                        "claude_code_pull_requests": ("1w", "1m", "mtd")}
 
 
-def public(value: Any) -> Any:
-    """Money as a decimal string with 6 places (SPEC §7); everything else as JSON has it."""
-    return f"{value:.6f}" if isinstance(value, Decimal) else value
+public = money_text  # money as a decimal string with 6 places (SPEC §7); the rest as it is
 
 
 def flat(listing: Listing, with_spend: bool = True):

@@ -1,7 +1,10 @@
-"""What each raw source looks like: its tables, files, required fields and dedupe key (SPEC §2)."""
+"""What each raw source looks like: its tables, files, required fields and dedupe key (SPEC §2),
+and what loading one day of it gave (DayLoad). The raw contract that ingest, the quality checks and
+the summary share."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 ROLES = ("primary_owner", "owner", "admin", "member")
@@ -162,3 +165,36 @@ SOURCES = {
     "claude_code": Source("claude_code", (CLAUDE_CODE,)),
     "snapshots": Source("snapshots", (ORGANIZATIONS, MEMBERS, INVITES)),
 }
+
+
+@dataclass
+class DayLoad:
+    source: str
+    dump_date: dt.date
+    files: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # per raw table
+    accepted: dict[str, int] = field(default_factory=dict)  # per raw table
+    rejected: dict[str, dict[str, int]] = field(default_factory=dict)  # per raw table, per reason
+
+    @property
+    def lines_total(self) -> int:
+        return sum(self.lines.values())
+
+    @property
+    def accepted_total(self) -> int:
+        return sum(self.accepted.values())
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(n for reasons in self.rejected.values() for n in reasons.values())
+
+    def rejections_by_reason(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for reasons in self.rejected.values():
+            for reason, n in reasons.items():
+                totals[reason] = totals.get(reason, 0) + n
+        return totals
+
+    def summary(self) -> str:
+        return (f"{self.source} dt={self.dump_date}: {len(self.files)} files, {self.lines_total} lines, "
+                f"{self.accepted_total} accepted, {self.rejected_total} rejected")
