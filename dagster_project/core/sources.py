@@ -188,13 +188,6 @@ class DayLoad:
     def rejected_total(self) -> int:
         return sum(n for reasons in self.rejected.values() for n in reasons.values())
 
-    def rejections_by_reason(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for reasons in self.rejected.values():
-            for reason, n in reasons.items():
-                totals[reason] = totals.get(reason, 0) + n
-        return totals
-
     def summary(self) -> str:
         return (f"{self.source} dt={self.dump_date}: {len(self.files)} files, {self.lines_total} lines, "
                 f"{self.accepted_total} accepted, {self.rejected_total} rejected")

@@ -10,8 +10,6 @@ from typing import Any
 
 import duckdb
 
-KINDS = ("text", "int", "number", "money", "date", "bool")
-
 
 @dataclass(frozen=True)
 class Col:
@@ -39,7 +37,6 @@ class Listing:
     columns: tuple[Col, ...]
     key: tuple[str, ...]  # output columns whose values order the rows uniquely
     where: str = "true"  # more conditions, with $named parameters
-    doc: str = ""
 
     def column(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)
