@@ -45,8 +45,10 @@ def test_make_dev_stops_with_everything_it_started_on_sigterm(tmp_path):
            "ANALYTICS_WAREHOUSE": str(tmp_path / "analytics.duckdb"), "DEV_PORT": str(port)}
     (tmp_path / "raw").mkdir()
     # -o manifest: another test worker may be reading dbt/target; the manifest is already parsed
+    # output to a file: an undrained pipe would fill up with dagster's logs and block everything
+    log = open(tmp_path / "make-dev.log", "w+")  # noqa: SIM115 - closed below, after make ends
     make = subprocess.Popen(["make", "--no-print-directory", "-o", "manifest", "dev"], cwd=PROJECT_ROOT, env=env,
-                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT, text=True)
     tree: set[int] = set()
     try:
         deadline = time.monotonic() + 180
@@ -71,7 +73,9 @@ def test_make_dev_stops_with_everything_it_started_on_sigterm(tmp_path):
             os.kill(pid, signal.SIGKILL)
     assert left == set(), "processes outlived make dev"
     assert stopped_after < 15, f"make dev took {stopped_after:.1f} s to stop"
-    assert "stopped" in make.stdout.read()
+    log.seek(0)
+    assert "stopped" in log.read()
+    log.close()
 
 
 def test_dbt_docs_are_one_page_that_opens_from_disk(fixture_warehouse, tmp_path):
