@@ -39,16 +39,26 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
+def default_signals() -> None:
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def test_make_dev_stops_with_everything_it_started_on_sigterm(tmp_path):
     home, port = tmp_path / "dagster_home", free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "ANALYTICS_RAW_DIR": str(tmp_path / "raw"),
+    # not a sub-make of `make test`: make dev as a person starts it
+    outer = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    env = {**outer, "DAGSTER_HOME": str(home), "ANALYTICS_RAW_DIR": str(tmp_path / "raw"),
            "ANALYTICS_WAREHOUSE": str(tmp_path / "analytics.duckdb"), "DEV_PORT": str(port)}
     (tmp_path / "raw").mkdir()
     # -o manifest: another test worker may be reading dbt/target; the manifest is already parsed
     # output to a file: an undrained pipe would fill up with dagster's logs and block everything
     log = open(tmp_path / "make-dev.log", "w+")  # noqa: SIM115 - closed below, after make ends
+    # signals as a shell or a service manager gives them: a pytest-xdist worker ignores SIGTERM, and
+    # make keeps ignoring a signal that was ignored when it started
     make = subprocess.Popen(["make", "--no-print-directory", "-o", "manifest", "dev"], cwd=PROJECT_ROOT, env=env,
-                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT, text=True)
+                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=default_signals)
     tree: set[int] = set()
     try:
         deadline = time.monotonic() + 180
