@@ -101,18 +101,22 @@ def object_paths(table: Table) -> list[str]:
 
 def duplicate_key_check(table: Table) -> str:
     """SQL giving `duplicate_key: <object>` when an object the checks read names a key twice
-    (DuckDB's JSON functions would silently take the first; which value counts would be a guess)."""
-    checks = []
-    for path in object_paths(table):
-        if "[*]" in path:
-            # json_keys of a wildcard path: one key list per matching object
-            keys = f"coalesce(list_transform(json_extract(j, {sql_literal(path)}), lambda o: json_keys(o)), [])"
-            dup = f"list_bool_or(list_transform({keys}, lambda k: len(k) <> len(list_distinct(k))))"
-        else:
-            keys = f"json_keys(j, {sql_literal(path)})"
-            dup = f"len({keys}) <> len(list_distinct({keys}))"
-        name = path.removeprefix("$.") if path != "$" else "record"
-        checks.append(f"case when {dup} then {sql_literal('duplicate_key: ' + name)} end")
+    (DuckDB's JSON functions would silently take the first; which value counts would be a guess).
+    The plain objects' keys come from one json_keys call (one parse of the line); lists of objects
+    (`$[*]`, which json_keys takes only one at a time) follow."""
+    def label(path: str) -> str:
+        return sql_literal("duplicate_key: " + (path.removeprefix("$.") if path != "$" else "record"))
+
+    paths = object_paths(table)
+    plain = [p for p in paths if "[*]" not in p]
+    keys = f"json_keys(j, [{', '.join(sql_literal(p) for p in plain)}])"
+    labels = f"[{', '.join(label(p) for p in plain)}]"
+    checks = [f"list_filter(list_transform(list_zip({keys}, {labels}), "
+              f"lambda z: case when len(z[1]) <> len(list_distinct(z[1])) then z[2] end), lambda r: r is not null)[1]"]
+    for path in (p for p in paths if "[*]" in p):
+        lists = f"coalesce(list_transform(json_extract(j, {sql_literal(path)}), lambda o: json_keys(o)), [])"
+        checks.append(f"case when list_bool_or(list_transform({lists}, lambda k: len(k) <> len(list_distinct(k)))) "
+                      f"then {label(path)} end")
     return "coalesce(" + ", ".join(checks) + ")"
 
 
