@@ -4,7 +4,6 @@ configured from one Settings at the edge (definitions.py)."""
 
 import contextlib
 import importlib.metadata
-import os
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 from packaging import version
 
+from .core.environ import environment
 from .run_control import WriterLock
 from .settings import DBT_PROJECT_DIR, SPARK_VENV, AnalyticsSettings, Settings
 
@@ -54,16 +54,8 @@ class WarehouseDbt(DbtCliResource):
     def cli(self, args, **kwargs):
         # dagster-dbt copies os.environ into dbt's process when the invocation starts: the settings
         # are in it for that moment only, so this process's environment stays as it was
-        saved = {name: os.environ.get(name) for name in self.environment}
-        os.environ.update(self.environment)
-        try:
+        with environment(self.environment):
             return super().cli(args, **kwargs)
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
     @cached_property
     def _cli_version(self) -> version.Version:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
@@ -14,24 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.core.environ import environment  # noqa: F401 - tests import it from here
 from dagster_project.settings import PROJECT_ROOT
 
 FIXTURES = PROJECT_ROOT / "raw_fixtures"
 ENV_VARS = ["ANALYTICS_RAW_DIR", "ANALYTICS_WAREHOUSE", "ANALYTICS_WORK_WAREHOUSE", "ANALYTICS_EXPORTS_DIR"]
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @dataclass
