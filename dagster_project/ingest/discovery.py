@@ -87,26 +87,22 @@ class DumpDirectory:
         ignored: list[IgnoredFile] = []
 
         def ignore(path: Path, reason: str) -> None:
+            # SPEC §2.5: a symbolic link is listed as one, whatever else is wrong with its place
+            reason = "symlink" if path.is_symlink() else reason
             ignored.append(IgnoredFile(path.relative_to(raw_dir).as_posix(), reason))
 
         if not raw_dir.is_dir():
             return cls(raw_dir, files, ignored)
         for top in sorted(raw_dir.iterdir()):
-            if top.is_symlink():
-                ignore(top, "symlink")
-                continue
-            if top.is_file():
+            if top.is_symlink() or top.is_file():
                 ignore(top, "not_in_dump_folder")
                 continue
             if top.name not in SOURCES:
                 for path in _walk_files(top):
-                    ignore(path, "symlink" if path.is_symlink() else "unknown_source")
+                    ignore(path, "unknown_source")
                 continue
             for folder in sorted(top.iterdir()):
-                if folder.is_symlink():
-                    ignore(folder, "symlink")
-                    continue
-                if folder.is_file():
+                if folder.is_symlink() or folder.is_file():
                     ignore(folder, "not_in_dump_folder")
                     continue
                 day = parse_dump_folder(folder.name)
@@ -117,13 +113,11 @@ class DumpDirectory:
                     reason = "dump_date_in_future"
                 if reason:
                     for path in _walk_files(folder):
-                        ignore(path, "symlink" if path.is_symlink() else reason)
+                        ignore(path, reason)
                     continue
                 day_files = files.setdefault((top.name, day), [])
                 for path in sorted(_walk_files(folder)):
-                    if path.is_symlink():
-                        ignore(path, "symlink")
-                    elif path.parent != folder:
+                    if path.is_symlink() or path.parent != folder:
                         ignore(path, "not_in_dump_folder")
                     elif (why := is_dump_file(top.name, path.name)) is not None:
                         ignore(path, why)
