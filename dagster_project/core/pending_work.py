@@ -65,9 +65,10 @@ def owed_ingest_days(conn: duckdb.DuckDBPyConnection, source: str) -> list[dt.da
         f"select distinct dump_date from {SOURCES_LEDGER} where source = ? order by 1", [source]).fetchall()]
 
 
-def mark_ingested(conn: duckdb.DuckDBPyConnection, source: str, day: dt.date) -> None:
-    """Called inside the transaction that loads the day: the two commit together."""
-    conn.execute(f"delete from {SOURCES_LEDGER} where source = ? and dump_date = ?", [source, day])
+def mark_ingested(conn: duckdb.DuckDBPyConnection, source: str, days: list[dt.date]) -> None:
+    """Called inside the transaction that loads the days: the two commit together."""
+    conn.execute(f"delete from {SOURCES_LEDGER} where source = ? and dump_date in (select unnest(?::date[]))",
+                 [source, days])
 
 
 def owed_windows(conn: duckdb.DuckDBPyConnection) -> list[tuple[dt.date | None, dt.date | None]]:

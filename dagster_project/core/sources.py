@@ -187,7 +187,3 @@ class DayLoad:
     @property
     def rejected_total(self) -> int:
         return sum(n for reasons in self.rejected.values() for n in reasons.values())
-
-    def summary(self) -> str:
-        return (f"{self.source} dt={self.dump_date}: {len(self.files)} files, {self.lines_total} lines, "
-                f"{self.accepted_total} accepted, {self.rejected_total} rejected")

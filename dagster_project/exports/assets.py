@@ -15,6 +15,7 @@ from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
 from ..core.failpoints import failpoint
+from ..core.progress import Progress
 from ..settings import AnalyticsSettings, Settings
 from . import staging
 from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, date_folders, export_csv_for_date
@@ -46,10 +47,11 @@ def export_organization_csvs(context: AssetExecutionContext, conn, stage: stagin
     files = rows = removed = 0
     example = None
     built, gone = run_days(conn)
+    progress = Progress(context.log, f"{spec.folder} export, dates", len(built))
     for n, day in enumerate(built):
         exports = export_csv_for_date(conn, stage.exports_dir, spec, day, stage)
         day_rows = sum(e.rows for e in exports)
-        context.log.info(f"{spec.folder} export dt={day}: {len(exports)} files, {day_rows} rows")
+        progress.step(f"dt={day}: {len(exports)} files, {day_rows} rows")
         files, rows = files + len(exports), rows + day_rows
         example = next((e.path for e in exports if e.rows), example)
         if n == 0:
@@ -111,10 +113,11 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
     with duckdb.get_connection() as conn:
         built, gone = run_days(conn)
         columns = {mart: parquet_columns(conn, mart) for mart in MART_DATE_COLUMNS}
+        progress = Progress(context.log, "parquet snapshots, dates", len(built))
         for day in built:
             for mart, n in export_snapshots_for_date(conn, settings.exports_dir, day, stage, columns).items():
                 totals[mart] = totals.get(mart, 0) + n
-            context.log.info(f"parquet snapshots dt={day}: {len(MART_DATE_COLUMNS)} files")
+            progress.step(f"dt={day}: {len(MART_DATE_COLUMNS)} files")
     removed = sum(remove_snapshots_for_date(settings.exports_dir, day, stage) for day in gone)
     stage.finish()
     return MaterializeResult(metadata={"days": len(built), "files": len(built) * len(MART_DATE_COLUMNS),

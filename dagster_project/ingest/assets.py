@@ -20,12 +20,13 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
+from ..core.progress import Progress
 from ..core.sources import SOURCES, DayLoad, Source, Table
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
 from ..settings import AnalyticsSettings
 from .discovery import REASONS, DumpDirectory
-from .loader import load_day
+from .loader import batches, load_days
 
 
 def partition_days(context: AssetExecutionContext) -> list[dt.date]:
@@ -43,6 +44,9 @@ def ingest_metadata(table: Table, loads: list[DayLoad]) -> dict:
         for reason, n in load.rejected.get(table.name, {}).items():
             reasons[reason] = reasons.get(reason, 0) + n
     rows = "\n".join(f"| {r} | {n} |" for r, n in sorted(reasons.items()))
+    days = "\n".join(f"| {load.dump_date} | {len(load.files)} | {load.lines.get(table.name, 0)} | "
+                     f"{load.accepted.get(table.name, 0)} | "
+                     f"{sum(load.rejected.get(table.name, {}).values())} |" for load in loads)
     return {
         "dump_dates": MetadataValue.text(f"{loads[0].dump_date} .. {loads[-1].dump_date}" if loads else "none"),
         "lines": sum(load.lines.get(table.name, 0) for load in loads),
@@ -50,7 +54,16 @@ def ingest_metadata(table: Table, loads: list[DayLoad]) -> dict:
         "records_rejected": sum(reasons.values()),
         "rejections_by_reason": MetadataValue.md(
             "| reason | records |\n| --- | --- |\n" + rows if rows else "no rejected records"),
+        "by_dump_day": MetadataValue.md(
+            "| dump day | files | lines | accepted | rejected |\n| --- | --- | --- | --- | --- |\n" + days),
     }
+
+
+def summarize(loads: list[DayLoad]) -> str:
+    """One line for a batch of dump days (the per-day figures are in the materialization's metadata)."""
+    shown = str(loads[0].dump_date) if len(loads) == 1 else f"{loads[0].dump_date} .. {loads[-1].dump_date}"
+    return (f"dt={shown}: {sum(len(x.files) for x in loads)} files, {sum(x.lines_total for x in loads):,} lines, "
+            f"{sum(x.accepted_total for x in loads):,} accepted, {sum(x.rejected_total for x in loads):,} rejected")
 
 
 def build_ingest_asset(source: Source):
@@ -75,10 +88,12 @@ def build_ingest_asset(source: Source):
             if owed:
                 context.log.info(f"{source.name}: also loading {len(owed)} dump days an earlier run did not "
                                  f"finish: {', '.join(str(d) for d in sorted(owed)[:10])}")
-            for day in sorted(set(partition_days(context)) | owed):
-                load = load_day(conn, settings.raw_dir, source, day, dump.day_files(source.name, day))
-                context.log.info(load.summary())
-                loads.append(load)
+            days = [(day, dump.day_files(source.name, day)) for day in sorted(set(partition_days(context)) | owed)]
+            progress = Progress(context.log, f"{source.name}, dump days", len(days), every=0)
+            for batch in batches(days):
+                batch_loads = load_days(conn, settings.raw_dir, source, batch)
+                progress.step(summarize(batch_loads), count=len(batch_loads))
+                loads.extend(batch_loads)
             checks = evaluate_checks(conn, source, loads, settings)
         for table in source.tables:
             yield MaterializeResult(asset_key=table_key(table), metadata=ingest_metadata(table, loads))
