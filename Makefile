@@ -113,10 +113,13 @@ bench: manifest
 bench-api: manifest
 	$(PY) -m bench.api_bench
 
-## lint: ruff, and the import contracts of pyproject.toml (layers that point one way)
-lint: setup
+## lint: ruff (rules and format), the import contracts of pyproject.toml (layers that point one way), and
+## sqlfluff on the dbt models as dbt renders them (dbt/.sqlfluff)
+lint: manifest
 	$(VENV)/bin/ruff check dagster_project tests tools bench
+	$(VENV)/bin/ruff format --check dagster_project tests tools bench
 	$(VENV)/bin/lint-imports
+	cd dbt && ../$(VENV)/bin/sqlfluff lint models --processes 2
 
 ## docs: dbt's documentation as one self-contained page, dbt/target/static_index.html (opens from disk, offline)
 docs: manifest

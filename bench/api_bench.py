@@ -40,7 +40,7 @@ def free_port() -> int:
 
 def requests_mix(latest: str, rng: random.Random) -> tuple[str, dict]:
     days_back = rng.randint(0, 60)
-    day = (__import__("datetime").date.fromisoformat(latest) - __import__("datetime").timedelta(days=days_back))
+    day = __import__("datetime").date.fromisoformat(latest) - __import__("datetime").timedelta(days=days_back)
     start = day - __import__("datetime").timedelta(days=29)
     mix = [
         ("summaries", {"starting_date": str(start), "ending_date": str(day)}),
@@ -83,16 +83,27 @@ def main(argv: list[str] | None = None) -> int:
 
     with duckdb.connect(str(args.warehouse), read_only=True) as conn:
         latest = str(conn.execute("select max(date) from marts.organizations_daily").fetchone()[0])
-        orgs = [o for (o,) in conn.execute(
-            "select organization_id from marts.organizations_daily where date = ? and plan = 'enterprise' "
-            "and not spend_reports_hidden order by 1", [latest]).fetchall()]
+        orgs = [
+            o
+            for (o,) in conn.execute(
+                "select organization_id from marts.organizations_daily where date = ? and plan = 'enterprise' "
+                "and not spend_reports_hidden order by 1",
+                [latest],
+            ).fetchall()
+        ]
     store = KeyStore(keys_path)
     secrets = [store.create(org, "owner", "bench")[1] for org in orgs]
     port = free_port()
-    env = {**os.environ, "ANALYTICS_WAREHOUSE": str(args.warehouse), "ANALYTICS_API_KEYS": str(keys_path),
-           "ANALYTICS_API_PORT": str(port), "ANALYTICS_API_RATE_LIMIT": "1000000"}
-    server = subprocess.Popen([sys.executable, "-m", "dagster_project.serve"], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "ANALYTICS_WAREHOUSE": str(args.warehouse),
+        "ANALYTICS_API_KEYS": str(keys_path),
+        "ANALYTICS_API_PORT": str(port),
+        "ANALYTICS_API_RATE_LIMIT": "1000000",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.serve"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -117,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
                 while time.monotonic() < stop:
                     endpoint, params = requests_mix(latest, rng)
                     started = time.perf_counter()
-                    response = http.get(BASE + endpoint, params=params,
-                                        headers={"x-api-key": secrets[rng.randrange(len(secrets))]})
+                    response = http.get(
+                        BASE + endpoint, params=params, headers={"x-api-key": secrets[rng.randrange(len(secrets))]}
+                    )
                     elapsed = time.perf_counter() - started
                     with lock:
                         latencies.append(elapsed)
@@ -134,12 +146,16 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.monotonic() - started
         memory = peak_rss_mib(server.pid)
         cuts = statistics.quantiles(latencies, n=100)
-        print(f"\nAPI: {args.clients} clients for {args.seconds:.0f} s on {args.warehouse.name} "
-              f"({len(orgs)} enterprise organisations, latest {latest})")
+        print(
+            f"\nAPI: {args.clients} clients for {args.seconds:.0f} s on {args.warehouse.name} "
+            f"({len(orgs)} enterprise organisations, latest {latest})"
+        )
         print("| requests | requests/s | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |")
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        print(f"| {len(latencies):,} | {len(latencies) / wall:,.0f} | {cuts[49] * 1000:.1f} | {cuts[94] * 1000:.1f} | "
-              f"{cuts[98] * 1000:.1f} | {len(errors)} | {memory:,.0f} |")
+        print(
+            f"| {len(latencies):,} | {len(latencies) / wall:,.0f} | {cuts[49] * 1000:.1f} | {cuts[94] * 1000:.1f} | "
+            f"{cuts[98] * 1000:.1f} | {len(errors)} | {memory:,.0f} |"
+        )
         for error in errors[:5]:
             print("  error:", error)
         page_renders(url, secrets[0], latest)
@@ -175,8 +191,9 @@ def browser_loads(url: str, secret: str, latest: str, pages: list[str]) -> dict[
 
     times = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+        )
         page = browser.new_page()
         page.goto(url + "/signin")
         page.fill("input[name=api_key]", secret)

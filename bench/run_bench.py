@@ -43,8 +43,7 @@ def measure(name: str, cmd: list[str], env: dict[str, str], records: int, log: P
     stats = json.loads(proc.stdout.strip().splitlines()[-1])
     if stats["code"] != 0:
         raise SystemExit(f"{name} failed (exit {stats['code']}); see {log}")
-    return {"name": name, "seconds": wall, "records": records, "rate": records / wall,
-            "peak_mib": stats["maxrss_kib"] / 1024}
+    return {"name": name, "seconds": wall, "records": records, "rate": records / wall, "peak_mib": stats["maxrss_kib"] / 1024}
 
 
 def count_records(raw: Path, sources: list[str]) -> int:
@@ -72,8 +71,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     p.add_argument("--keep-data", action="store_true", help="reuse bench/data if it was generated before")
-    p.add_argument("--year", action="store_true",
-                   help="a year of history (365 days, 50 organisations): is a nightly run at day 364 as cheap as at day 99?")
+    p.add_argument(
+        "--year",
+        action="store_true",
+        help="a year of history (365 days, 50 organisations): is a nightly run at day 364 as cheap as at day 99?",
+    )
     args = p.parse_args(argv)
     if args.year:
         args.days, args.orgs = 365, args.orgs or 50
@@ -87,10 +89,28 @@ def main(argv: list[str] | None = None) -> None:
         data = data.with_name(data.name + f"-s{start}")
     if not (args.keep_data and data.exists()):
         t = time.perf_counter()
-        subprocess.run([PY, str(ROOT / "tools" / "generate_dumps.py"), "--out", str(data), "--no-gzip",
-                        "--orgs", str(args.orgs), "--days", str(args.days), "--users-per-org", str(args.users_per_org),
-                        "--events-per-user-day", str(args.events_per_user_day), "--seed", str(args.seed),
-                        "--start", start], check=True)
+        subprocess.run(
+            [
+                PY,
+                str(ROOT / "tools" / "generate_dumps.py"),
+                "--out",
+                str(data),
+                "--no-gzip",
+                "--orgs",
+                str(args.orgs),
+                "--days",
+                str(args.days),
+                "--users-per-org",
+                str(args.users_per_org),
+                "--events-per-user-day",
+                str(args.events_per_user_day),
+                "--seed",
+                str(args.seed),
+                "--start",
+                start,
+            ],
+            check=True,
+        )
         print(f"generated {data} in {time.perf_counter() - t:.0f} s")
     dates = dump_dates(data)
     events_usage = count_records(data, ["events", "usage"])
@@ -109,33 +129,50 @@ def main(argv: list[str] | None = None) -> None:
         folder = args.work / name
         (folder / "dagster_home").mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "dagster.yaml", folder / "dagster_home" / "dagster.yaml")  # as `make` sets it up
-        return {**os.environ, "ANALYTICS_RAW_DIR": str(data), "ANALYTICS_WAREHOUSE": str(folder / "analytics.duckdb"),
-                "ANALYTICS_EXPORTS_DIR": str(folder / "exports"), "DAGSTER_HOME": str(folder / "dagster_home"),
-                "ANALYTICS_WORK_WAREHOUSE": str(folder / "build" / "work.duckdb"),
-                "ANALYTICS_DUCKDB_MEMORY_LIMIT": memory_limit, "ANALYTICS_DUCKDB_THREADS": threads}
+        return {
+            **os.environ,
+            "ANALYTICS_RAW_DIR": str(data),
+            "ANALYTICS_WAREHOUSE": str(folder / "analytics.duckdb"),
+            "ANALYTICS_EXPORTS_DIR": str(folder / "exports"),
+            "DAGSTER_HOME": str(folder / "dagster_home"),
+            "ANALYTICS_WORK_WAREHOUSE": str(folder / "build" / "work.duckdb"),
+            "ANALYTICS_DUCKDB_MEMORY_LIMIT": memory_limit,
+            "ANALYTICS_DUCKDB_THREADS": threads,
+        }
 
     def cli(start: str, end: str) -> list[str]:
         return [PY, "-m", "dagster_project.cli", "run", "--from", start, "--to", end]
 
     floor_sql = (ROOT / "bench" / "floor.sql").read_text().replace("{raw}", str(data))
-    floor_script = (f"import duckdb; c = duckdb.connect({str(args.work / 'floor.duckdb')!r}, "
-                    f"config={{'memory_limit': {memory_limit!r}, 'threads': {threads}}}); c.execute({floor_sql!r})")
-    results = [measure("floor (DuckDB read + dedupe, events+usage)", [PY, "-c", floor_script], os.environ.copy(),
-                       events_usage, log)]
+    floor_script = (
+        f"import duckdb; c = duckdb.connect({str(args.work / 'floor.duckdb')!r}, "
+        f"config={{'memory_limit': {memory_limit!r}, 'threads': {threads}}}); c.execute({floor_sql!r})"
+    )
+    results = [
+        measure("floor (DuckDB read + dedupe, events+usage)", [PY, "-c", floor_script], os.environ.copy(), events_usage, log)
+    ]
     if not args.year:
-        results.append(measure("full build (empty -> marts, exports, API warehouse)", cli(dates[0], dates[-1]),
-                               env_for("full"), all_records, log))
-    histories = [(99, "day 99"), (364, "day 364")] if args.year else [(len(dates) // 2, "half history"),
-                                                                         (len(dates) - 1, "full history")]
+        results.append(
+            measure(
+                "full build (empty -> marts, exports, API warehouse)", cli(dates[0], dates[-1]), env_for("full"), all_records, log
+            )
+        )
+    histories = (
+        [(99, "day 99"), (364, "day 364")] if args.year else [(len(dates) // 2, "half history"), (len(dates) - 1, "full history")]
+    )
     for history, label in histories:
         env = env_for(f"nightly_{history}")
-        prepared = measure(f"build of the first {history} days", cli(dates[0], dates[history - 1]), env,
-                           count_records_days(data, dates[:history]), log)
+        prepared = measure(
+            f"build of the first {history} days",
+            cli(dates[0], dates[history - 1]),
+            env,
+            count_records_days(data, dates[:history]),
+            log,
+        )
         if args.year and history == 364:
             results.insert(1, dict(prepared, name="full build of 364 days (empty -> marts, exports, API warehouse)"))
         day = dates[history]
-        results.append(measure(f"nightly +1 day after {history} days ({label})", cli(day, day), env,
-                               one_day(day), log))
+        results.append(measure(f"nightly +1 day after {history} days ({label})", cli(day, day), env, one_day(day), log))
     report(results, data, args, events_usage, all_records, memory_limit, threads)
 
 
@@ -151,8 +188,7 @@ def count_records_day(raw: Path, day: str) -> int:
     return total
 
 
-def report(results: list[dict], data: Path, args, events_usage: int, all_records: int, memory_limit: str,
-           threads: str) -> None:
+def report(results: list[dict], data: Path, args, events_usage: int, all_records: int, memory_limit: str, threads: str) -> None:
     floor, full = results[0], results[1]
     lines = [
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -168,11 +204,14 @@ def report(results: list[dict], data: Path, args, events_usage: int, all_records
     lines += ["", f"full / floor: {full['seconds'] / floor['seconds']:.2f} (target <= 6)"]
     nightly = results[2:]
     for r in nightly:
-        lines.append(f"{r['name']}: {r['seconds']:.1f} s (target <= 25 s), {100 * r['seconds'] / full['seconds']:.1f} % "
-                     f"of the full build (target <= 5 %)")
+        lines.append(
+            f"{r['name']}: {r['seconds']:.1f} s (target <= 25 s), {100 * r['seconds'] / full['seconds']:.1f} % "
+            f"of the full build (target <= 5 %)"
+        )
     if len(nightly) == 2:
-        lines.append(f"nightly growth from the first to the second: {nightly[1]['seconds'] / nightly[0]['seconds']:.2f}x "
-                     "(flat: about 1)")
+        lines.append(
+            f"nightly growth from the first to the second: {nightly[1]['seconds'] / nightly[0]['seconds']:.2f}x (flat: about 1)"
+        )
     lines.append(f"peak RSS of any step: {max(r['peak_mib'] for r in results):,.0f} MiB (target <= 3,072 MiB)")
     text = "\n".join(lines)
     print("\n" + text)

@@ -22,9 +22,14 @@ from .partitions import dump_date_partitions
 from .settings import AnalyticsSettings
 
 
-@schedule(job=warehouse_job, cron_schedule="0 2 * * *", execution_timezone="UTC",
-          name="nightly_warehouse_schedule", default_status=DefaultScheduleStatus.RUNNING,
-          description="Materializes the previous day's dump-date partition every night at 02:00 UTC.")
+@schedule(
+    job=warehouse_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="UTC",
+    name="nightly_warehouse_schedule",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Materializes the previous day's dump-date partition every night at 02:00 UTC.",
+)
 def nightly_schedule(context: ScheduleEvaluationContext):
     # the partitions reach today (a dump may land early), so the previous day is named explicitly
     previous_day = (context.scheduled_execution_time.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
@@ -36,8 +41,7 @@ def dump_folder_states(dump: DumpDirectory) -> dict[str, tuple[str, frozenset[st
     times, every source) and the files' paths relative to the dump directory."""
     states = {}
     for day in dump.dump_dates():
-        files = sorted(p for source in ("events", "usage", "claude_code", "snapshots")
-                       for p in dump.day_files(source, day))
+        files = sorted(p for source in ("events", "usage", "claude_code", "snapshots") for p in dump.day_files(source, day))
         rel = [p.relative_to(dump.raw_dir).as_posix() for p in files]
         digest = hashlib.sha256()
         for path, name in zip(files, rel, strict=True):
@@ -81,10 +85,14 @@ def read_cursor(cursor: str | None) -> dict[str, str]:
     return {key: "" for key in cursor.split(",") if key}
 
 
-@sensor(job=warehouse_job, minimum_interval_seconds=300, name="new_dump_sensor",
-        default_status=DefaultSensorStatus.RUNNING,
-        description="Requests the partition of every dump folder (<raw>/<source>/dt=...) that is new or changed "
-                    "since it last looked, and not already built into the published warehouse.")
+@sensor(
+    job=warehouse_job,
+    minimum_interval_seconds=300,
+    name="new_dump_sensor",
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Requests the partition of every dump folder (<raw>/<source>/dt=...) that is new or changed "
+    "since it last looked, and not already built into the published warehouse.",
+)
 def new_dump_sensor(context: SensorEvaluationContext, analytics: AnalyticsSettings):
     settings = analytics.get()
     looked = read_cursor(context.cursor)

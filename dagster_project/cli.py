@@ -78,8 +78,9 @@ def parse_date(flag: str, value: str | None) -> dt.date | None:
         raise UsageError(f"{flag} {value!r} is not a date: use YYYY-MM-DD, e.g. {flag} 2026-03-01") from None
 
 
-def plan_range(settings: Settings, start: dt.date | None, end: dt.date | None,
-               first_partition: dt.date) -> tuple[dt.date, dt.date, list[str]]:
+def plan_range(
+    settings: Settings, start: dt.date | None, end: dt.date | None, first_partition: dt.date
+) -> tuple[dt.date, dt.date, list[str]]:
     """The dump dates to run and warnings about them; UsageError for a range that cannot run."""
     dump = DumpDirectory.scan(settings.raw_dir)
     known = sorted(set(dump.dump_dates()) | set(previously_built_dates(settings)))
@@ -90,8 +91,10 @@ def plan_range(settings: Settings, start: dt.date | None, end: dt.date | None,
     if start > end:
         raise UsageError(f"--from {start} is after --to {end}")
     if start < first_partition:
-        raise UsageError(f"--from {start} is before the first partition {first_partition} "
-                         f"(ANALYTICS_FIRST_DUMP_DATE); dumps before it cannot be built")
+        raise UsageError(
+            f"--from {start} is before the first partition {first_partition} "
+            f"(ANALYTICS_FIRST_DUMP_DATE); dumps before it cannot be built"
+        )
     if end > today:
         raise UsageError(f"--to {end} is after today ({today} UTC): a dump dated in the future is not ingested")
     with_files = {d for d in dump.dates_with_files() if start <= d <= end}
@@ -103,8 +106,10 @@ def plan_range(settings: Settings, start: dt.date | None, end: dt.date | None,
     empty = [d for d in days if d not in with_files]
     if empty:
         shown = ", ".join(str(d) for d in empty[:10]) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
-        warnings.append(f"no dump files for {len(empty)} of {len(days)} requested dates ({shown}): they "
-                        "contribute nothing, and what they held before is removed")
+        warnings.append(
+            f"no dump files for {len(empty)} of {len(days)} requested dates ({shown}): they "
+            "contribute nothing, and what they held before is removed"
+        )
     return start, end, warnings
 
 
@@ -113,11 +118,15 @@ def check_engine(settings: Settings) -> None:
     if settings.engine != "spark":
         return
     if not (SPARK_VENV / "bin" / "dbt").exists():
-        raise UsageError(f"ANALYTICS_ENGINE=spark needs dbt-spark in {SPARK_VENV}: "
-                         "run `make spark-setup` (or use `make run-spark`, which installs it)")
+        raise UsageError(
+            f"ANALYTICS_ENGINE=spark needs dbt-spark in {SPARK_VENV}: "
+            "run `make spark-setup` (or use `make run-spark`, which installs it)"
+        )
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        raise UsageError("ANALYTICS_ENGINE=spark needs a Java runtime (17): run `make spark-setup`, "
-                         "or install openjdk-17-jre-headless, or set JAVA_HOME")
+        raise UsageError(
+            "ANALYTICS_ENGINE=spark needs a Java runtime (17): run `make spark-setup`, "
+            "or install openjdk-17-jre-headless, or set JAVA_HOME"
+        )
 
 
 def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
@@ -154,8 +163,9 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dagster_project.cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m dagster_project.cli", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="materialize every asset for a range of dump dates")
     run.add_argument("--from", dest="start", help="first dump date, YYYY-MM-DD (default: earliest found)")
@@ -167,8 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         check_engine(settings)
-        start, end, warnings = plan_range(settings, parse_date("--from", args.start), parse_date("--to", args.end),
-                                          dt.date.fromisoformat(FIRST_DUMP_DATE))
+        start, end, warnings = plan_range(
+            settings, parse_date("--from", args.start), parse_date("--to", args.end), dt.date.fromisoformat(FIRST_DUMP_DATE)
+        )
     except (UsageError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,7 +1,6 @@
 """Resources: the settings, the working DuckDB warehouse, the dbt CLI and the writer lock, all
 configured from one Settings at the edge (definitions.py)."""
 
-
 import contextlib
 import importlib.metadata
 import sys

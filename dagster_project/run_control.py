@@ -7,7 +7,6 @@ included), and the file says who holds it. Whoever takes the lock is the only wr
 temporary file it finds was left by a killed run and is removed before anything is written.
 """
 
-
 import datetime as dt
 import fcntl
 import json
@@ -51,8 +50,10 @@ def describe_holder(path: Path) -> str:
         holder = {}
     if not holder:
         return "another process (no details recorded)"
-    return (f"run {holder.get('run', '?')} ({holder.get('command', '?')}), pid {holder.get('pid', '?')} "
-            f"on {holder.get('host', '?')}, started {holder.get('started_at', '?')}")
+    return (
+        f"run {holder.get('run', '?')} ({holder.get('command', '?')}), pid {holder.get('pid', '?')} "
+        f"on {holder.get('host', '?')}, started {holder.get('started_at', '?')}"
+    )
 
 
 def acquire(settings: Settings, run: str, command: str, wait: bool, log=None) -> None:
@@ -73,14 +74,26 @@ def acquire(settings: Settings, run: str, command: str, wait: bool, log=None) ->
             if not wait:
                 os.close(fd)
                 raise WarehouseBusyError(
-                    f"the warehouse {settings.work_warehouse} is being written by {describe_holder(path)}") from None
+                    f"the warehouse {settings.work_warehouse} is being written by {describe_holder(path)}"
+                ) from None
             if log and time.monotonic() >= next_report:
                 log(f"waiting for the warehouse: held by {describe_holder(path)}")
                 next_report = time.monotonic() + 60
             time.sleep(1)
     os.ftruncate(fd, 0)
-    os.pwrite(fd, json.dumps({"run": run, "command": command, "pid": os.getpid(), "host": socket.gethostname(),
-                              "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}).encode(), 0)
+    os.pwrite(
+        fd,
+        json.dumps(
+            {
+                "run": run,
+                "command": command,
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
+        ).encode(),
+        0,
+    )
     _HELD[key] = _Held(fd, 1)
     remove_leftovers(settings, log)
 
@@ -117,8 +130,11 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None) -
 
     start, end = run_dump_window(tags)
     selected = {"/".join(key.path) for key in selection} if selection else None
-    sources = [name for name, source in SOURCES.items()
-               if selected is None or any(f"raw/{table.name}" in selected for table in source.tables)]
+    sources = [
+        name
+        for name, source in SOURCES.items()
+        if selected is None or any(f"raw/{table.name}" in selected for table in source.tables)
+    ]
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.work_warehouse), config={"memory_limit": settings.memory_limit}) as conn:
         pending_work.record_run(conn, run_id, start, end, sources)

@@ -64,9 +64,11 @@ class Settings:
     def dbt_env(self, requested_target: str = "") -> dict[str, str]:
         """What dbt's profiles.yml reads through env_var(): the same settings, passed to dbt's
         process (resources.WarehouseDbt), never written into this process's environment."""
-        env = {"ANALYTICS_WORK_WAREHOUSE": str(self.work_warehouse),
-               "ANALYTICS_DUCKDB_MEMORY_LIMIT": self.memory_limit,
-               "ANALYTICS_DUCKDB_THREADS": str(self.threads)}
+        env = {
+            "ANALYTICS_WORK_WAREHOUSE": str(self.work_warehouse),
+            "ANALYTICS_DUCKDB_MEMORY_LIMIT": self.memory_limit,
+            "ANALYTICS_DUCKDB_THREADS": str(self.threads),
+        }
         if self.engine == "spark":
             env["ANALYTICS_SPARK_DIR"] = str(self.spark_dir)
             env["ANALYTICS_SPARK_RAW_DIR"] = str(self.spark_dir / "raw")
@@ -101,5 +103,9 @@ class AnalyticsSettings(ConfigurableResource):
 
     def get(self) -> Settings:
         paths = {"raw_dir", "exports_dir", "warehouse", "work_warehouse", "spark_dir"}
-        return Settings(**{f.name: Path(getattr(self, f.name)) if f.name in paths else getattr(self, f.name)
-                           for f in dataclasses.fields(Settings)})
+        return Settings(
+            **{
+                f.name: Path(getattr(self, f.name)) if f.name in paths else getattr(self, f.name)
+                for f in dataclasses.fields(Settings)
+            }
+        )

@@ -79,23 +79,31 @@ class RunSummary:
         if is_dbt:
             self.dbt_tests["warn" if warn else "fail"] += 1
         detail = evaluation.description or ", ".join(
-            f"{k}={_value(evaluation.metadata, k)}" for k in ("rejection_rate", "ignored_files", "failures")
-            if k in evaluation.metadata)
-        self.warnings.append(f"{'WARN' if warn else 'FAIL'} {'/'.join(path)} {evaluation.check_name}"
-                             + (f": {detail}" if detail else ""))
+            f"{k}={_value(evaluation.metadata, k)}"
+            for k in ("rejection_rate", "ignored_files", "failures")
+            if k in evaluation.metadata
+        )
+        self.warnings.append(
+            f"{'WARN' if warn else 'FAIL'} {'/'.join(path)} {evaluation.check_name}" + (f": {detail}" if detail else "")
+        )
 
     def render(self) -> str:
         days = (self.end - self.start).days + 1
         out = [f"== run {'succeeded' if self.success else 'FAILED'}: dump dates {self.start} .. {self.end} ({days} days)"]
         for source in SOURCE_ORDER:
             if source in self.lines:
-                out.append(f"   {source:<12} {self.lines[source]:>10,} lines  {self.accepted[source]:>10,} accepted  "
-                           f"{self.rejected[source]:>7,} rejected")
-        out.append(f"   ignored files: {self.ignored_files} (see raw.ignored_files)" if self.ignored_files
-                   else "   ignored files: none")
+                out.append(
+                    f"   {source:<12} {self.lines[source]:>10,} lines  {self.accepted[source]:>10,} accepted  "
+                    f"{self.rejected[source]:>7,} rejected"
+                )
+        out.append(
+            f"   ignored files: {self.ignored_files} (see raw.ignored_files)" if self.ignored_files else "   ignored files: none"
+        )
         if self.dbt_models or self.dbt_tests:
-            out.append(f"   dbt: {self.dbt_models} models built; tests {self.dbt_tests['pass']} passed, "
-                       f"{self.dbt_tests['warn']} warned, {self.dbt_tests['fail']} failed")
+            out.append(
+                f"   dbt: {self.dbt_models} models built; tests {self.dbt_tests['pass']} passed, "
+                f"{self.dbt_tests['warn']} warned, {self.dbt_tests['fail']} failed"
+            )
         for warning in self.warnings:
             out.append(f"   {warning}")
         if self.exports and not self.published:
@@ -105,17 +113,24 @@ class RunSummary:
             return "\n".join(out)
         spend = self.exports.get("spend_csv_export")
         if spend:
-            out.append(f"   spend CSVs: {spend.get('files', 0):,} files, {spend.get('rows', 0):,} rows in "
-                       f"{self.settings.exports_dir / 'spend'} (index.csv lists every organisation and date)")
+            out.append(
+                f"   spend CSVs: {spend.get('files', 0):,} files, {spend.get('rows', 0):,} rows in "
+                f"{self.settings.exports_dir / 'spend'} (index.csv lists every organisation and date)"
+            )
             if spend.get("example") and spend["example"] != "none":
                 out.append(f"     e.g. {spend['example']}")
         code = self.exports.get("claude_code_csv_export")
         if code:
-            out.append(f"   Claude Code CSVs: {code.get('files', 0):,} files, {code.get('rows', 0):,} rows in "
-                       f"{self.settings.exports_dir / 'claude_code'}")
+            out.append(
+                f"   Claude Code CSVs: {code.get('files', 0):,} files, {code.get('rows', 0):,} rows in "
+                f"{self.settings.exports_dir / 'claude_code'}"
+            )
         snapshots = self.exports.get("mart_parquet_snapshots")
         if snapshots:
             out.append(f"   Parquet snapshots: {snapshots.get('files', 0):,} files in {self.settings.exports_dir / 'snapshots'}")
-        out.append(f"   published warehouse: {self.settings.warehouse}" if self.published
-                   else "   published warehouse: unchanged (nothing was published)")
+        out.append(
+            f"   published warehouse: {self.settings.warehouse}"
+            if self.published
+            else "   published warehouse: unchanged (nothing was published)"
+        )
         return "\n".join(out)

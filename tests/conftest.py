@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,8 +78,14 @@ def dump_dates(raw_dir: Path) -> list[str]:
     """Dates of the dump folders that hold files (stray folders with unparseable or future dates left out)."""
     from tests.reference import dump_files
 
-    return sorted({day.isoformat() for source in ["events", "usage", "claude_code", "snapshots"]
-                   for day, files in dump_files(raw_dir, source) if files})
+    return sorted(
+        {
+            day.isoformat()
+            for source in ["events", "usage", "claude_code", "snapshots"]
+            for day, files in dump_files(raw_dir, source)
+            if files
+        }
+    )
 
 
 def build(root: Path, raw_dir: Path, **options) -> Warehouse:
@@ -90,8 +97,11 @@ def build(root: Path, raw_dir: Path, **options) -> Warehouse:
 
 
 def generate(out: Path, *args: str) -> Path:
-    subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "generate_dumps.py"), "--out", str(out), *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "tools" / "generate_dumps.py"), "--out", str(out), *args],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -125,15 +135,25 @@ def run_in_child(warehouse: Warehouse, start, end, failpoint: str | None = None)
     """Run the job as `make backfill` does, in a process of its own (the real CLI), and return its
     exit code: -9 when a failpoint SIGKILLed it, as `kill -9` would. (A forked copy of a test
     process that holds threads, as pytest-xdist's workers do, may crash in the child.)"""
-    env = {**os.environ, **warehouse.env, "DAGSTER_HOME": str(warehouse.root / "dagster_home")}
+    # the run's Dagster instance in memory-backed storage where there is one: its SQLite event log
+    # syncs every event to disk (~10 ms each, seconds a run), which is no part of what is tested
+    home = Path(tempfile.mkdtemp(prefix="dagster-home-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    env = {**os.environ, **warehouse.env, "DAGSTER_HOME": str(home)}
     if failpoint:
         env["ANALYTICS_FAILPOINT"] = failpoint
-    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-    # output to a file, not a pipe: a killed run's children could hold a pipe open
-    with open(warehouse.root / f"run-{start}-{end}.log", "ab") as log:
-        child = subprocess.run([sys.executable, "-m", "dagster_project.cli", "run", "--from", str(start),
-                                "--to", str(end)], env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               timeout=900)
+    try:
+        # output to a file, not a pipe: a killed run's children could hold a pipe open
+        with open(warehouse.root / f"run-{start}-{end}.log", "ab") as log:
+            child = subprocess.run(
+                [sys.executable, "-m", "dagster_project.cli", "run", "--from", str(start), "--to", str(end)],
+                env=env,
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=900,
+            )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     return child.returncode
 
 
@@ -143,31 +163,52 @@ def published_fingerprint(warehouse: Warehouse) -> dict[str, tuple]:
     with duckdb.connect(str(warehouse.published), read_only=True) as conn:
         tables = conn.execute("select schema_name, table_name from duckdb_tables() where schema_name <> 'meta'").fetchall()
         for schema, table in tables:
-            columns = [c for (c,) in conn.execute(
-                "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
-                "and column_name <> 'ingested_at'", [schema, table]).fetchall()]
+            columns = [
+                c
+                for (c,) in conn.execute(
+                    "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
+                    "and column_name <> 'ingested_at'",
+                    [schema, table],
+                ).fetchall()
+            ]
             out[f"{schema}.{table}"] = conn.execute(
-                f"select count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in columns)})) "
-                f"from {schema}.{table}").fetchall()[0]
+                f"select count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in columns)})) from {schema}.{table}"
+            ).fetchall()[0]
     return out
 
 
 def exported_files(warehouse: Warehouse, staged: bool = True) -> dict[str, bytes]:
     """Every file under the exports folder; `staged=False`: only what readers see (not a run's
     hidden staging folder, exports/staging.py)."""
-    return {p.relative_to(warehouse.exports).as_posix(): p.read_bytes()
-            for p in sorted(warehouse.exports.rglob("*"))
-            if p.is_file() and (staged or not p.relative_to(warehouse.exports).as_posix().startswith(".analytics-staging/"))}
+    return {
+        p.relative_to(warehouse.exports).as_posix(): p.read_bytes()
+        for p in sorted(warehouse.exports.rglob("*"))
+        if p.is_file() and (staged or not p.relative_to(warehouse.exports).as_posix().startswith(".analytics-staging/"))
+    }
 
 
 # -- tiers ----------------------------------------------------------------------------------------
 # `job`: the test runs the real Dagster job (or needs a warehouse it built) and pays dbt's fixed
 # cost; `make test-fast` runs the rest in seconds. Under pytest-xdist (`make test`, `--dist
 # loadscope`) a module's tests stay on one worker, so a module-scoped warehouse is built once.
-JOB_FIXTURES = {"fixture_warehouse", "api", "spark_warehouse", "extreme_warehouse", "first_three_days",
-                "from_scratch", "small_raw"}
-JOB_MODULES = {"test_faults", "test_incremental", "test_redelivery", "test_marts_match_reference",
-               "test_spark_parity", "test_operations", "test_run_control"}
+JOB_FIXTURES = {
+    "fixture_warehouse",
+    "api",
+    "spark_warehouse",
+    "extreme_warehouse",
+    "first_three_days",
+    "from_scratch",
+    "small_raw",
+}
+JOB_MODULES = {
+    "test_faults",
+    "test_incremental",
+    "test_redelivery",
+    "test_marts_match_reference",
+    "test_spark_parity",
+    "test_operations",
+    "test_run_control",
+}
 
 
 def pytest_configure(config):

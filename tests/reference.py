@@ -98,8 +98,7 @@ def no_duplicate_keys(pairs):
 
 
 def parse_line(line: bytes):
-    return json.loads(line, object_pairs_hook=no_duplicate_keys, parse_float=Decimal,
-                      parse_constant=lambda name: float(name))
+    return json.loads(line, object_pairs_hook=no_duplicate_keys, parse_float=Decimal, parse_constant=lambda name: float(name))
 
 
 def org_id(obj):
@@ -151,8 +150,13 @@ def check_claude_code(r):
     actor = need(r, "actor.email_address" if actor_type == "user_actor" else "actor.api_key_name", "str")
     org_id(r)
     terminal = need(r, "terminal_type", "str")
-    for f in ["num_sessions", "lines_of_code.added", "lines_of_code.removed",
-              "commits_by_claude_code", "pull_requests_by_claude_code"]:
+    for f in [
+        "num_sessions",
+        "lines_of_code.added",
+        "lines_of_code.removed",
+        "commits_by_claude_code",
+        "pull_requests_by_claude_code",
+    ]:
         need(r, "core_metrics." + f, "count")
     for tool in TOOLS:
         for what in ["accepted", "rejected"]:
@@ -195,6 +199,7 @@ def check_snapshot(table):
         if r.get("expires_at") is not None:
             parse_ts(need(r, "expires_at", "str"))
         return r["invite_id"], None
+
     return check
 
 
@@ -216,8 +221,13 @@ def dump_files(raw_dir: Path, source: str) -> list[tuple[dt.date, list[Path]]]:
             continue
         if len(folder.name) != 13 or not folder.is_dir() or dump > today:
             continue
-        files = sorted(p for p in folder.iterdir() if p.is_file() and (p.name.endswith(".jsonl") or p.name.endswith(".jsonl.gz"))
-                       and (source != "snapshots" or p.name.split(".")[0] in SNAPSHOT_TABLES))
+        files = sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file()
+            and (p.name.endswith(".jsonl") or p.name.endswith(".jsonl.gz"))
+            and (source != "snapshots" or p.name.split(".")[0] in SNAPSHOT_TABLES)
+        )
         out.append((dump, files))
     return out
 
@@ -325,27 +335,31 @@ class Reference:
         return {o["organization_id"]: o for o in self.snapshot("organizations", day)}
 
     def member(self, org: str, user: str, day: dt.date) -> dict | None:
-        return next((m for m in self.snapshot("members", day)
-                     if m["organization_id"] == org and m["user_id"] == user), None)
+        return next((m for m in self.snapshot("members", day) if m["organization_id"] == org and m["user_id"] == user), None)
 
     def claude_code_user(self, c: dict) -> str | None:
         if c["actor"]["type"] != "user_actor":
             return None
         email = c["actor"]["email_address"].strip().lower()
-        matches = [m["user_id"] for m in self.snapshot("members", c["_day"])
-                   if m["organization_id"] == c["organization_id"] and m["email"].strip().lower() == email]
+        matches = [
+            m["user_id"]
+            for m in self.snapshot("members", c["_day"])
+            if m["organization_id"] == c["organization_id"] and m["email"].strip().lower() == email
+        ]
         return min(matches) if matches else "email:" + email
 
     # -- helpers over records -----------------------------------------------
     def active_users(self, org: str, start: dt.date, end: dt.date) -> set[str]:
         users = {e["user_id"] for e in self.events if e["organization_id"] == org and start <= e["_day"] <= end}
-        users |= {c["_user"] for c in self.claude_code if c["organization_id"] == org and c["_user"]
-                  and start <= c["_day"] <= end and c["core_metrics"]["num_sessions"] > 0}
+        users |= {
+            c["_user"]
+            for c in self.claude_code
+            if c["organization_id"] == org and c["_user"] and start <= c["_day"] <= end and c["core_metrics"]["num_sessions"] > 0
+        }
         return users
 
     def events_of(self, org: str, kind: str, start: dt.date, end: dt.date) -> list[dict]:
-        return [e for e in self.events if e["organization_id"] == org and e["event_type"] == kind
-                and start <= e["_day"] <= end]
+        return [e for e in self.events if e["organization_id"] == org and e["event_type"] == kind and start <= e["_day"] <= end]
 
     def active_members(self, org: str, day: dt.date) -> int:
         return sum(1 for m in self.snapshot("members", day) if m["organization_id"] == org and m["status"] == "active")
@@ -358,12 +372,19 @@ class Reference:
             for org, o in self.orgs_on(d).items():
                 wau = len(self.active_users(org, d - dt.timedelta(days=6), d))
                 rows[(org, d)] = {
-                    "dau": len(self.active_users(org, d, d)), "wau": wau,
-                    "mau": len(self.active_users(org, d - dt.timedelta(days=29), d)), "total_seats": o["seat_count"],
-                    "utilization": frac(wau, o["seat_count"]), "active_members": self.active_members(org, d),
-                    "pending_invites": sum(1 for i in self.snapshot("invites", d) if i["organization_id"] == org
-                                           and i["status"] == "pending"
-                                           and (i["expires_at"] is None or parse_ts(i["expires_at"]) >= next_day)),
+                    "dau": len(self.active_users(org, d, d)),
+                    "wau": wau,
+                    "mau": len(self.active_users(org, d - dt.timedelta(days=29), d)),
+                    "total_seats": o["seat_count"],
+                    "utilization": frac(wau, o["seat_count"]),
+                    "active_members": self.active_members(org, d),
+                    "pending_invites": sum(
+                        1
+                        for i in self.snapshot("invites", d)
+                        if i["organization_id"] == org
+                        and i["status"] == "pending"
+                        and (i["expires_at"] is None or parse_ts(i["expires_at"]) >= next_day)
+                    ),
                 }
         return rows
 
@@ -380,7 +401,8 @@ class Reference:
                     "chats": len({e["properties"]["chat_id"] for e in chats}),
                     "messages": len(messages),
                     "avg_messages_per_chat": frac(len(messages), len({e["properties"]["chat_id"] for e in messages})),
-                    "projects_created": len(projects), "users_created_project": len({e["user_id"] for e in projects}),
+                    "projects_created": len(projects),
+                    "users_created_project": len({e["user_id"] for e in projects}),
                     "artifacts_created": len(artifacts),
                     "users_created_artifact": len({e["user_id"] for e in artifacts}),
                     "users_with_chat": users_with_chat,
@@ -398,8 +420,9 @@ class Reference:
         for u in self.usage:
             if u["_day"] not in self.days or u["organization_id"] not in self.orgs_on(u["_day"]):
                 continue
-            row = rows.setdefault((u["organization_id"], u["_day"], u["model"]),
-                                  {"spend_usd": Decimal(0), "input_tokens": 0, "output_tokens": 0})
+            row = rows.setdefault(
+                (u["organization_id"], u["_day"], u["model"]), {"spend_usd": Decimal(0), "input_tokens": 0, "output_tokens": 0}
+            )
             row["spend_usd"] += u["_cost"]
             row["input_tokens"] += u["input_tokens"]
             row["output_tokens"] += u["output_tokens"]
@@ -421,10 +444,13 @@ class Reference:
                     "lines_removed": sum(m["lines_of_code"]["removed"] for m in cm),
                     "commits": sum(m["commits_by_claude_code"] for m in cm),
                     "pull_requests": sum(m["pull_requests_by_claude_code"] for m in cm),
-                    "tool_accepted": accepted, "tool_rejected": rejected,
+                    "tool_accepted": accepted,
+                    "tool_rejected": rejected,
                     "tool_accept_rate": frac(accepted, accepted + rejected),
-                    "estimated_cost_usd": sum((Decimal(str(b["estimated_cost"]["amount"])) / 100
-                                               for c in recs for b in c.get("model_breakdown") or []), Decimal(0)),
+                    "estimated_cost_usd": sum(
+                        (Decimal(str(b["estimated_cost"]["amount"])) / 100 for c in recs for b in c.get("model_breakdown") or []),
+                        Decimal(0),
+                    ),
                 }
         return rows
 
@@ -442,18 +468,24 @@ class Reference:
                     uc, up, ua = ({e["user_id"] for e in x} for x in (chats, projects, artifacts))
                     rows[(org, d, w)] = {
                         "chats": len({e["properties"]["chat_id"] for e in chats}),
-                        "projects_created": len(projects), "artifacts_created": len(artifacts),
-                        "users_with_chat": len(uc), "users_with_project": len(up), "users_with_artifact": len(ua),
-                        "active_members": members, "pct_users_with_chat": frac(len(uc), members),
+                        "projects_created": len(projects),
+                        "artifacts_created": len(artifacts),
+                        "users_with_chat": len(uc),
+                        "users_with_project": len(up),
+                        "users_with_artifact": len(ua),
+                        "active_members": members,
+                        "pct_users_with_chat": frac(len(uc), members),
                         "pct_users_with_project": frac(len(up), members),
                         "pct_users_with_artifact": frac(len(ua), members),
                     }
         return rows
 
     def projects_used(self, org: str, s: dt.date, d: dt.date) -> dict[str, int]:
-        chat_project = {e["properties"]["chat_id"]: e["properties"]["project_id"] for e in self.events
-                        if e["organization_id"] == org and e["event_type"] == "chat.created"
-                        and e["properties"].get("project_id")}
+        chat_project = {
+            e["properties"]["chat_id"]: e["properties"]["project_id"]
+            for e in self.events
+            if e["organization_id"] == org and e["event_type"] == "chat.created" and e["properties"].get("project_id")
+        }
         used = defaultdict(set)
         for e in self.events:
             if e["organization_id"] != org or not s <= e["_day"] <= d:
@@ -501,8 +533,11 @@ class Reference:
                     for rank, (user, value) in enumerate(self.top10(values), start=1):
                         m = self.member(org, user, d)
                         rows[(org, d, metric, w, rank)] = {
-                            "user_id": user, "value": Decimal(value),
-                            "email": m["email"] if m else None, "full_name": m["full_name"] if m else None}
+                            "user_id": user,
+                            "value": Decimal(value),
+                            "email": m["email"] if m else None,
+                            "full_name": m["full_name"] if m else None,
+                        }
         return rows
 
     def top_connectors(self) -> dict:
@@ -517,17 +552,23 @@ class Reference:
                     # by unique users, then uses, then name; connectors nobody used are left out
                     ranked = sorted(users, key=lambda c: (-len(users[c]), -uses[c], c))[:10]
                     for rank, connector in enumerate(ranked, start=1):
-                        rows[(org, d, w, rank)] = {"connector": connector, "uses": uses[connector],
-                                                   "unique_users": len(users[connector])}
+                        rows[(org, d, w, rank)] = {
+                            "connector": connector,
+                            "uses": uses[connector],
+                            "unique_users": len(users[connector]),
+                        }
         return rows
 
     def spend_between(self, org: str, s: dt.date, d: dt.date) -> list[dict]:
         return [u for u in self.usage if u["organization_id"] == org and s <= u["_day"] <= d]
 
     def spend_totals(self) -> dict:
-        return {(org, d, w): {"spend_usd": sum((u["_cost"] for u in self.spend_between(org, window_start(w, d), d)),
-                                               Decimal(0))}
-                for d in self.days for org in self.orgs_on(d) for w in ["mtd", "qtd", "ytd"]}
+        return {
+            (org, d, w): {"spend_usd": sum((u["_cost"] for u in self.spend_between(org, window_start(w, d), d)), Decimal(0))}
+            for d in self.days
+            for org in self.orgs_on(d)
+            for w in ["mtd", "qtd", "ytd"]
+        }
 
     def spend_by_model(self) -> dict:
         rows = {}
@@ -543,8 +584,9 @@ class Reference:
         rows = {}
         for d in self.days:
             for org in self.orgs_on(d):
-                per_user = defaultdict(lambda: {k: Decimal(0) for k in
-                                                ["spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"]})
+                per_user = defaultdict(
+                    lambda: {k: Decimal(0) for k in ["spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"]}
+                )
                 for u in self.spend_between(org, window_start("ytd", d), d):
                     row = per_user[u["user_id"]]
                     row["spend_ytd_usd"] += u["_cost"]
@@ -557,8 +599,7 @@ class Reference:
                 for user, row in per_user.items():
                     if row["spend_ytd_usd"] != 0:
                         m = self.member(org, user, d)
-                        rows[(org, d, user)] = dict(row, email=m["email"] if m else None,
-                                                    full_name=m["full_name"] if m else None)
+                        rows[(org, d, user)] = dict(row, email=m["email"] if m else None, full_name=m["full_name"] if m else None)
         return rows
 
     # -- per user (SPEC §4, second version) ---------------------------------------
@@ -568,13 +609,28 @@ class Reference:
 
     def user_activity_daily(self) -> dict:
         rows = {}
-        zero = {"chats": set(), "messages": 0, "projects_created": 0, "artifacts_created": 0, "connector_uses": 0,
-                "claude_code_sessions": 0, "claude_code_lines_added": 0, "claude_code_lines_removed": 0,
-                "claude_code_commits": 0, "claude_code_pull_requests": 0, "spend_usd": Decimal(0),
-                "input_tokens": 0, "output_tokens": 0}
+        zero = {
+            "chats": set(),
+            "messages": 0,
+            "projects_created": 0,
+            "artifacts_created": 0,
+            "connector_uses": 0,
+            "claude_code_sessions": 0,
+            "claude_code_lines_added": 0,
+            "claude_code_lines_removed": 0,
+            "claude_code_commits": 0,
+            "claude_code_pull_requests": 0,
+            "spend_usd": Decimal(0),
+            "input_tokens": 0,
+            "output_tokens": 0,
+        }
         per = defaultdict(lambda: {k: (set() if k == "chats" else v) for k, v in zero.items()})
-        names = {"message.sent": "messages", "project.created": "projects_created",
-                 "artifact.created": "artifacts_created", "connector.used": "connector_uses"}
+        names = {
+            "message.sent": "messages",
+            "project.created": "projects_created",
+            "artifact.created": "artifacts_created",
+            "connector.used": "connector_uses",
+        }
         for e in self.events:
             row = per[(e["organization_id"], e["_day"], e["user_id"])]
             if e["event_type"] == "chat.created":
@@ -614,17 +670,23 @@ class Reference:
         active = self.active_days_by_user()
         for d in self.days:
             for org in self.orgs_on(d):
-                users = {m["user_id"] for m in self.snapshot("members", d)
-                         if m["organization_id"] == org and m["status"] == "active"}
-                users |= {u for (o, u), days in active.items()
-                          if o == org and any(d - dt.timedelta(days=364) <= x <= d for x in days)}
+                users = {
+                    m["user_id"] for m in self.snapshot("members", d) if m["organization_id"] == org and m["status"] == "active"
+                }
+                users |= {
+                    u for (o, u), days in active.items() if o == org and any(d - dt.timedelta(days=364) <= x <= d for x in days)
+                }
                 for user in users:
                     until = sorted(x for x in active.get((org, user), ()) if x <= d)
                     n = sum(1 for x in until if x >= d - dt.timedelta(days=29))
                     tier = "power" if n >= 15 else "regular" if n >= 5 else "light" if n >= 1 else "dormant"
-                    rows[(org, d, user)] = dict(self.member_fields(org, user, d), active_days_30=n, tier=tier,
-                                                first_active_date=until[0] if until else None,
-                                                last_active_date=until[-1] if until else None)
+                    rows[(org, d, user)] = dict(
+                        self.member_fields(org, user, d),
+                        active_days_30=n,
+                        tier=tier,
+                        first_active_date=until[0] if until else None,
+                        last_active_date=until[-1] if until else None,
+                    )
         return rows
 
     def claude_code_users(self) -> dict:
@@ -647,13 +709,17 @@ class Reference:
                         for t in TOOLS:
                             row["tool_accepted"] += c.get("tool_actions", {}).get(t, {}).get("accepted", 0)
                             row["tool_rejected"] += c.get("tool_actions", {}).get(t, {}).get("rejected", 0)
-                        row["estimated_cost_usd"] += sum((Decimal(str(b["estimated_cost"]["amount"])) / 100
-                                                          for b in c.get("model_breakdown") or []), Decimal(0))
+                        row["estimated_cost_usd"] += sum(
+                            (Decimal(str(b["estimated_cost"]["amount"])) / 100 for b in c.get("model_breakdown") or []),
+                            Decimal(0),
+                        )
                     for user, row in per.items():
                         rows[(org, d, w, user)] = dict(
-                            row, **self.member_fields(org, user, d),
+                            row,
+                            **self.member_fields(org, user, d),
                             estimated_cost_usd=Decimal(row["estimated_cost_usd"]),
-                            tool_accept_rate=frac(row["tool_accepted"], row["tool_accepted"] + row["tool_rejected"]))
+                            tool_accept_rate=frac(row["tool_accepted"], row["tool_accepted"] + row["tool_rejected"]),
+                        )
         return rows
 
     def daily_spend(self, org: str) -> dict[dt.date, Decimal]:
@@ -673,10 +739,13 @@ class Reference:
                 mtd = sum((v for day, v in spend.items() if first <= day <= d), Decimal(0))
                 days_in_month = calendar.monthrange(d.year, d.month)[1]
                 rows[(org, d)] = {
-                    "spend_mtd_usd": mtd, "days_elapsed": d.day, "days_in_month": days_in_month,
+                    "spend_mtd_usd": mtd,
+                    "days_elapsed": d.day,
+                    "days_in_month": days_in_month,
                     "projected_month_usd": (mtd * days_in_month / d.day).quantize(MICRO, ROUND_HALF_UP),
-                    "previous_month_usd": sum((v for day, v in spend.items()
-                                               if previous_end.replace(day=1) <= day <= previous_end), Decimal(0)),
+                    "previous_month_usd": sum(
+                        (v for day, v in spend.items() if previous_end.replace(day=1) <= day <= previous_end), Decimal(0)
+                    ),
                 }
         return rows
 
@@ -694,8 +763,11 @@ class Reference:
                 baseline = statistics.median(spend.get(d - dt.timedelta(days=k), Decimal(0)) for k in range(1, 29))
                 today = spend.get(d, Decimal(0))
                 if today > 3 * baseline and today > 10:
-                    rows[(org, d)] = {"spend_usd": today, "baseline_usd": baseline.quantize(MICRO, ROUND_HALF_UP),
-                                      "ratio": float(today / baseline) if baseline else None}
+                    rows[(org, d)] = {
+                        "spend_usd": today,
+                        "baseline_usd": baseline.quantize(MICRO, ROUND_HALF_UP),
+                        "ratio": float(today / baseline) if baseline else None,
+                    }
         return rows
 
 

@@ -12,20 +12,26 @@ from tests.conftest import environment
 
 @pytest.fixture
 def raw_env(tmp_path, small_raw_copy):
-    values = {"ANALYTICS_RAW_DIR": str(small_raw_copy), "ANALYTICS_WAREHOUSE": str(tmp_path / "wh" / "a.duckdb"),
-              "ANALYTICS_EXPORTS_DIR": str(tmp_path / "exports")}
+    values = {
+        "ANALYTICS_RAW_DIR": str(small_raw_copy),
+        "ANALYTICS_WAREHOUSE": str(tmp_path / "wh" / "a.duckdb"),
+        "ANALYTICS_EXPORTS_DIR": str(tmp_path / "exports"),
+    }
     with environment(values):
         yield small_raw_copy
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--from", "2024-06-01", "--to", "2024-06-02"], "is before the first partition 2025-01-01"),
-    (["--from", "2026-02-12", "--to", "2026-02-10"], "--from 2026-02-12 is after --to 2026-02-10"),
-    (["--from", "2026-13-01", "--to", "2026-02-10"], "'2026-13-01' is not a date"),
-    (["--from", "yesterday", "--to", "2026-02-10"], "is not a date"),
-    (["--from", "2026-01-01", "--to", "2026-01-31"], "no dump files for 2026-01-01 .. 2026-01-31"),
-    (["--from", "2026-02-10", "--to", "2999-01-01"], "is after today"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--from", "2024-06-01", "--to", "2024-06-02"], "is before the first partition 2025-01-01"),
+        (["--from", "2026-02-12", "--to", "2026-02-10"], "--from 2026-02-12 is after --to 2026-02-10"),
+        (["--from", "2026-13-01", "--to", "2026-02-10"], "'2026-13-01' is not a date"),
+        (["--from", "yesterday", "--to", "2026-02-10"], "is not a date"),
+        (["--from", "2026-01-01", "--to", "2026-01-31"], "no dump files for 2026-01-01 .. 2026-01-31"),
+        (["--from", "2026-02-10", "--to", "2999-01-01"], "is after today"),
+    ],
+)
 def test_a_backfill_that_cannot_run_is_one_line_and_exit_2(raw_env, capsys, args, message):
     assert cli.main(["run", *args]) == cli.EXIT_USAGE
     err = capsys.readouterr().err
@@ -37,8 +43,7 @@ def test_dates_without_files_are_warned_about(raw_env):
     (raw_env / "events" / "dt=2026-02-18").mkdir()  # a folder with no files
     from dagster_project.settings import Settings
 
-    start, end, warnings = cli.plan_range(Settings.from_env(), dt.date(2026, 2, 14), dt.date(2026, 2, 18),
-                                          dt.date(2025, 1, 1))
+    start, end, warnings = cli.plan_range(Settings.from_env(), dt.date(2026, 2, 14), dt.date(2026, 2, 18), dt.date(2025, 1, 1))
     assert (start, end) == (dt.date(2026, 2, 14), dt.date(2026, 2, 18))
     assert len(warnings) == 1
     assert "no dump files for 3 of 5 requested dates (2026-02-16, 2026-02-17, 2026-02-18)" in warnings[0]

@@ -12,9 +12,21 @@ from tests.conftest import FIXTURES, environment
 
 def test_definitions_load_every_layer():
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    for key in ["raw/events", "raw/usage", "raw/claude_code", "raw/organizations", "raw/members", "raw/invites",
-                "staging/stg_events__events", "facts/fct_user_activity_daily", "marts/activity_daily",
-                "marts/user_spend", "spend_csv_export", "mart_parquet_snapshots", "published_warehouse"]:
+    for key in [
+        "raw/events",
+        "raw/usage",
+        "raw/claude_code",
+        "raw/organizations",
+        "raw/members",
+        "raw/invites",
+        "staging/stg_events__events",
+        "facts/fct_user_activity_daily",
+        "marts/activity_daily",
+        "marts/user_spend",
+        "spend_csv_export",
+        "mart_parquet_snapshots",
+        "published_warehouse",
+    ]:
         assert key in keys, key
     checks = {(c.asset_key.to_user_string(), c.name) for c in defs.resolve_asset_graph().asset_check_keys}
     assert ("raw/events", "expectations") in checks and ("raw/usage", "rejection_rate") in checks
@@ -34,8 +46,8 @@ def test_schedule_materializes_the_previous_day_at_2am_utc():
     schedule = defs.resolve_schedule_def("nightly_warehouse_schedule")
     assert schedule.cron_schedule == "0 2 * * *"
     context = build_schedule_context(
-        scheduled_execution_time=dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.UTC),
-        repository_def=defs.get_repository_def())
+        scheduled_execution_time=dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.UTC), repository_def=defs.get_repository_def()
+    )
     requests = schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2026-04-14"]
 
@@ -50,8 +62,13 @@ def sensor_tick(raw, cursor=None, warehouse=None):
         definitions = build_definitions(Settings.from_env())
     with DagsterInstance.ephemeral() as instance:
         return definitions.resolve_sensor_def("new_dump_sensor").evaluate_tick(
-            build_sensor_context(instance=instance, cursor=cursor, definitions=definitions,
-                                 resources={"analytics": definitions.resources["analytics"]}))
+            build_sensor_context(
+                instance=instance,
+                cursor=cursor,
+                definitions=definitions,
+                resources={"analytics": definitions.resources["analytics"]},
+            )
+        )
 
 
 def test_sensor_after_a_full_build_requests_only_new_or_changed_folders(fixture_warehouse, tmp_path):
@@ -88,8 +105,9 @@ def test_dbt_command_is_the_same_every_night_and_the_window_comes_from_the_run()
     # the same words each night keep dbt's partial parsing; the dump dates travel in a table
     assert dbt_build_args() == ["build", "--exclude", "test_type:unit"]
     assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh", "--exclude", "test_type:unit"]
-    assert run_dump_window({"dagster/asset_partition_range_start": "2026-03-01",
-                            "dagster/asset_partition_range_end": "2026-03-31"}) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert run_dump_window(
+        {"dagster/asset_partition_range_start": "2026-03-01", "dagster/asset_partition_range_end": "2026-03-31"}
+    ) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert run_dump_window({"dagster/partition": "2026-04-14"}) == (dt.date(2026, 4, 14), dt.date(2026, 4, 14))
     assert run_dump_window({}) == (None, None)
 
@@ -108,9 +126,10 @@ def test_dump_window_table_tells_dbt_the_runs_dates_and_every_window_still_owed(
         pending_work.record_run(conn, "run-b", dt.date(2026, 4, 14), dt.date(2026, 4, 14), ["usage"])
         set_dump_window(conn)
         assert conn.execute("select * from control.dump_window order by 1").fetchall() == [
-            (dt.date(2026, 3, 1), dt.date(2026, 3, 2)), (dt.date(2026, 4, 14), dt.date(2026, 4, 14))]
-        assert pending_work.owed_ingest_days(conn, "usage") == [dt.date(2026, 3, 1), dt.date(2026, 3, 2),
-                                                                 dt.date(2026, 4, 14)]
+            (dt.date(2026, 3, 1), dt.date(2026, 3, 2)),
+            (dt.date(2026, 4, 14), dt.date(2026, 4, 14)),
+        ]
+        assert pending_work.owed_ingest_days(conn, "usage") == [dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 4, 14)]
         pending_work.settle(conn)  # published and exported: nothing owed
         pending_work.record_run(conn, "run-c", None, None, [])  # every dump is new
         set_dump_window(conn)
@@ -171,10 +190,13 @@ def test_a_bad_day_is_not_hidden_by_a_long_backfill():
     from dagster_project.core.sources import DayLoad
     from dagster_project.quality.checks import rejection_rate_result
 
-    bad = DayLoad("events", dt.date(2026, 3, 1), lines={"events": 100}, accepted={"events": 85},
-                  rejected={"events": {"wrong_type": 15}})
-    good = [DayLoad("events", dt.date(2026, 3, d), lines={"events": 10_000}, accepted={"events": 10_000},
-                    rejected={"events": {}}) for d in range(2, 31)]
+    bad = DayLoad(
+        "events", dt.date(2026, 3, 1), lines={"events": 100}, accepted={"events": 85}, rejected={"events": {"wrong_type": 15}}
+    )
+    good = [
+        DayLoad("events", dt.date(2026, 3, d), lines={"events": 10_000}, accepted={"events": 10_000}, rejected={"events": {}})
+        for d in range(2, 31)
+    ]
     result = rejection_rate_result(AssetKey(["raw", "events"]), "events", [bad, *good], threshold=0.01)
     assert result.metadata["rejection_rate"].value < 0.001  # over the run the share looks harmless
     assert not result.passed
@@ -197,13 +219,24 @@ def test_two_definitions_with_different_settings_run_in_one_process(tmp_path):
         for source in ("events", "usage", "claude_code", "snapshots"):
             if (FIXTURES / source / f"dt={first_day}").is_dir():
                 shutil.copytree(FIXTURES / source / f"dt={first_day}", raw / source / f"dt={first_day}")
-        with environment({"ANALYTICS_RAW_DIR": str(raw), "ANALYTICS_WAREHOUSE": str(tmp_path / name / "wh.duckdb"),
-                          "ANALYTICS_EXPORTS_DIR": str(tmp_path / name / "exports"),
-                          "ANALYTICS_WORK_WAREHOUSE": str(tmp_path / name / "work.duckdb")}):
+        with environment(
+            {
+                "ANALYTICS_RAW_DIR": str(raw),
+                "ANALYTICS_WAREHOUSE": str(tmp_path / name / "wh.duckdb"),
+                "ANALYTICS_EXPORTS_DIR": str(tmp_path / name / "exports"),
+                "ANALYTICS_WORK_WAREHOUSE": str(tmp_path / name / "work.duckdb"),
+            }
+        ):
             built.append(build_definitions(Settings.from_env()))
     decoy = tmp_path / "decoy"
-    with environment({"ANALYTICS_RAW_DIR": str(decoy), "ANALYTICS_WAREHOUSE": str(decoy / "x.duckdb"),
-                      "ANALYTICS_EXPORTS_DIR": str(decoy), "ANALYTICS_WORK_WAREHOUSE": str(decoy / "w.duckdb")}):
+    with environment(
+        {
+            "ANALYTICS_RAW_DIR": str(decoy),
+            "ANALYTICS_WAREHOUSE": str(decoy / "x.duckdb"),
+            "ANALYTICS_EXPORTS_DIR": str(decoy),
+            "ANALYTICS_WORK_WAREHOUSE": str(decoy / "w.duckdb"),
+        }
+    ):
         day = dt.date.fromisoformat(first_day)
         for definitions in built:
             with DagsterInstance.ephemeral() as instance:

@@ -45,37 +45,114 @@ def extreme_raw(tmp_path_factory) -> Path:
     """One organisation, one day: the largest values SPEC §2.5 accepts, and symbolic links."""
     raw = tmp_path_factory.mktemp("extreme") / "raw"
     org, user = "org_max", "user_max"
-    write_jsonl(raw / "snapshots" / f"dt={DAY}" / "organizations.jsonl", [{
-        "organization_id": org, "name": "Max", "plan": "enterprise", "billing": "usage_based",
-        "extra_usage_enabled": True, "seat_count": INT64_MAX, "created_at": "2026-01-01T00:00:00Z"}])
-    write_jsonl(raw / "snapshots" / f"dt={DAY}" / "members.jsonl", [{
-        "organization_id": org, "user_id": user, "email": "max@example.com", "full_name": "Max",
-        "role": "owner", "status": "active", "joined_at": "2026-01-01T00:00:00Z"}])
+    write_jsonl(
+        raw / "snapshots" / f"dt={DAY}" / "organizations.jsonl",
+        [
+            {
+                "organization_id": org,
+                "name": "Max",
+                "plan": "enterprise",
+                "billing": "usage_based",
+                "extra_usage_enabled": True,
+                "seat_count": INT64_MAX,
+                "created_at": "2026-01-01T00:00:00Z",
+            }
+        ],
+    )
+    write_jsonl(
+        raw / "snapshots" / f"dt={DAY}" / "members.jsonl",
+        [
+            {
+                "organization_id": org,
+                "user_id": user,
+                "email": "max@example.com",
+                "full_name": "Max",
+                "role": "owner",
+                "status": "active",
+                "joined_at": "2026-01-01T00:00:00Z",
+            }
+        ],
+    )
     write_jsonl(raw / "snapshots" / f"dt={DAY}" / "invites.jsonl", [])
     # 20 rows of the largest cost: their sum overflows DECIMAL(18,6); tokens at the largest BIGINT
-    write_jsonl(raw / "usage" / f"dt={DAY}" / "part-0001.jsonl", [{
-        "usage_id": f"use_max_{i}", "occurred_at": f"{DAY}T10:00:00Z", "organization_id": org, "user_id": user,
-        "product": "claude_code", "model": "claude-opus-4-5", "input_tokens": INT64_MAX, "output_tokens": INT64_MAX,
-        "cache_read_input_tokens": INT64_MAX, "cache_creation_input_tokens": INT64_MAX, "cost_usd": MAX_COST,
-    } for i in range(20)])
-    tools = {t: {"accepted": INT64_MAX, "rejected": INT64_MAX}
-             for t in ("edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool")}
-    write_jsonl(raw / "claude_code" / f"dt={DAY}" / "part-0001.jsonl", [{
-        "date": f"{DAY}T00:00:00Z", "actor": {"type": "user_actor", "email_address": "max@example.com"},
-        "organization_id": org, "terminal_type": terminal,
-        "core_metrics": {"num_sessions": INT64_MAX, "lines_of_code": {"added": INT64_MAX, "removed": INT64_MAX},
-                         "commits_by_claude_code": INT64_MAX, "pull_requests_by_claude_code": INT64_MAX},
-        "tool_actions": tools,
-        "model_breakdown": [{"model": m, "tokens": {"input": 1, "output": 1, "cache_read": 0, "cache_creation": 0},
-                             "estimated_cost": {"currency": "USD", "amount": MAX_CENTS}} for m in ("a", "b", "c")],
-    } for terminal in ("vscode", "terminal", "jetbrains")])
-    write_jsonl(raw / "events" / f"dt={DAY}" / "part-0001.jsonl", [{
-        "event_id": "evt_1", "event_type": "chat.created", "occurred_at": f"{DAY}T09:00:00+23:59",
-        "organization_id": org, "user_id": user, "properties": {"chat_id": "chat_1"}}])
+    write_jsonl(
+        raw / "usage" / f"dt={DAY}" / "part-0001.jsonl",
+        [
+            {
+                "usage_id": f"use_max_{i}",
+                "occurred_at": f"{DAY}T10:00:00Z",
+                "organization_id": org,
+                "user_id": user,
+                "product": "claude_code",
+                "model": "claude-opus-4-5",
+                "input_tokens": INT64_MAX,
+                "output_tokens": INT64_MAX,
+                "cache_read_input_tokens": INT64_MAX,
+                "cache_creation_input_tokens": INT64_MAX,
+                "cost_usd": MAX_COST,
+            }
+            for i in range(20)
+        ],
+    )
+    tools = {
+        t: {"accepted": INT64_MAX, "rejected": INT64_MAX}
+        for t in ("edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool")
+    }
+    write_jsonl(
+        raw / "claude_code" / f"dt={DAY}" / "part-0001.jsonl",
+        [
+            {
+                "date": f"{DAY}T00:00:00Z",
+                "actor": {"type": "user_actor", "email_address": "max@example.com"},
+                "organization_id": org,
+                "terminal_type": terminal,
+                "core_metrics": {
+                    "num_sessions": INT64_MAX,
+                    "lines_of_code": {"added": INT64_MAX, "removed": INT64_MAX},
+                    "commits_by_claude_code": INT64_MAX,
+                    "pull_requests_by_claude_code": INT64_MAX,
+                },
+                "tool_actions": tools,
+                "model_breakdown": [
+                    {
+                        "model": m,
+                        "tokens": {"input": 1, "output": 1, "cache_read": 0, "cache_creation": 0},
+                        "estimated_cost": {"currency": "USD", "amount": MAX_CENTS},
+                    }
+                    for m in ("a", "b", "c")
+                ],
+            }
+            for terminal in ("vscode", "terminal", "jetbrains")
+        ],
+    )
+    write_jsonl(
+        raw / "events" / f"dt={DAY}" / "part-0001.jsonl",
+        [
+            {
+                "event_id": "evt_1",
+                "event_type": "chat.created",
+                "occurred_at": f"{DAY}T09:00:00+23:59",
+                "organization_id": org,
+                "user_id": user,
+                "properties": {"chat_id": "chat_1"},
+            }
+        ],
+    )
     # SPEC §2.5 (v3): symbolic links are listed with reason `symlink`, never followed
     secret = raw.parent / "outside" / "secret.jsonl"
-    write_jsonl(secret, [{"event_id": "evt_secret", "event_type": "chat.created", "occurred_at": f"{DAY}T09:00:00Z",
-                          "organization_id": org, "user_id": user, "properties": {"chat_id": "secret"}}])
+    write_jsonl(
+        secret,
+        [
+            {
+                "event_id": "evt_secret",
+                "event_type": "chat.created",
+                "occurred_at": f"{DAY}T09:00:00Z",
+                "organization_id": org,
+                "user_id": user,
+                "properties": {"chat_id": "secret"},
+            }
+        ],
+    )
     (raw / "events" / f"dt={DAY}" / "zz-passwd.jsonl").symlink_to("/etc/passwd")
     (raw / "events" / f"dt={DAY}" / "zz-secret.jsonl").symlink_to(secret)
     (raw / "usage" / "dt=2026-03-01").symlink_to(secret.parent, target_is_directory=True)
@@ -95,15 +172,17 @@ def test_the_largest_accepted_values_never_fail_a_later_step(extreme_warehouse: 
     assert wh.query("select count(*) from raw.rejected_records") == [(0,)]
     spend = wh.query("select spend_usd, input_tokens, output_tokens from marts.spend_daily where date = ?", [DAY])
     assert spend == [(Decimal(MAX_COST) * 20, INT64_MAX * 20, INT64_MAX * 20)]
-    totals = dict(wh.query("select \"window\", spend_usd from marts.spend_totals where as_of_date = ?", [DAY]))
+    totals = dict(wh.query('select "window", spend_usd from marts.spend_totals where as_of_date = ?', [DAY]))
     assert totals == {"mtd": Decimal(MAX_COST) * 20, "qtd": Decimal(MAX_COST) * 20, "ytd": Decimal(MAX_COST) * 20}
-    code = wh.query("select sessions, lines_added, tool_accepted, estimated_cost_usd from marts.claude_code_daily "
-                    "where date = ?", [DAY])
+    code = wh.query(
+        "select sessions, lines_added, tool_accepted, estimated_cost_usd from marts.claude_code_daily where date = ?", [DAY]
+    )
     # three terminals; four tools each; three models of 999,999,999,999 cents each
     assert code == [(INT64_MAX * 3, INT64_MAX * 3, INT64_MAX * 12, Decimal(MAX_CENTS) * 9 / 100)]
     # SPEC §2.5: a million of the largest values fit the published types
-    types = dict(wh.query("select column_name, data_type from duckdb_columns() "
-                          "where schema_name = 'marts' and table_name = 'spend_daily'"))
+    types = dict(
+        wh.query("select column_name, data_type from duckdb_columns() where schema_name = 'marts' and table_name = 'spend_daily'")
+    )
     assert types["spend_usd"] == "DECIMAL(38,6)" and types["input_tokens"] == "HUGEINT"
     assert Decimal(MAX_COST) * 10**6 < Decimal(10) ** 32 and INT64_MAX * 10**6 < 2**127
     # and finance's file says the same, to the last digit
@@ -116,9 +195,13 @@ def test_the_largest_accepted_values_never_fail_a_later_step(extreme_warehouse: 
 def test_symbolic_links_are_listed_and_never_followed(extreme_warehouse: Warehouse):
     wh = extreme_warehouse
     ignored = dict(wh.query("select path, reason from raw.ignored_files"))
-    assert ignored == {f"events/dt={DAY}/zz-passwd.jsonl": "symlink", f"events/dt={DAY}/zz-secret.jsonl": "symlink",
-                       "usage/dt=2026-03-01": "symlink", f"claude_code/dt={DAY}/linked": "symlink",
-                       "billing": "symlink"}
+    assert ignored == {
+        f"events/dt={DAY}/zz-passwd.jsonl": "symlink",
+        f"events/dt={DAY}/zz-secret.jsonl": "symlink",
+        "usage/dt=2026-03-01": "symlink",
+        f"claude_code/dt={DAY}/linked": "symlink",
+        "billing": "symlink",
+    }
     # nothing of /etc/passwd or the linked file reached any table
     assert wh.query("select count(*) from raw.rejected_records") == [(0,)]
     assert wh.query("select count(*) from raw.events where record_key = 'evt_secret'", published=False) == [(0,)]
@@ -126,6 +209,7 @@ def test_symbolic_links_are_listed_and_never_followed(extreme_warehouse: Warehou
 
 
 # -- a failed run's work, and exports that move with the warehouse (SPEC §6) ----------------------
+
 
 @pytest.fixture(scope="module")
 def four_days(tmp_path_factory) -> tuple[Path, Path, list[str]]:
@@ -171,15 +255,19 @@ def from_scratch(tmp_path_factory, four_days) -> Warehouse:
 
 def spend_csvs_agree_with_published_totals(wh: Warehouse) -> int:
     """SPEC §5/§6: each spend CSV's column sums equal the published spend_totals. Returns files checked."""
-    totals = {(o, str(d), w): v for o, d, w, v in wh.query(
-        "select organization_id, as_of_date, \"window\", spend_usd from marts.spend_totals")}
+    totals = {
+        (o, str(d), w): v
+        for o, d, w, v in wh.query('select organization_id, as_of_date, "window", spend_usd from marts.spend_totals')
+    }
     checked = 0
     for path in sorted((wh.exports / "spend").glob("*/*/user_spend.csv")):
         org, day = path.parent.parent.name, path.parent.name
         rows = list(csv.DictReader(path.open()))
         for window in ("mtd", "qtd", "ytd"):
-            assert sum((Decimal(r[f"spend_{window}_usd"]) for r in rows), Decimal(0)) == totals[(org, day, window)], \
-                (path, window)
+            assert sum((Decimal(r[f"spend_{window}_usd"]) for r in rows), Decimal(0)) == totals[(org, day, window)], (
+                path,
+                window,
+            )
         checked += 1
     return checked
 
@@ -187,16 +275,14 @@ def spend_csvs_agree_with_published_totals(wh: Warehouse) -> int:
 def orphaned_workers() -> set[int]:
     """Worker processes whose run is gone (re-parented to init)."""
     out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
-    return {int(line.split()[0]) for line in out.splitlines()
-            if line.split()[1] == "1" and "multiprocessing.spawn" in line}
+    return {int(line.split()[0]) for line in out.splitlines() if line.split()[1] == "1" and "multiprocessing.spawn" in line}
 
 
 FAILPOINTS = ["ingest", "dbt", "exports", "publish", "publish:enospc", "exports_move"]
 
 
 @pytest.mark.parametrize("failpoint", FAILPOINTS)
-def test_a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, first_three_days, from_scratch,
-                                                               failpoint):
+def test_a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, first_three_days, from_scratch, failpoint):
     """The backfill of a re-delivered day fails at `failpoint`; the nightly run of another day must
     leave marts and every export byte-identical to a build from scratch (SPEC §6, v3)."""
     _, changed, dates = four_days
@@ -231,11 +317,19 @@ def test_cleanup_removes_only_its_own_temporary_files(tmp_path):
     home = tmp_path / "home"
     with environment({"ANALYTICS_WAREHOUSE": str(home / "x.duckdb"), "ANALYTICS_EXPORTS_DIR": str(tmp_path / "exports")}):
         settings = Settings.from_env()
-    ours = [home / ".analytics-tmp-x.duckdb.abc123.tmp", home / ".analytics-tmp-x.duckdb.abc123.tmp.wal",
-            tmp_path / "exports" / ".analytics-staging" / "run-never-published" / "files" / "spend" / "a.csv"]
-    theirs = [home / ".session.tmp", home / ".draft.tmp", home / "projects" / ".analytics-tmp-x.duckdb.1.tmp",
-              home / ".analytics-tmp-other.duckdb.abc.tmp", tmp_path / "exports" / "spend" / ".draft.tmp",
-              tmp_path / "exports" / "notes" / ".x.csv.abc.tmp"]
+    ours = [
+        home / ".analytics-tmp-x.duckdb.abc123.tmp",
+        home / ".analytics-tmp-x.duckdb.abc123.tmp.wal",
+        tmp_path / "exports" / ".analytics-staging" / "run-never-published" / "files" / "spend" / "a.csv",
+    ]
+    theirs = [
+        home / ".session.tmp",
+        home / ".draft.tmp",
+        home / "projects" / ".analytics-tmp-x.duckdb.1.tmp",
+        home / ".analytics-tmp-other.duckdb.abc.tmp",
+        tmp_path / "exports" / "spend" / ".draft.tmp",
+        tmp_path / "exports" / "notes" / ".x.csv.abc.tmp",
+    ]
     for path in [*ours, *theirs]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x")

@@ -15,8 +15,9 @@ from tests.serve.conftest import free_port
 
 
 def descendants(pid: int) -> set[int]:
-    rows = [line.split() for line in subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True,
-                                                    text=True).stdout.splitlines()]
+    rows = [
+        line.split() for line in subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout.splitlines()
+    ]
     children: dict[int, list[int]] = {}
     for child, parent in rows:
         children.setdefault(int(parent), []).append(int(child))
@@ -48,17 +49,29 @@ def test_make_dev_stops_with_everything_it_started_on_sigterm(tmp_path):
     home, port = tmp_path / "dagster_home", free_port()
     # not a sub-make of `make test`: make dev as a person starts it
     outer = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
-    env = {**outer, "DAGSTER_HOME": str(home), "ANALYTICS_RAW_DIR": str(tmp_path / "raw"),
-           "ANALYTICS_WAREHOUSE": str(tmp_path / "analytics.duckdb"), "DEV_PORT": str(port)}
+    env = {
+        **outer,
+        "DAGSTER_HOME": str(home),
+        "ANALYTICS_RAW_DIR": str(tmp_path / "raw"),
+        "ANALYTICS_WAREHOUSE": str(tmp_path / "analytics.duckdb"),
+        "DEV_PORT": str(port),
+    }
     (tmp_path / "raw").mkdir()
     # -o manifest: another test worker may be reading dbt/target; the manifest is already parsed
     # output to a file: an undrained pipe would fill up with dagster's logs and block everything
     log = open(tmp_path / "make-dev.log", "w+")  # noqa: SIM115 - closed below, after make ends
     # signals as a shell or a service manager gives them: a pytest-xdist worker ignores SIGTERM, and
     # make keeps ignoring a signal that was ignored when it started
-    make = subprocess.Popen(["make", "--no-print-directory", "-o", "manifest", "dev"], cwd=PROJECT_ROOT, env=env,
-                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT, text=True,
-                            preexec_fn=default_signals)
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "-o", "manifest", "dev"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=default_signals,
+    )
     tree: set[int] = set()
     try:
         deadline = time.monotonic() + 180
@@ -94,9 +107,23 @@ def test_dbt_docs_are_one_page_that_opens_from_disk(fixture_warehouse, tmp_path)
 
     target = tmp_path / "docs"
     env = {**os.environ, **fixture_warehouse.env}
-    subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "dbt"), "docs", "generate", "--static", "--quiet",
-                    "--profiles-dir", ".", "--target-path", str(target)],
-                   cwd=PROJECT_ROOT / "dbt", env=env, check=True, timeout=300)
+    subprocess.run(
+        [
+            str(PROJECT_ROOT / ".venv" / "bin" / "dbt"),
+            "docs",
+            "generate",
+            "--static",
+            "--quiet",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(target),
+        ],
+        cwd=PROJECT_ROOT / "dbt",
+        env=env,
+        check=True,
+        timeout=300,
+    )
     page_file = target / "static_index.html"
     from playwright.sync_api import sync_playwright
 

@@ -43,8 +43,14 @@ def test_a_second_command_line_run_refuses_and_names_the_holder(tmp_path, small_
     with environment(settings_env):
         settings = Settings.from_env()
     # another run holds the warehouse: a real one, started from the command line
-    first = subprocess.Popen([sys.executable, "-m", "dagster_project.cli", "run"], env=env, cwd=PROJECT_ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lock = run_control.lock_path(settings)
         deadline = time.monotonic() + 300
@@ -53,8 +59,14 @@ def test_a_second_command_line_run_refuses_and_names_the_holder(tmp_path, small_
             time.sleep(0.2)
         holder = json.loads(lock.read_text())
         started = time.monotonic()
-        second = subprocess.run([sys.executable, "-m", "dagster_project.cli", "run"], env=env, cwd=PROJECT_ROOT,
-                                capture_output=True, text=True, timeout=300)
+        second = subprocess.run(
+            [sys.executable, "-m", "dagster_project.cli", "run"],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert second.returncode == 3
         assert holder["run"] in second.stderr and f"pid {first.pid}" in second.stderr
         assert "Traceback" not in second.stderr

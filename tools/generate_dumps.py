@@ -22,13 +22,29 @@ from collections import defaultdict
 from pathlib import Path
 
 MODELS = ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]
-CONNECTORS = ["Google Drive", "Slack", "GitHub", "Jira", "Notion", "Linear",
-              "Asana", "Confluence", "Gmail", "Box", "Dropbox", "Figma"]
+CONNECTORS = [
+    "Google Drive",
+    "Slack",
+    "GitHub",
+    "Jira",
+    "Notion",
+    "Linear",
+    "Asana",
+    "Confluence",
+    "Gmail",
+    "Box",
+    "Dropbox",
+    "Figma",
+]
 ARTIFACT_TYPES = ["code", "document", "html", "svg", "mermaid"]
 TERMINALS = ["vscode", "iterm2", "jetbrains", "ghostty"]
-PLANS = [("team", "seat_based", False), ("enterprise", "seat_based", False),
-         ("enterprise", "usage_based", True), ("team", "usage_based", True),
-         ("enterprise", "seat_based", True)]
+PLANS = [
+    ("team", "seat_based", False),
+    ("enterprise", "seat_based", False),
+    ("enterprise", "usage_based", True),
+    ("team", "usage_based", True),
+    ("enterprise", "seat_based", True),
+]
 OFFSETS = ["Z", "+00:00", "-05:00", "+02:00", "+09:30", "-08:00"]
 
 
@@ -74,24 +90,34 @@ class Generator:
             first_day = self.mid_period_month_end() if (i == a.orgs - 1 and a.orgs >= 3) else 0
             n_users = max(3, int(a.users_per_org * (0.5 + rng.random())))
             org = {
-                "organization_id": f"org_{i + 1:04d}", "name": f"Organisation {i + 1}",
-                "plan": plan, "billing": billing, "extra_usage_enabled": extra,
+                "organization_id": f"org_{i + 1:04d}",
+                "name": f"Organisation {i + 1}",
+                "plan": plan,
+                "billing": billing,
+                "extra_usage_enabled": extra,
                 "seat_count": n_users + rng.randint(0, max(1, n_users // 2)),
                 "created_at": iso(dt.datetime.combine(self.days[first_day], dt.time(9)), "Z"),
-                "first_day": first_day, "members": [], "invites": [], "projects": []
+                "first_day": first_day,
+                "members": [],
+                "invites": [],
+                "projects": [],
             }
             if i == 1:
                 org["seat_count"] = 0  # utilization is null for zero seats
             for u in range(n_users):
                 uid = f"user_{i + 1:04d}_{u + 1:05d}"
                 member = {
-                    "organization_id": org["organization_id"], "user_id": uid,
+                    "organization_id": org["organization_id"],
+                    "user_id": uid,
                     "email": f"person{u + 1}.org{i + 1}@example.com",
                     "full_name": f"Person {u + 1} of Org {i + 1}",
                     "role": "primary_owner" if u == 0 else rng.choice(["owner", "admin", "member", "member"]),
-                    "status": "active", "joined_at": org["created_at"],
+                    "status": "active",
+                    "joined_at": org["created_at"],
                     "join_day": first_day if u < n_users * 0.7 else rng.randint(first_day, len(self.days) - 1),
-                    "leave_day": None, "activity": rng.choice([0.15, 0.4, 0.7, 0.9]), "chats": [],
+                    "leave_day": None,
+                    "activity": rng.choice([0.15, 0.4, 0.7, 0.9]),
+                    "chats": [],
                 }
                 org["members"].append(member)
             # one member deactivated mid-period
@@ -99,13 +125,18 @@ class Generator:
             for k in range(max(3, n_users // 5)):
                 created = rng.randint(first_day, len(self.days) - 1)
                 expires_kind = rng.choice(["null", "end_of_day", "later", "earlier"])
-                org["invites"].append({
-                    "invite_id": f"inv_{i + 1:04d}_{k + 1:04d}", "organization_id": org["organization_id"],
-                    "email": f"invitee{k + 1}.org{i + 1}@example.com", "role": "member",
-                    "created_day": created, "expires_kind": expires_kind,
-                    "answer_day": rng.choice([None, created + rng.randint(1, 10)]),
-                    "answer": rng.choice(["accepted", "declined", "revoked"]),
-                })
+                org["invites"].append(
+                    {
+                        "invite_id": f"inv_{i + 1:04d}_{k + 1:04d}",
+                        "organization_id": org["organization_id"],
+                        "email": f"invitee{k + 1}.org{i + 1}@example.com",
+                        "role": "member",
+                        "created_day": created,
+                        "expires_kind": expires_kind,
+                        "answer_day": rng.choice([None, created + rng.randint(1, 10)]),
+                        "answer": rng.choice(["accepted", "declined", "revoked"]),
+                    }
+                )
             self.orgs.append(org)
 
     # -- delivery helpers ----------------------------------------------------
@@ -156,8 +187,9 @@ class Generator:
 
     def one_event(self, org: dict, m: dict, day: int) -> None:
         rng = self.rng
-        kind = rng.choices(["chat.created", "message.sent", "project.created",
-                            "artifact.created", "connector.used"], [3, 8, 1, 2, 2])[0]
+        kind = rng.choices(
+            ["chat.created", "message.sent", "project.created", "artifact.created", "connector.used"], [3, 8, 1, 2, 2]
+        )[0]
         own_chats = m["chats"]
         if kind != "chat.created" and kind != "project.created" and not own_chats:
             kind = "chat.created"
@@ -177,13 +209,24 @@ class Generator:
             org["projects"].append(project)
             props = dict(project)
         elif kind == "artifact.created":
-            props = {"artifact_id": self.next_id("art"), "chat_id": rng.choice(own_chats)["chat_id"],
-                     "artifact_type": rng.choice(ARTIFACT_TYPES)}
+            props = {
+                "artifact_id": self.next_id("art"),
+                "chat_id": rng.choice(own_chats)["chat_id"],
+                "artifact_type": rng.choice(ARTIFACT_TYPES),
+            }
         else:
-            props = {"connector": rng.choice(CONNECTORS[: 4 + len(org["organization_id"]) % 9]),
-                     "chat_id": rng.choice(own_chats)["chat_id"] if rng.random() < 0.7 else None}
-        record = {"event_id": self.next_id("evt"), "event_type": kind, "occurred_at": occurred,
-                  "organization_id": org["organization_id"], "user_id": m["user_id"], "properties": props}
+            props = {
+                "connector": rng.choice(CONNECTORS[: 4 + len(org["organization_id"]) % 9]),
+                "chat_id": rng.choice(own_chats)["chat_id"] if rng.random() < 0.7 else None,
+            }
+        record = {
+            "event_id": self.next_id("evt"),
+            "event_type": kind,
+            "occurred_at": occurred,
+            "organization_id": org["organization_id"],
+            "user_id": m["user_id"],
+            "properties": props,
+        }
         if rng.random() < 0.02:
             record["client_version"] = "2.3.1"  # unknown extra field: kept, not rejected
         self.deliver("events", day, record)
@@ -200,13 +243,19 @@ class Generator:
         model = rng.choices(MODELS, [1, 3, 2])[0]
         price = {"claude-opus-4-5": 15, "claude-sonnet-4-5": 3, "claude-haiku-4-5": 1}[model]
         micro = (inp * price + out * price * 5) // 1  # millionths of a dollar
-        record = {"usage_id": self.next_id("use"), "occurred_at": self.timestamp(day, rng.random() < 0.03),
-                  "organization_id": org["organization_id"], "user_id": m["user_id"],
-                  "product": rng.choice(["claude_ai", "claude_ai", "claude_code"]), "model": model,
-                  "input_tokens": inp, "output_tokens": out,
-                  "cache_read_input_tokens": rng.choice([0, 0, rng.randint(0, 5000)]),
-                  "cache_creation_input_tokens": rng.choice([0, rng.randint(0, 1000)]),
-                  "cost_usd": f"{micro // 1_000_000}.{micro % 1_000_000:06d}"}
+        record = {
+            "usage_id": self.next_id("use"),
+            "occurred_at": self.timestamp(day, rng.random() < 0.03),
+            "organization_id": org["organization_id"],
+            "user_id": m["user_id"],
+            "product": rng.choice(["claude_ai", "claude_ai", "claude_code"]),
+            "model": model,
+            "input_tokens": inp,
+            "output_tokens": out,
+            "cache_read_input_tokens": rng.choice([0, 0, rng.randint(0, 5000)]),
+            "cache_creation_input_tokens": rng.choice([0, rng.randint(0, 1000)]),
+            "cost_usd": f"{micro // 1_000_000}.{micro % 1_000_000:06d}",
+        }
         self.deliver("usage", day, record)
         if rng.random() < 0.01 and day + 1 < len(self.days):
             fixed = dict(record, cost_usd=f"{(micro + 1234) // 1_000_000}.{(micro + 1234) % 1_000_000:06d}")
@@ -220,8 +269,11 @@ class Generator:
                 # an organisation that signs up mid-period sets Claude Code up after its first day
                 if day < org["first_day"] or (day == org["first_day"] > 0):
                     continue
-                coders = [m for m in org["members"] if m["join_day"] <= day and m["activity"] >= 0.4
-                          and (m["leave_day"] is None or day < m["leave_day"])]
+                coders = [
+                    m
+                    for m in org["members"]
+                    if m["join_day"] <= day and m["activity"] >= 0.4 and (m["leave_day"] is None or day < m["leave_day"])
+                ]
                 for m in coders:
                     if rng.random() < 0.5:
                         continue
@@ -239,21 +291,36 @@ class Generator:
 
     def cc_record(self, date: str, org: dict, actor: dict, terminal: str) -> dict:
         rng = self.rng
-        tools = {t: {"accepted": rng.randint(0, 20), "rejected": rng.randint(0, 5)}
-                 for t in ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]}
+        tools = {
+            t: {"accepted": rng.randint(0, 20), "rejected": rng.randint(0, 5)}
+            for t in ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]
+        }
         return {
-            "date": date, "actor": actor, "organization_id": org["organization_id"],
-            "customer_type": "subscription", "terminal_type": terminal,
-            "core_metrics": {"num_sessions": rng.choice([0, 1, 2, 3, 5]),
-                             "lines_of_code": {"added": rng.randint(0, 500), "removed": rng.randint(0, 200)},
-                             "commits_by_claude_code": rng.randint(0, 4),
-                             "pull_requests_by_claude_code": rng.randint(0, 2)},
+            "date": date,
+            "actor": actor,
+            "organization_id": org["organization_id"],
+            "customer_type": "subscription",
+            "terminal_type": terminal,
+            "core_metrics": {
+                "num_sessions": rng.choice([0, 1, 2, 3, 5]),
+                "lines_of_code": {"added": rng.randint(0, 500), "removed": rng.randint(0, 200)},
+                "commits_by_claude_code": rng.randint(0, 4),
+                "pull_requests_by_claude_code": rng.randint(0, 2),
+            },
             "tool_actions": tools,
             "model_breakdown": [
-                {"model": model, "tokens": {"input": rng.randint(0, 90000), "output": rng.randint(0, 9000),
-                                            "cache_read": rng.randint(0, 1000), "cache_creation": 0},
-                 "estimated_cost": {"currency": "USD", "amount": rng.randint(0, 900)}}
-                for model in rng.sample(MODELS, rng.randint(1, 2))],
+                {
+                    "model": model,
+                    "tokens": {
+                        "input": rng.randint(0, 90000),
+                        "output": rng.randint(0, 9000),
+                        "cache_read": rng.randint(0, 1000),
+                        "cache_creation": 0,
+                    },
+                    "estimated_cost": {"currency": "USD", "amount": rng.randint(0, 900)},
+                }
+                for model in rng.sample(MODELS, rng.randint(1, 2))
+            ],
         }
 
     def snapshots(self) -> None:
@@ -265,13 +332,16 @@ class Generator:
             for org in self.orgs:
                 if day < org["first_day"]:
                     continue
-                orgs.append({k: org[k] for k in ["organization_id", "name", "plan", "billing",
-                                                 "extra_usage_enabled", "seat_count", "created_at"]})
+                orgs.append(
+                    {
+                        k: org[k]
+                        for k in ["organization_id", "name", "plan", "billing", "extra_usage_enabled", "seat_count", "created_at"]
+                    }
+                )
                 for m in org["members"]:
                     if m["join_day"] > day:
                         continue
-                    row = {k: m[k] for k in ["organization_id", "user_id", "email", "full_name",
-                                             "role", "status", "joined_at"]}
+                    row = {k: m[k] for k in ["organization_id", "user_id", "email", "full_name", "role", "status", "joined_at"]}
                     if m["leave_day"] is not None and day >= m["leave_day"]:
                         row["status"] = "deactivated"
                     members.append(row)
@@ -279,18 +349,29 @@ class Generator:
                     if inv["created_day"] > day:
                         continue
                     created = dt.datetime.combine(self.days[inv["created_day"]], dt.time(10))
-                    expires = {"null": None,
-                               # expires exactly at the start of a later day: pending until then
-                               "end_of_day": iso(dt.datetime.combine(
-                                   self.days[min(inv["created_day"] + 3, len(self.days) - 1)], dt.time()), "Z"),
-                               "later": iso(created + dt.timedelta(days=14), "+02:00"),
-                               "earlier": iso(created + dt.timedelta(days=2), "-05:00")}[inv["expires_kind"]]
+                    expires = {
+                        "null": None,
+                        # expires exactly at the start of a later day: pending until then
+                        "end_of_day": iso(
+                            dt.datetime.combine(self.days[min(inv["created_day"] + 3, len(self.days) - 1)], dt.time()), "Z"
+                        ),
+                        "later": iso(created + dt.timedelta(days=14), "+02:00"),
+                        "earlier": iso(created + dt.timedelta(days=2), "-05:00"),
+                    }[inv["expires_kind"]]
                     status = "pending"
                     if inv["answer_day"] is not None and day >= inv["answer_day"]:
                         status = inv["answer"]
-                    invites.append({"invite_id": inv["invite_id"], "organization_id": inv["organization_id"],
-                                    "email": inv["email"], "role": inv["role"], "status": status,
-                                    "created_at": iso(created, "Z"), "expires_at": expires})
+                    invites.append(
+                        {
+                            "invite_id": inv["invite_id"],
+                            "organization_id": inv["organization_id"],
+                            "email": inv["email"],
+                            "role": inv["role"],
+                            "status": status,
+                            "created_at": iso(created, "Z"),
+                            "expires_at": expires,
+                        }
+                    )
             for name, rows in [("organizations", orgs), ("members", members), ("invites", invites)]:
                 fname = f"{name}.jsonl.gz" if day % 7 == 3 else f"{name}.jsonl"
                 self.deliveries["snapshots"][day][fname] = [json.dumps(r, separators=(",", ":")) for r in rows]
@@ -303,30 +384,85 @@ class Generator:
         base = {"organization_id": org["organization_id"], "user_id": m["user_id"]}
         # a chat in a project, messages on a later day count as project use
         self.deliveries["events"][d]["part-0001.jsonl"] += [
-            json.dumps(dict(base, event_id="evt_case_project", event_type="project.created",
-                            occurred_at=self.timestamp(d), properties={"project_id": "proj_case"})),
-            json.dumps(dict(base, event_id="evt_case_chat", event_type="chat.created",
-                            occurred_at=self.timestamp(d), properties={"chat_id": "chat_case", "project_id": "proj_case"})),
+            json.dumps(
+                dict(
+                    base,
+                    event_id="evt_case_project",
+                    event_type="project.created",
+                    occurred_at=self.timestamp(d),
+                    properties={"project_id": "proj_case"},
+                )
+            ),
+            json.dumps(
+                dict(
+                    base,
+                    event_id="evt_case_chat",
+                    event_type="chat.created",
+                    occurred_at=self.timestamp(d),
+                    properties={"chat_id": "chat_case", "project_id": "proj_case"},
+                )
+            ),
         ]
         # late by five days, and a duplicate in a later dump with corrected content
-        self.deliveries["events"][d + 2]["part-0001.jsonl"].append(json.dumps(dict(
-            base, event_id="evt_case_message", event_type="message.sent", occurred_at=self.timestamp(d - 5),
-            properties={"chat_id": "chat_case", "message_id": "msg_case_v1"})))
-        self.deliveries["events"][d + 2]["part-0002.jsonl.gz"].append(json.dumps(dict(
-            base, event_id="evt_case_message", event_type="message.sent", occurred_at=self.timestamp(d - 5),
-            properties={"chat_id": "chat_case", "message_id": "msg_case_v2"})))
-        self.deliveries["events"][d + 1]["part-0003.jsonl"].append(json.dumps(dict(
-            base, event_id="evt_case_message", event_type="message.sent", occurred_at=self.timestamp(d - 5),
-            properties={"chat_id": "chat_case", "message_id": "msg_case_v0"})))
+        self.deliveries["events"][d + 2]["part-0001.jsonl"].append(
+            json.dumps(
+                dict(
+                    base,
+                    event_id="evt_case_message",
+                    event_type="message.sent",
+                    occurred_at=self.timestamp(d - 5),
+                    properties={"chat_id": "chat_case", "message_id": "msg_case_v1"},
+                )
+            )
+        )
+        self.deliveries["events"][d + 2]["part-0002.jsonl.gz"].append(
+            json.dumps(
+                dict(
+                    base,
+                    event_id="evt_case_message",
+                    event_type="message.sent",
+                    occurred_at=self.timestamp(d - 5),
+                    properties={"chat_id": "chat_case", "message_id": "msg_case_v2"},
+                )
+            )
+        )
+        self.deliveries["events"][d + 1]["part-0003.jsonl"].append(
+            json.dumps(
+                dict(
+                    base,
+                    event_id="evt_case_message",
+                    event_type="message.sent",
+                    occurred_at=self.timestamp(d - 5),
+                    properties={"chat_id": "chat_case", "message_id": "msg_case_v0"},
+                )
+            )
+        )
         # near midnight: 23:30 at -05:00 on day d is day d+1 in UTC
         local = self.days[d].isoformat() + "T23:30:00-05:00"
-        self.deliveries["events"][d]["part-0001.jsonl"].append(json.dumps(dict(
-            base, event_id="evt_case_midnight", event_type="chat.created", occurred_at=local,
-            properties={"chat_id": "chat_case_midnight", "project_id": None})))
+        self.deliveries["events"][d]["part-0001.jsonl"].append(
+            json.dumps(
+                dict(
+                    base,
+                    event_id="evt_case_midnight",
+                    event_type="chat.created",
+                    occurred_at=local,
+                    properties={"chat_id": "chat_case_midnight", "project_id": None},
+                )
+            )
+        )
         # a usage record corrected in a later dump
-        usage = dict(base, usage_id="use_case_corrected", occurred_at=self.timestamp(d), product="claude_ai",
-                     model="claude-opus-4-5", input_tokens=10, output_tokens=20, cache_read_input_tokens=0,
-                     cache_creation_input_tokens=0, cost_usd="1.000000")
+        usage = dict(
+            base,
+            usage_id="use_case_corrected",
+            occurred_at=self.timestamp(d),
+            product="claude_ai",
+            model="claude-opus-4-5",
+            input_tokens=10,
+            output_tokens=20,
+            cache_read_input_tokens=0,
+            cache_creation_input_tokens=0,
+            cost_usd="1.000000",
+        )
         self.deliveries["usage"][d]["part-0001.jsonl"].append(json.dumps(usage))
         self.deliveries["usage"][d + 1]["part-0001.jsonl"].append(json.dumps(dict(usage, cost_usd="1.250001")))
         # a Claude Code day restated by a later dump: replaces, not adds
@@ -344,13 +480,26 @@ class Generator:
         first, third = self.orgs[0], self.orgs[2 % len(self.orgs)]
         # a member whose email is another member's in other letter case: the smallest user_id wins
         twin = first["members"][2]
-        first["members"].append(dict(twin, user_id=first["organization_id"].replace("org", "user") + "_00000",
-                                     email=twin["email"].upper(), full_name="Twin Of Person 3", role="member",
-                                     activity=0.0, chats=[], leave_day=None))
+        first["members"].append(
+            dict(
+                twin,
+                user_id=first["organization_id"].replace("org", "user") + "_00000",
+                email=twin["email"].upper(),
+                full_name="Twin Of Person 3",
+                role="member",
+                activity=0.0,
+                chats=[],
+                leave_day=None,
+            )
+        )
         # spreadsheet formulas in names and emails of spenders of an organisation with spend files
-        for k, (name, email) in enumerate([('=HYPERLINK("http://evil.example","click")', "=1+1@example.com"),
-                                           ("+Plus Name", "-minus@example.com"),
-                                           ("\tTab Name", "@at@example.com")]):
+        for k, (name, email) in enumerate(
+            [
+                ('=HYPERLINK("http://evil.example","click")', "=1+1@example.com"),
+                ("+Plus Name", "-minus@example.com"),
+                ("\tTab Name", "@at@example.com"),
+            ]
+        ):
             m = third["members"][k + 1]
             m["full_name"], m["email"] = name, email
 
@@ -360,58 +509,134 @@ class Generator:
         d = min(12, len(self.days) - 4)
 
         def event(org, user, kind, day, props, event_id):
-            return json.dumps({"event_id": event_id, "event_type": kind, "occurred_at": self.timestamp(day),
-                               "organization_id": org["organization_id"], "user_id": user, "properties": props})
+            return json.dumps(
+                {
+                    "event_id": event_id,
+                    "event_type": kind,
+                    "occurred_at": self.timestamp(day),
+                    "organization_id": org["organization_id"],
+                    "user_id": user,
+                    "properties": props,
+                }
+            )
 
         # a chat id created on two days counts once over a window
         m = first["members"][1]
-        self.deliveries["events"][d]["part-0001.jsonl"].append(event(
-            first, m["user_id"], "chat.created", d, {"chat_id": "chat_case_twice", "project_id": None}, "evt_case_twice_1"))
-        self.deliveries["events"][d + 3]["part-0001.jsonl"].append(event(
-            first, m["user_id"], "chat.created", d + 3, {"chat_id": "chat_case_twice", "project_id": None},
-            "evt_case_twice_2"))
+        self.deliveries["events"][d]["part-0001.jsonl"].append(
+            event(first, m["user_id"], "chat.created", d, {"chat_id": "chat_case_twice", "project_id": None}, "evt_case_twice_1")
+        )
+        self.deliveries["events"][d + 3]["part-0001.jsonl"].append(
+            event(
+                first, m["user_id"], "chat.created", d + 3, {"chat_id": "chat_case_twice", "project_id": None}, "evt_case_twice_2"
+            )
+        )
         # connector ties: two connectors with one user each (uses decide), two equal in both (names decide)
         users = [mm["user_id"] for mm in third["members"][:3]]
-        for name, user, uses in [("Tie Connector B", users[0], 3), ("Tie Connector A", users[1], 1),
-                                 ("Tie Connector D", users[2], 2), ("Tie Connector C", users[2], 2)]:
+        for name, user, uses in [
+            ("Tie Connector B", users[0], 3),
+            ("Tie Connector A", users[1], 1),
+            ("Tie Connector D", users[2], 2),
+            ("Tie Connector C", users[2], 2),
+        ]:
             for u in range(uses):
-                self.deliveries["events"][d]["part-0001.jsonl"].append(event(
-                    third, user, "connector.used", d, {"connector": name, "chat_id": None},
-                    f"evt_case_tie_{name[-1]}_{u}"))
+                self.deliveries["events"][d]["part-0001.jsonl"].append(
+                    event(third, user, "connector.used", d, {"connector": name, "chat_id": None}, f"evt_case_tie_{name[-1]}_{u}")
+                )
         # a user active once, a year before the first dump (delivered late): dormant, then gone after 365 days
-        self.deliveries["events"][1]["part-0001.jsonl"].append(json.dumps({
-            "event_id": "evt_case_year_ago", "event_type": "project.created",
-            "occurred_at": (self.days[0] - dt.timedelta(days=330)).isoformat() + "T12:00:00Z",
-            "organization_id": first["organization_id"], "user_id": "user_case_year_ago",
-            "properties": {"project_id": "proj_case_year_ago"}}))
+        self.deliveries["events"][1]["part-0001.jsonl"].append(
+            json.dumps(
+                {
+                    "event_id": "evt_case_year_ago",
+                    "event_type": "project.created",
+                    "occurred_at": (self.days[0] - dt.timedelta(days=330)).isoformat() + "T12:00:00Z",
+                    "organization_id": first["organization_id"],
+                    "user_id": "user_case_year_ago",
+                    "properties": {"project_id": "proj_case_year_ago"},
+                }
+            )
+        )
         # a spend spike: far above the organisation's usual day, once a baseline of 28 days exists
         spike_day = min(third["first_day"] + 40, len(self.days) - 2)
-        self.deliveries["usage"][spike_day]["part-0001.jsonl"].append(json.dumps({
-            "usage_id": "use_case_spike", "occurred_at": self.timestamp(spike_day),
-            "organization_id": third["organization_id"], "user_id": third["members"][0]["user_id"],
-            "product": "claude_code", "model": "claude-opus-4-5", "input_tokens": 9_000_000, "output_tokens": 900_000,
-            "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0, "cost_usd": "742.123456"}))
+        self.deliveries["usage"][spike_day]["part-0001.jsonl"].append(
+            json.dumps(
+                {
+                    "usage_id": "use_case_spike",
+                    "occurred_at": self.timestamp(spike_day),
+                    "organization_id": third["organization_id"],
+                    "user_id": third["members"][0]["user_id"],
+                    "product": "claude_code",
+                    "model": "claude-opus-4-5",
+                    "input_tokens": 9_000_000,
+                    "output_tokens": 900_000,
+                    "cache_read_input_tokens": 0,
+                    "cache_creation_input_tokens": 0,
+                    "cost_usd": "742.123456",
+                }
+            )
+        )
         # an unsafe organisation id in every source: rejected (invalid_field), never a folder
         for source, record in [
-            ("events", {"event_id": "evt_case_escape", "event_type": "project.created",
-                        "occurred_at": self.timestamp(d), "organization_id": "../../escape", "user_id": "u",
-                        "properties": {"project_id": "p"}}),
-            ("usage", {"usage_id": "use_case_escape", "occurred_at": self.timestamp(d), "organization_id": "/tmp/x",
-                       "user_id": "u", "product": "claude_ai", "model": "m", "input_tokens": 1, "output_tokens": 1,
-                       "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0, "cost_usd": "1.0"}),
-            ("claude_code", dict(self.cc_record(self.days[d].isoformat() + "T00:00:00Z", first,
-                                                {"type": "api_actor", "api_key_name": "k"}, "vscode"),
-                                 organization_id=".hidden")),
+            (
+                "events",
+                {
+                    "event_id": "evt_case_escape",
+                    "event_type": "project.created",
+                    "occurred_at": self.timestamp(d),
+                    "organization_id": "../../escape",
+                    "user_id": "u",
+                    "properties": {"project_id": "p"},
+                },
+            ),
+            (
+                "usage",
+                {
+                    "usage_id": "use_case_escape",
+                    "occurred_at": self.timestamp(d),
+                    "organization_id": "/tmp/x",
+                    "user_id": "u",
+                    "product": "claude_ai",
+                    "model": "m",
+                    "input_tokens": 1,
+                    "output_tokens": 1,
+                    "cache_read_input_tokens": 0,
+                    "cache_creation_input_tokens": 0,
+                    "cost_usd": "1.0",
+                },
+            ),
+            (
+                "claude_code",
+                dict(
+                    self.cc_record(
+                        self.days[d].isoformat() + "T00:00:00Z", first, {"type": "api_actor", "api_key_name": "k"}, "vscode"
+                    ),
+                    organization_id=".hidden",
+                ),
+            ),
         ]:
             self.deliveries[source][d]["part-0001.jsonl"].append(json.dumps(record))
         snap = self.deliveries["snapshots"][d + 1]
-        snap["organizations.jsonl"] = list(snap.get("organizations.jsonl", [])) + [json.dumps({
-            "organization_id": "../../escape", "name": "Escape", "plan": "team", "billing": "usage_based",
-            "extra_usage_enabled": True, "seat_count": 1, "created_at": "2026-01-01T00:00:00Z"})]
+        snap["organizations.jsonl"] = list(snap.get("organizations.jsonl", [])) + [
+            json.dumps(
+                {
+                    "organization_id": "../../escape",
+                    "name": "Escape",
+                    "plan": "team",
+                    "billing": "usage_based",
+                    "extra_usage_enabled": True,
+                    "seat_count": 1,
+                    "created_at": "2026-01-01T00:00:00Z",
+                }
+            )
+        ]
         # one line over 16 MiB (compressed, it stays small): a rejected record, not a failed file
-        huge = {"event_id": "evt_case_huge", "event_type": "project.created", "occurred_at": self.timestamp(d),
-                "organization_id": first["organization_id"], "user_id": "u",
-                "properties": {"project_id": "p", "blob": "x" * (17 * 1024 * 1024)}}
+        huge = {
+            "event_id": "evt_case_huge",
+            "event_type": "project.created",
+            "occurred_at": self.timestamp(d),
+            "organization_id": first["organization_id"],
+            "user_id": "u",
+            "properties": {"project_id": "p", "blob": "x" * (17 * 1024 * 1024)},
+        }
         self.deliveries["events"][d]["part-0005-huge.jsonl.gz"].append(json.dumps(huge))
 
     def plant_stray_files(self, out: Path) -> None:
@@ -437,12 +662,19 @@ class Generator:
         """One bad line for every rejection reason and source (SPEC §2.5)."""
         org, m = self.orgs[0], self.orgs[0]["members"][0]
         d = min(5, len(self.days) - 3)
-        good_event = {"event_id": "evt_bad", "event_type": "chat.created", "occurred_at": self.timestamp(d),
-                      "organization_id": org["organization_id"], "user_id": m["user_id"],
-                      "properties": {"chat_id": "chat_bad", "project_id": None}}
+        good_event = {
+            "event_id": "evt_bad",
+            "event_type": "chat.created",
+            "occurred_at": self.timestamp(d),
+            "organization_id": org["organization_id"],
+            "user_id": m["user_id"],
+            "properties": {"chat_id": "chat_bad", "project_id": None},
+        }
         future = (self.days[d] + dt.timedelta(days=2)).isoformat() + "T01:00:00Z"
         bad_events = [
-            "this is not json", "[1, 2, 3]", "",
+            "this is not json",
+            "[1, 2, 3]",
+            "",
             json.dumps({k: v for k, v in good_event.items() if k != "user_id"}),
             json.dumps(dict(good_event, organization_id=42)),
             json.dumps(dict(good_event, event_type="chat.deleted")),
@@ -452,27 +684,46 @@ class Generator:
             json.dumps(dict(good_event, event_type="message.sent", properties={"chat_id": "chat_bad"})),
             json.dumps(dict(good_event, event_type="connector.used", properties={"connector": 7, "chat_id": None})),
         ]
-        usage = {"usage_id": "use_bad", "occurred_at": self.timestamp(d), "organization_id": org["organization_id"],
-                 "user_id": m["user_id"], "product": "claude_ai", "model": "claude-opus-4-5",
-                 "input_tokens": 1, "output_tokens": 1, "cache_read_input_tokens": 0,
-                 "cache_creation_input_tokens": 0, "cost_usd": "0.100000"}
+        usage = {
+            "usage_id": "use_bad",
+            "occurred_at": self.timestamp(d),
+            "organization_id": org["organization_id"],
+            "user_id": m["user_id"],
+            "product": "claude_ai",
+            "model": "claude-opus-4-5",
+            "input_tokens": 1,
+            "output_tokens": 1,
+            "cache_read_input_tokens": 0,
+            "cache_creation_input_tokens": 0,
+            "cost_usd": "0.100000",
+        }
         bad_usage = [
-            "{truncated", json.dumps(dict(usage, input_tokens=-5)), json.dumps(dict(usage, cost_usd="-0.5")),
-            json.dumps(dict(usage, cost_usd="abc")), json.dumps(dict(usage, output_tokens="12")),
-            json.dumps(dict(usage, product="claude_desktop")), json.dumps(dict(usage, occurred_at=future)),
+            "{truncated",
+            json.dumps(dict(usage, input_tokens=-5)),
+            json.dumps(dict(usage, cost_usd="-0.5")),
+            json.dumps(dict(usage, cost_usd="abc")),
+            json.dumps(dict(usage, output_tokens="12")),
+            json.dumps(dict(usage, product="claude_desktop")),
+            json.dumps(dict(usage, occurred_at=future)),
             json.dumps({k: v for k, v in usage.items() if k != "model"}),
-            json.dumps(dict(usage, input_tokens=1.5)), json.dumps(dict(usage, cost_usd=0.1)),
+            json.dumps(dict(usage, input_tokens=1.5)),
+            json.dumps(dict(usage, cost_usd=0.1)),
         ]
-        cc = self.cc_record(self.days[d].isoformat() + "T00:00:00Z", org,
-                            {"type": "user_actor", "email_address": m["email"]}, "vscode")
+        cc = self.cc_record(
+            self.days[d].isoformat() + "T00:00:00Z", org, {"type": "user_actor", "email_address": m["email"]}, "vscode"
+        )
         neg = json.loads(json.dumps(cc))
         neg["core_metrics"]["lines_of_code"]["added"] = -3
         bad_cost = json.loads(json.dumps(cc))
         bad_cost["model_breakdown"][0]["estimated_cost"]["amount"] = "lots"
         bad_cc = [
-            "42", json.dumps(dict(cc, actor={"type": "robot_actor", "name": "x"})),
-            json.dumps(dict(cc, actor={"type": "user_actor"})), json.dumps(neg), json.dumps(bad_cost),
-            json.dumps(dict(cc, date="not a date")), json.dumps(dict(cc, date=future)),
+            "42",
+            json.dumps(dict(cc, actor={"type": "robot_actor", "name": "x"})),
+            json.dumps(dict(cc, actor={"type": "user_actor"})),
+            json.dumps(neg),
+            json.dumps(bad_cost),
+            json.dumps(dict(cc, date="not a date")),
+            json.dumps(dict(cc, date=future)),
         ]
         # SPEC §2.5 (v3): values no later step could hold, offsets RFC 3339 does not allow, a key named
         # twice; each is rejected at ingest, so that it can never fail the night
@@ -486,22 +737,53 @@ class Generator:
         ]
         huge_cost = json.loads(json.dumps(cc))
         huge_cost["model_breakdown"][0]["estimated_cost"]["amount"] = 1e300
-        nan_cost = json.dumps(cc).replace('"amount": ' + json.dumps(cc["model_breakdown"][0]["estimated_cost"]["amount"]),
-                                          '"amount": NaN', 1)
+        nan_cost = json.dumps(cc).replace(
+            '"amount": ' + json.dumps(cc["model_breakdown"][0]["estimated_cost"]["amount"]), '"amount": NaN', 1
+        )
         bad_cc += [json.dumps(huge_cost), nan_cost]
         self.deliveries["events"][d]["part-0009-bad.jsonl"] += bad_events
         self.deliveries["usage"][d]["part-0009-bad.jsonl"] += bad_usage
         self.deliveries["claude_code"][d]["part-0009-bad.jsonl"] += bad_cc
         snap = self.deliveries["snapshots"][d]
         snap["members.jsonl"] = list(snap.get("members.jsonl", [])) + [
-            json.dumps({"organization_id": org["organization_id"], "user_id": "user_bad", "email": "bad@example.com",
-                        "full_name": "Bad Role", "role": "superuser", "status": "active", "joined_at": "2026-01-01T00:00:00Z"})]
+            json.dumps(
+                {
+                    "organization_id": org["organization_id"],
+                    "user_id": "user_bad",
+                    "email": "bad@example.com",
+                    "full_name": "Bad Role",
+                    "role": "superuser",
+                    "status": "active",
+                    "joined_at": "2026-01-01T00:00:00Z",
+                }
+            )
+        ]
         snap["invites.jsonl"] = list(snap.get("invites.jsonl", [])) + [
-            json.dumps({"invite_id": "inv_bad", "organization_id": org["organization_id"], "email": "x@example.com",
-                        "role": "member", "status": "pending", "created_at": "whenever", "expires_at": None})]
+            json.dumps(
+                {
+                    "invite_id": "inv_bad",
+                    "organization_id": org["organization_id"],
+                    "email": "x@example.com",
+                    "role": "member",
+                    "status": "pending",
+                    "created_at": "whenever",
+                    "expires_at": None,
+                }
+            )
+        ]
         snap["organizations.jsonl"] = list(snap.get("organizations.jsonl", [])) + [
-            json.dumps({"organization_id": "org_bad", "name": "Bad", "plan": "team", "billing": "seat_based",
-                        "extra_usage_enabled": "no", "seat_count": -1, "created_at": "2026-01-01T00:00:00Z"})]
+            json.dumps(
+                {
+                    "organization_id": "org_bad",
+                    "name": "Bad",
+                    "plan": "team",
+                    "billing": "seat_based",
+                    "extra_usage_enabled": "no",
+                    "seat_count": -1,
+                    "created_at": "2026-01-01T00:00:00Z",
+                }
+            )
+        ]
 
     # -- output --------------------------------------------------------------
     def write(self, out: Path) -> int:

@@ -50,12 +50,18 @@ def dot_command(conn: duckdb.DuckDBPyConnection, line: str) -> bool:
     if word in (".quit", ".exit", ".q"):
         return False
     if word == ".tables":
-        run(conn, "select schema_name || '.' || table_name as table_name, estimated_size as rows, comment "
-                  "from duckdb_tables() order by 1")
+        run(
+            conn,
+            "select schema_name || '.' || table_name as table_name, estimated_size as rows, comment "
+            "from duckdb_tables() order by 1",
+        )
     elif word == ".describe" and arg:
         schema, _, name = arg.strip().rpartition(".")
-        run(conn, f"select column_name, data_type, comment from duckdb_columns() where table_name = '{name}' "
-                  f"and schema_name = '{schema or 'marts'}' order by column_index")
+        run(
+            conn,
+            f"select column_name, data_type, comment from duckdb_columns() where table_name = '{name}' "
+            f"and schema_name = '{schema or 'marts'}' order by column_index",
+        )
     else:
         print(HELP)
     return True

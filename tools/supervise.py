@@ -34,8 +34,11 @@ def main(argv: list[str] | None = None) -> int:
 
     def stop(signum, _frame):
         if not stopping:
-            print(f"\nstopping {os.path.basename(command[0])} (signal {signal.Signals(signum).name})...",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\nstopping {os.path.basename(command[0])} (signal {signal.Signals(signum).name})...",
+                file=sys.stderr,
+                flush=True,
+            )
             stopping.append(signum)
             try:
                 os.killpg(child.pid, signal.SIGINT)

@@ -95,8 +95,9 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
 
 def is_temp_name(name: str, target_name: str = "") -> bool:
     """A temporary file of ours (or its DuckDB WAL), for `target_name` when given."""
-    return (name.startswith(TEMP_PREFIX + (f"{target_name}." if target_name else ""))
-            and (name.endswith(TEMP_SUFFIX) or name.endswith(TEMP_SUFFIX + ".wal")))
+    return name.startswith(TEMP_PREFIX + (f"{target_name}." if target_name else "")) and (
+        name.endswith(TEMP_SUFFIX) or name.endswith(TEMP_SUFFIX + ".wal")
+    )
 
 
 def remove_leftover_temp_files(folder: Path, target_name: str = "") -> list[Path]:

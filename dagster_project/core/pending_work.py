@@ -39,8 +39,9 @@ def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def record_run(conn: duckdb.DuckDBPyConnection, run_id: str, start: dt.date | None, end: dt.date | None,
-               sources: Iterable[str]) -> None:
+def record_run(
+    conn: duckdb.DuckDBPyConnection, run_id: str, start: dt.date | None, end: dt.date | None, sources: Iterable[str]
+) -> None:
     """Before a run writes anything: it owes its window to dbt and the exports, and each of its
     (source, day) to ingest. Idempotent (a resource set up twice in one run records once)."""
     ensure_ledger(conn)
@@ -50,9 +51,12 @@ def record_run(conn: duckdb.DuckDBPyConnection, run_id: str, start: dt.date | No
             conn.execute(f"insert into {WORK_LEDGER} values (?, ?, ?, current_timestamp)", [run_id, start, end])
         rows = [(source, day) for source in sources for day in days_between(start, end)] if start and end else []
         if rows:
-            conn.executemany(f"""insert into {SOURCES_LEDGER}
+            conn.executemany(
+                f"""insert into {SOURCES_LEDGER}
                                  select ?, ? where not exists (select 1 from {SOURCES_LEDGER}
-                                                               where source = $1 and dump_date = $2)""", rows)
+                                                               where source = $1 and dump_date = $2)""",
+                rows,
+            )
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
@@ -61,14 +65,17 @@ def record_run(conn: duckdb.DuckDBPyConnection, run_id: str, start: dt.date | No
 
 def owed_ingest_days(conn: duckdb.DuckDBPyConnection, source: str) -> list[dt.date]:
     ensure_ledger(conn)
-    return [d for (d,) in conn.execute(
-        f"select distinct dump_date from {SOURCES_LEDGER} where source = ? order by 1", [source]).fetchall()]
+    return [
+        d
+        for (d,) in conn.execute(
+            f"select distinct dump_date from {SOURCES_LEDGER} where source = ? order by 1", [source]
+        ).fetchall()
+    ]
 
 
 def mark_ingested(conn: duckdb.DuckDBPyConnection, source: str, days: list[dt.date]) -> None:
     """Called inside the transaction that loads the days: the two commit together."""
-    conn.execute(f"delete from {SOURCES_LEDGER} where source = ? and dump_date in (select unnest(?::date[]))",
-                 [source, days])
+    conn.execute(f"delete from {SOURCES_LEDGER} where source = ? and dump_date in (select unnest(?::date[]))", [source, days])
 
 
 def owed_windows(conn: duckdb.DuckDBPyConnection) -> list[tuple[dt.date | None, dt.date | None]]:

@@ -33,8 +33,11 @@ def run_days(conn) -> tuple[list[dt.date], list[dt.date]]:
     windows dbt built (control.dump_window) that the marts do not hold (any more), whose files go."""
     held = {d for (d,) in conn.execute("select distinct date from marts.organizations_daily").fetchall()}
     rebuilt = {d for (d,) in conn.execute("select date from meta.rebuilt_dates").fetchall()}
-    days = {day for start, end in conn.execute("select dump_start, dump_end from control.dump_window").fetchall()
-            for day in pending_work.days_between(start, end)}
+    days = {
+        day
+        for start, end in conn.execute("select dump_start, dump_end from control.dump_window").fetchall()
+        for day in pending_work.days_between(start, end)
+    }
     return sorted((rebuilt | days) & held), sorted(days - held)
 
 
@@ -61,9 +64,13 @@ def export_organization_csvs(context: AssetExecutionContext, conn, stage: stagin
             stage.remove(folder)
             removed += 1
     exports_dir = stage.exports_dir
-    return {"files": files, "rows": rows, "folders_removed": removed,
-            "exports_dir": MetadataValue.path(str(exports_dir / spec.folder)),
-            "example": MetadataValue.path(str(example) if example else "none")}
+    return {
+        "files": files,
+        "rows": rows,
+        "folders_removed": removed,
+        "exports_dir": MetadataValue.path(str(exports_dir / spec.folder)),
+        "example": MetadataValue.path(str(example) if example else "none"),
+    }
 
 
 @asset(
@@ -71,10 +78,9 @@ def export_organization_csvs(context: AssetExecutionContext, conn, stage: stagin
     deps=[AssetKey(["marts", "user_spend"]), ORGANIZATIONS, REBUILT_DATES],
     kinds={"csv"},
     description="Finance's spend files: <exports>/spend/<organization_id>/<date>/user_spend.csv + manifest.json "
-                "for every organisation whose spend reports are not hidden, and <exports>/spend/index.csv.",
+    "for every organisation whose spend reports are not hidden, and <exports>/spend/index.csv.",
 )
-def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource,
-                     analytics: AnalyticsSettings) -> MaterializeResult:
+def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource, analytics: AnalyticsSettings) -> MaterializeResult:
     stage = export_stage(context, analytics.get())
     with duckdb.get_connection() as conn:
         metadata = export_organization_csvs(context, conn, stage, SPEND_CSV)
@@ -88,10 +94,11 @@ def spend_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource,
     deps=[AssetKey(["marts", "claude_code_users"]), ORGANIZATIONS, REBUILT_DATES],
     kinds={"csv"},
     description="Per-user Claude Code files: <exports>/claude_code/<organization_id>/<date>/claude_code_users.csv + "
-                "manifest.json (the month-to-date rows) for every organisation present that day.",
+    "manifest.json (the month-to-date rows) for every organisation present that day.",
 )
-def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResource,
-                           analytics: AnalyticsSettings) -> MaterializeResult:
+def claude_code_csv_export(
+    context: AssetExecutionContext, duckdb: DuckDBResource, analytics: AnalyticsSettings
+) -> MaterializeResult:
     stage = export_stage(context, analytics.get())
     with duckdb.get_connection() as conn:
         metadata = export_organization_csvs(context, conn, stage, CLAUDE_CODE_CSV)
@@ -105,8 +112,9 @@ def claude_code_csv_export(context: AssetExecutionContext, duckdb: DuckDBResourc
     kinds={"parquet"},
     description="<exports>/snapshots/<date>/<mart>.parquet: every mart's rows of the date, decimals kept.",
 )
-def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResource,
-                           analytics: AnalyticsSettings) -> MaterializeResult:
+def mart_parquet_snapshots(
+    context: AssetExecutionContext, duckdb: DuckDBResource, analytics: AnalyticsSettings
+) -> MaterializeResult:
     settings = analytics.get()
     stage = export_stage(context, settings)
     totals: dict[str, int] = {}
@@ -120,9 +128,15 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
             progress.step(f"dt={day}: {len(MART_DATE_COLUMNS)} files")
     removed = sum(remove_snapshots_for_date(settings.exports_dir, day, stage) for day in gone)
     stage.finish()
-    return MaterializeResult(metadata={"days": len(built), "files": len(built) * len(MART_DATE_COLUMNS),
-                                       "days_removed": removed, "rows_by_mart": MetadataValue.json(totals),
-                                       "exports_dir": MetadataValue.path(str(settings.exports_dir / "snapshots"))})
+    return MaterializeResult(
+        metadata={
+            "days": len(built),
+            "files": len(built) * len(MART_DATE_COLUMNS),
+            "days_removed": removed,
+            "rows_by_mart": MetadataValue.json(totals),
+            "exports_dir": MetadataValue.path(str(settings.exports_dir / "snapshots")),
+        }
+    )
 
 
 @asset(
@@ -130,10 +144,11 @@ def mart_parquet_snapshots(context: AssetExecutionContext, duckdb: DuckDBResourc
     deps=[*MART_KEYS, ORGANIZATIONS, spend_csv_export, claude_code_csv_export, mart_parquet_snapshots],
     kinds={"duckdb"},
     description="ANALYTICS_WAREHOUSE: the marts copied into a fresh file and renamed over the published one; "
-                "then the run's staged exports moved into place (SPEC §6: exports move with the warehouse).",
+    "then the run's staged exports moved into place (SPEC §6: exports move with the warehouse).",
 )
-def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource,
-                        analytics: AnalyticsSettings) -> MaterializeResult:
+def published_warehouse(
+    context: AssetExecutionContext, duckdb: DuckDBResource, analytics: AnalyticsSettings
+) -> MaterializeResult:
     settings = analytics.get()
     parts = [key.to_python_identifier() for key in EXPORT_KEYS]
     plan = staging.seal(settings.exports_dir, context.run_id, parts)
@@ -151,10 +166,15 @@ def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource,
         context.log.info(f"exports in place: {moved} files, {removed} folders removed")
         owed = pending_work.owed_runs(conn)
         pending_work.settle(conn)
-    return MaterializeResult(metadata={"path": MetadataValue.path(str(settings.warehouse)),
-                                       "rows_by_table": MetadataValue.json(counts),
-                                       "export_files_moved": moved, "export_folders_removed": removed,
-                                       "runs_settled": MetadataValue.json(owed)})
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(settings.warehouse)),
+            "rows_by_table": MetadataValue.json(counts),
+            "export_files_moved": moved,
+            "export_folders_removed": removed,
+            "runs_settled": MetadataValue.json(owed),
+        }
+    )
 
 
 EXPORT_KEYS = [AssetKey(name) for name in ("spend_csv_export", "claude_code_csv_export", "mart_parquet_snapshots")]

@@ -49,17 +49,24 @@ def render_csv(columns: Sequence[str], rows: Iterable[Sequence], amount_columns:
     return buffer.getvalue().encode("utf-8")
 
 
-def column_totals(columns: Sequence[str], rows: Sequence[Sequence], amount_columns: Sequence[str],
-                  count_columns: Sequence[str] = ()) -> dict:
-    totals: dict = {c: f"{sum((Decimal(row[columns.index(c)]) for row in rows), Decimal('0')):.6f}"
-                    for c in amount_columns}
+def column_totals(
+    columns: Sequence[str], rows: Sequence[Sequence], amount_columns: Sequence[str], count_columns: Sequence[str] = ()
+) -> dict:
+    totals: dict = {c: f"{sum((Decimal(row[columns.index(c)]) for row in rows), Decimal('0')):.6f}" for c in amount_columns}
     totals.update({c: sum(int(row[columns.index(c)]) for row in rows) for c in count_columns})
     return totals
 
 
-def manifest(file_name: str, organization_id: str, as_of_date: dt.date, columns: Sequence[str],
-             rows: Sequence[Sequence], data: bytes, amount_columns: Sequence[str],
-             count_columns: Sequence[str] = ()) -> bytes:
+def manifest(
+    file_name: str,
+    organization_id: str,
+    as_of_date: dt.date,
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    data: bytes,
+    amount_columns: Sequence[str],
+    count_columns: Sequence[str] = (),
+) -> bytes:
     """What a reader checks the CSV against: written after it, so its presence means the CSV is complete."""
     body = {
         "organization_id": organization_id,

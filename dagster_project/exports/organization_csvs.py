@@ -35,23 +35,49 @@ class ExportedFile:
 
 
 SPEND_CSV = CsvExport(
-    folder="spend", file_name="user_spend.csv",
-    columns=("organization_id", "as_of_date", "user_id", "email", "full_name",
-             "spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"),
+    folder="spend",
+    file_name="user_spend.csv",
+    columns=(
+        "organization_id",
+        "as_of_date",
+        "user_id",
+        "email",
+        "full_name",
+        "spend_day_usd",
+        "spend_mtd_usd",
+        "spend_qtd_usd",
+        "spend_ytd_usd",
+    ),
     amount_columns=("spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd"),
-    mart="user_spend", hidden_spend_excluded=True,
+    mart="user_spend",
+    hidden_spend_excluded=True,
 )
 
 CLAUDE_CODE_CSV = CsvExport(
-    folder="claude_code", file_name="claude_code_users.csv",
-    columns=("organization_id", "as_of_date", "window", "user_id", "email", "full_name", "sessions", "lines_added",
-             "lines_removed", "commits", "pull_requests", "tool_accepted", "tool_rejected", "tool_accept_rate",
-             "estimated_cost_usd"),
+    folder="claude_code",
+    file_name="claude_code_users.csv",
+    columns=(
+        "organization_id",
+        "as_of_date",
+        "window",
+        "user_id",
+        "email",
+        "full_name",
+        "sessions",
+        "lines_added",
+        "lines_removed",
+        "commits",
+        "pull_requests",
+        "tool_accepted",
+        "tool_rejected",
+        "tool_accept_rate",
+        "estimated_cost_usd",
+    ),
     amount_columns=("estimated_cost_usd",),
-    total_columns=("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "tool_accepted",
-                   "tool_rejected"),
+    total_columns=("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "tool_accepted", "tool_rejected"),
     # SPEC §5: the month-to-date rows, for every organisation present that day
-    mart="claude_code_users", where="\"window\" = 'mtd'",
+    mart="claude_code_users",
+    where="\"window\" = 'mtd'",
 )
 
 
@@ -62,23 +88,35 @@ def export_dir(exports_dir: Path, spec: CsvExport, organization_id: str, as_of_d
 def _select_columns(spec: CsvExport) -> str:
     # amounts as DuckDB renders DECIMAL(18,6): every digit, no float on the way
     return ", ".join(
-        "strftime(as_of_date, '%Y-%m-%d')" if c == "as_of_date"
-        else f"cast({c} as varchar)" if c in spec.amount_columns else f'"{c}"'
-        for c in spec.columns)
+        "strftime(as_of_date, '%Y-%m-%d')"
+        if c == "as_of_date"
+        else f"cast({c} as varchar)"
+        if c in spec.amount_columns
+        else f'"{c}"'
+        for c in spec.columns
+    )
 
 
-def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec: CsvExport, as_of_date: dt.date,
-                        staged: ExportStage) -> list[ExportedFile]:
+def export_csv_for_date(
+    conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec: CsvExport, as_of_date: dt.date, staged: ExportStage
+) -> list[ExportedFile]:
     """Stage one CSV + manifest per organisation of `as_of_date` that gets one, and the removal of
     the folders of that date of every other organisation (hidden spend, or no longer in the snapshot)."""
-    organizations = [org for org, hidden in conn.execute(
-        "select organization_id, spend_reports_hidden from marts.organizations_daily where date = ? order by 1",
-        [as_of_date]).fetchall() if not (hidden and spec.hidden_spend_excluded)]
+    organizations = [
+        org
+        for org, hidden in conn.execute(
+            "select organization_id, spend_reports_hidden from marts.organizations_daily where date = ? order by 1", [as_of_date]
+        ).fetchall()
+        if not (hidden and spec.hidden_spend_excluded)
+    ]
     rows_by_org: dict[str, list[tuple]] = {}
-    for row in conn.execute(f"""
+    for row in conn.execute(
+        f"""
             select {_select_columns(spec)} from marts.{spec.mart}
             where as_of_date = ? and ({spec.where})
-            order by organization_id, user_id""", [as_of_date]).fetchall():
+            order by organization_id, user_id""",
+        [as_of_date],
+    ).fetchall():
         rows_by_org.setdefault(row[0], []).append(row)
     for folder in date_folders(exports_dir, spec, as_of_date, keep=set(organizations)):
         staged.remove(folder)
@@ -89,9 +127,12 @@ def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec
         data = render_csv(spec.columns, rows, spec.amount_columns)
         staged.write_bytes(folder / spec.file_name, data)
         # staged after its CSV, so renamed after it: a manifest says its CSV is complete
-        staged.write_bytes(folder / "manifest.json", manifest(spec.file_name, organization_id, as_of_date,
-                                                              spec.columns, rows, data, spec.amount_columns,
-                                                              spec.total_columns))
+        staged.write_bytes(
+            folder / "manifest.json",
+            manifest(
+                spec.file_name, organization_id, as_of_date, spec.columns, rows, data, spec.amount_columns, spec.total_columns
+            ),
+        )
         exports.append(ExportedFile(organization_id, as_of_date, len(rows), folder / spec.file_name))
     return exports
 
@@ -99,5 +140,8 @@ def export_csv_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, spec
 def date_folders(exports_dir: Path, spec: CsvExport, as_of_date: dt.date, keep: set[str] = frozenset()) -> list[Path]:
     """`<folder>/<org>/<date>` of every organisation not in `keep` (names come from the exports
     folder itself, never from raw data)."""
-    return [folder for folder in sorted((exports_dir / spec.folder).glob(f"*/{as_of_date.isoformat()}"))
-            if folder.is_dir() and not folder.is_symlink() and folder.parent.name not in keep]
+    return [
+        folder
+        for folder in sorted((exports_dir / spec.folder).glob(f"*/{as_of_date.isoformat()}"))
+        if folder.is_dir() and not folder.is_symlink() and folder.parent.name not in keep
+    ]

@@ -39,13 +39,17 @@ def parquet_columns(conn: duckdb.DuckDBPyConnection, mart: str) -> str:
     integers) as DOUBLE, so those go as DECIMAL(38,0), every digit kept."""
     columns = conn.execute(
         "select column_name, data_type from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'marts' and table_name = ? order by column_index", [mart]).fetchall()
-    return ", ".join(f'cast("{name}" as decimal(38, 0)) as "{name}"' if kind == "HUGEINT" else f'"{name}"'
-                     for name, kind in columns)
+        "and schema_name = 'marts' and table_name = ? order by column_index",
+        [mart],
+    ).fetchall()
+    return ", ".join(
+        f'cast("{name}" as decimal(38, 0)) as "{name}"' if kind == "HUGEINT" else f'"{name}"' for name, kind in columns
+    )
 
 
-def export_snapshots_for_date(conn: duckdb.DuckDBPyConnection, exports_dir: Path, day: dt.date,
-                              staged: ExportStage, columns: dict[str, str] | None = None) -> dict[str, int]:
+def export_snapshots_for_date(
+    conn: duckdb.DuckDBPyConnection, exports_dir: Path, day: dt.date, staged: ExportStage, columns: dict[str, str] | None = None
+) -> dict[str, int]:
     """Stage every mart's rows of `day`; DECIMAL columns stay DECIMAL in Parquet, wide integers
     become DECIMAL(38,0). `columns`: parquet_columns of each mart, when the caller has them."""
     counts = {}

@@ -25,8 +25,12 @@ PUBLISHED_TABLES = ("raw.rejected_records", "raw.ignored_files", "raw.ingested_f
 
 
 def published_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    existing = {f"{s}.{t}" for s, t in conn.execute(
-        "select schema_name, table_name from duckdb_tables() where database_name = current_database()").fetchall()}
+    existing = {
+        f"{s}.{t}"
+        for s, t in conn.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()
+    }
     marts = sorted(t for t in existing if t.split(".")[0] in PUBLISHED_SCHEMAS)
     return marts + [t for t in PUBLISHED_TABLES if t in existing]
 
@@ -36,22 +40,31 @@ def clustering_order(conn: duckdb.DuckDBPyConnection, table: str) -> str:
     read one organisation (and one date) at a time, and DuckDB skips the row groups whose min/max
     rule them out, so a sorted table answers in a few milliseconds where a scan takes tens."""
     schema, name = table.split(".")
-    columns = [c for (c,) in conn.execute(
-        "select column_name from duckdb_columns() where database_name = current_database() "
-        "and schema_name = ? and table_name = ?", [schema, name]).fetchall()]
+    columns = [
+        c
+        for (c,) in conn.execute(
+            "select column_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchall()
+    ]
     order = [c for c in ("organization_id", "as_of_date", "date", "dump_date") if c in columns]
     return f"order by {', '.join(order)}" if order else ""
 
 
 def copy_comments(conn: duckdb.DuckDBPyConnection, table: str) -> None:
     schema, name = table.split(".")
-    comment = conn.execute("select comment from duckdb_tables() where database_name = current_database() "
-                           "and schema_name = ? and table_name = ?", [schema, name]).fetchone()
+    comment = conn.execute(
+        "select comment from duckdb_tables() where database_name = current_database() and schema_name = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()
     if comment and comment[0]:
         conn.execute(f"comment on table published.{table} is {sql_literal(comment[0])}")
     for column, text in conn.execute(
-            "select column_name, comment from duckdb_columns() where database_name = current_database() "
-            "and schema_name = ? and table_name = ? and comment is not null", [schema, name]).fetchall():
+        "select column_name, comment from duckdb_columns() where database_name = current_database() "
+        "and schema_name = ? and table_name = ? and comment is not null",
+        [schema, name],
+    ).fetchall():
         conn.execute(f'comment on column published.{table}."{column}" is {sql_literal(text)}')
 
 
@@ -67,13 +80,18 @@ def publish_warehouse(conn: duckdb.DuckDBPyConnection, target: Path, run_id: str
                 conn.execute(f"create table published.{table} as select * from {table} {clustering_order(conn, table)}")
                 copy_comments(conn, table)
                 counts[table] = conn.execute(f"select count(*) from published.{table}").fetchall()[0][0]
-            conn.execute("""
+            conn.execute(
+                """
                 create table published.meta.publication as
                 select current_timestamp::timestamptz as published_at, max(date) as latest_date,
                        ?::varchar as run_id
-                from marts.organizations_daily""", [run_id])
-            conn.execute("comment on table published.meta.publication is "
-                         "'When this file was published, by which run, and the latest date its marts hold.'")
+                from marts.organizations_daily""",
+                [run_id],
+            )
+            conn.execute(
+                "comment on table published.meta.publication is "
+                "'When this file was published, by which run, and the latest date its marts hold.'"
+            )
             failpoint("publish")
         finally:
             conn.execute("detach published")

@@ -11,8 +11,18 @@ from .csv_files import render_csv
 from .organization_csvs import SPEND_CSV
 from .staging import ExportStage
 
-INDEX_COLUMNS = ("organization_id", "date", "status", "path", "rows",
-                 "spend_day_usd", "spend_mtd_usd", "spend_qtd_usd", "spend_ytd_usd", "reason")
+INDEX_COLUMNS = (
+    "organization_id",
+    "date",
+    "status",
+    "path",
+    "rows",
+    "spend_day_usd",
+    "spend_mtd_usd",
+    "spend_qtd_usd",
+    "spend_ytd_usd",
+    "reason",
+)
 HIDDEN_REASON = "spend reports hidden: enterprise plan, seat-based billing, no extra usage (SPEC §3)"
 
 

@@ -151,8 +151,7 @@ def recover_staged_exports(exports_dir: Path, warehouse: Path) -> list[str]:
     for folder in sorted(root.iterdir()):
         if folder.name == published and (folder / PLAN).exists():
             moved, removed = apply_plan(exports_dir, folder)
-            done.append(f"completed the exports of published run {folder.name}: {moved} files moved, "
-                        f"{removed} folders removed")
+            done.append(f"completed the exports of published run {folder.name}: {moved} files moved, {removed} folders removed")
         elif folder.is_dir() and not folder.is_symlink():
             discard(folder)
             done.append(f"discarded the staged exports of run {folder.name}, which was never published")

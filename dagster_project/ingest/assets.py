@@ -44,36 +44,50 @@ def ingest_metadata(table: Table, loads: list[DayLoad]) -> dict:
         for reason, n in load.rejected.get(table.name, {}).items():
             reasons[reason] = reasons.get(reason, 0) + n
     rows = "\n".join(f"| {r} | {n} |" for r, n in sorted(reasons.items()))
-    days = "\n".join(f"| {load.dump_date} | {len(load.files)} | {load.lines.get(table.name, 0)} | "
-                     f"{load.accepted.get(table.name, 0)} | "
-                     f"{sum(load.rejected.get(table.name, {}).values())} |" for load in loads)
+    days = "\n".join(
+        f"| {load.dump_date} | {len(load.files)} | {load.lines.get(table.name, 0)} | "
+        f"{load.accepted.get(table.name, 0)} | "
+        f"{sum(load.rejected.get(table.name, {}).values())} |"
+        for load in loads
+    )
     return {
         "dump_dates": MetadataValue.text(f"{loads[0].dump_date} .. {loads[-1].dump_date}" if loads else "none"),
         "lines": sum(load.lines.get(table.name, 0) for load in loads),
         "records_accepted": sum(load.accepted.get(table.name, 0) for load in loads),
         "records_rejected": sum(reasons.values()),
         "rejections_by_reason": MetadataValue.md(
-            "| reason | records |\n| --- | --- |\n" + rows if rows else "no rejected records"),
+            "| reason | records |\n| --- | --- |\n" + rows if rows else "no rejected records"
+        ),
         "by_dump_day": MetadataValue.md(
-            "| dump day | files | lines | accepted | rejected |\n| --- | --- | --- | --- | --- |\n" + days),
+            "| dump day | files | lines | accepted | rejected |\n| --- | --- | --- | --- | --- |\n" + days
+        ),
     }
 
 
 def summarize(loads: list[DayLoad]) -> str:
     """One line for a batch of dump days (the per-day figures are in the materialization's metadata)."""
     shown = str(loads[0].dump_date) if len(loads) == 1 else f"{loads[0].dump_date} .. {loads[-1].dump_date}"
-    return (f"dt={shown}: {sum(len(x.files) for x in loads)} files, {sum(x.lines_total for x in loads):,} lines, "
-            f"{sum(x.accepted_total for x in loads):,} accepted, {sum(x.rejected_total for x in loads):,} rejected")
+    return (
+        f"dt={shown}: {sum(len(x.files) for x in loads)} files, {sum(x.lines_total for x in loads):,} lines, "
+        f"{sum(x.accepted_total for x in loads):,} accepted, {sum(x.rejected_total for x in loads):,} rejected"
+    )
 
 
 def build_ingest_asset(source: Source):
     @multi_asset(
         name=f"ingest_{source.name}",
-        specs=[AssetSpec(
-            table_key(table), group_name="ingest", kinds={"duckdb"},
-            description=(f"raw.{table.name}: the accepted `{source.name}` records of each dump day, with "
-                         "provenance; bad lines go to raw.rejected_records. Re-running a day replaces it."),
-        ) for table in source.tables],
+        specs=[
+            AssetSpec(
+                table_key(table),
+                group_name="ingest",
+                kinds={"duckdb"},
+                description=(
+                    f"raw.{table.name}: the accepted `{source.name}` records of each dump day, with "
+                    "provenance; bad lines go to raw.rejected_records. Re-running a day replaces it."
+                ),
+            )
+            for table in source.tables
+        ],
         partitions_def=dump_date_partitions,
         backfill_policy=single_run_backfill,
         check_specs=check_specs_for(source),
@@ -86,8 +100,10 @@ def build_ingest_asset(source: Source):
             # the run's days, and any day a failed run did not get to load (core/pending_work.py)
             owed = set(pending_work.owed_ingest_days(conn, source.name)) - set(partition_days(context))
             if owed:
-                context.log.info(f"{source.name}: also loading {len(owed)} dump days an earlier run did not "
-                                 f"finish: {', '.join(str(d) for d in sorted(owed)[:10])}")
+                context.log.info(
+                    f"{source.name}: also loading {len(owed)} dump days an earlier run did not "
+                    f"finish: {', '.join(str(d) for d in sorted(owed)[:10])}"
+                )
             days = [(day, dump.day_files(source.name, day)) for day in sorted(set(partition_days(context)) | owed)]
             progress = Progress(context.log, f"{source.name}, dump days", len(days), every=0)
             for batch in batches(days):
@@ -107,19 +123,27 @@ ingest_assets = [build_ingest_asset(source) for source in SOURCES.values()]
 # Written by every ingest asset alongside its tables: which files each dump day held, and which
 # keys a re-delivered day no longer carries.
 ingest_log = AssetSpec(
-    AssetKey(["raw", "ingested_files"]), group_name="ingest",
+    AssetKey(["raw", "ingested_files"]),
+    group_name="ingest",
     deps=[table_key(t) for s in SOURCES.values() for t in s.tables],
     description="raw.ingested_files: one row per ingested file (empty ones too), and raw.withdrawn_records: keys "
-                "a re-delivered or removed dump day no longer carries. Written by every ingest asset.",
+    "a re-delivered or removed dump day no longer carries. Written by every ingest asset.",
 )
 
 
 @asset(
-    key=AssetKey(["raw", "ignored_files"]), group_name="ingest", kinds={"duckdb"},
-    check_specs=[AssetCheckSpec("no_ignored_files", asset=AssetKey(["raw", "ignored_files"]),
-                                description="Warns when the dump directory holds files that are not ingested")],
+    key=AssetKey(["raw", "ignored_files"]),
+    group_name="ingest",
+    kinds={"duckdb"},
+    check_specs=[
+        AssetCheckSpec(
+            "no_ignored_files",
+            asset=AssetKey(["raw", "ignored_files"]),
+            description="Warns when the dump directory holds files that are not ingested",
+        )
+    ],
     description="raw.ignored_files: every file under the dump directory that is not a dump file, with the reason "
-                "(SPEC §2.5). Rewritten from a scan of the whole directory by every run.",
+    "(SPEC §2.5). Rewritten from a scan of the whole directory by every run.",
 )
 def ignored_files(context: AssetExecutionContext, duckdb: DuckDBResource, analytics: AnalyticsSettings):
     settings = analytics.get()
@@ -136,8 +160,10 @@ def ignored_files(context: AssetExecutionContext, duckdb: DuckDBResource, analyt
     by_reason: dict[str, int] = {}
     for _, reason, _ in rows:
         by_reason[reason] = by_reason.get(reason, 0) + 1
-    metadata = {"ignored_files": len(rows), "by_reason": MetadataValue.json(by_reason),
-                "paths": MetadataValue.json([p for p, _, _ in rows[:100]])}
+    metadata = {
+        "ignored_files": len(rows),
+        "by_reason": MetadataValue.json(by_reason),
+        "paths": MetadataValue.json([p for p, _, _ in rows[:100]]),
+    }
     yield MaterializeResult(metadata=metadata)
-    yield AssetCheckResult(check_name="no_ignored_files", passed=not rows, severity=AssetCheckSeverity.WARN,
-                           metadata=metadata)
+    yield AssetCheckResult(check_name="no_ignored_files", passed=not rows, severity=AssetCheckSeverity.WARN, metadata=metadata)

@@ -98,8 +98,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection, source: Source) -> None:
         )""")
 
 
-def batches(days: list[tuple[dt.date, list[Path]]],
-            budget: int = BATCH_BYTES) -> list[list[tuple[dt.date, list[Path]]]]:
+def batches(days: list[tuple[dt.date, list[Path]]], budget: int = BATCH_BYTES) -> list[list[tuple[dt.date, list[Path]]]]:
     """Consecutive days grouped so that each group reads about `budget` bytes (a day never split)."""
     out: list[list[tuple[dt.date, list[Path]]]] = []
     size = budget
@@ -149,17 +148,18 @@ def copy_with_long_lines_marked(path: Path, out: Path) -> int:
     return marked
 
 
-def _read_file(conn: duckdb.DuckDBPyConnection, table: Table, day: dt.date, rel: str, order: int,
-               path: Path) -> None:
+def _read_file(conn: duckdb.DuckDBPyConnection, table: Table, day: dt.date, rel: str, order: int, path: Path) -> None:
     # row_number() over a single-file, order-preserving scan numbers the lines from 1
-    conn.execute(f"""
+    conn.execute(
+        f"""
         insert into day_lines
         select ?, ?, ?, ?, row_number() over (), raw_line
-        from {LINE_READER.format(path='?')}""", [day, table.name, rel, order, str(path)])
+        from {LINE_READER.format(path="?")}""",
+        [day, table.name, rel, order, str(path)],
+    )
 
 
-def _stage_lines(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
-                 days: list[tuple[dt.date, list[Path]]]) -> None:
+def _stage_lines(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, days: list[tuple[dt.date, list[Path]]]) -> None:
     """Read every file of every day into temp table `day_lines`; raise IngestFileError naming a bad file."""
     conn.execute("""create or replace temp table day_lines (dump_date date, raw_table varchar, file varchar,
                                                             file_order int, line_number bigint, raw_line varchar)""")
@@ -168,8 +168,7 @@ def _stage_lines(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
             _stage_file(conn, raw_dir, source, day, order, path)
 
 
-def _stage_file(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, day: dt.date, order: int,
-                path: Path) -> None:
+def _stage_file(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, day: dt.date, order: int, path: Path) -> None:
     rel = path.relative_to(raw_dir).as_posix()
     table = table_for_file(source, path)
     if path.is_symlink():  # replaced by a link since the scan: still never followed (SPEC §2.5)
@@ -202,8 +201,8 @@ def _checked_sql(table: Table) -> str:
         ),
         typed as (
             select *,
-                   json_extract_string({value_of(table, 'event_type')}, '$') as event_type,
-                   json_extract_string({value_of(table, 'actor.type')}, '$') as actor_type,
+                   json_extract_string({value_of(table, "event_type")}, '$') as event_type,
+                   json_extract_string({value_of(table, "actor.type")}, '$') as actor_type,
                    {record_day_expression(table)} as record_day
             from extracted
         )
@@ -211,22 +210,21 @@ def _checked_sql(table: Table) -> str:
         from typed"""
 
 
-def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dump_date: dt.date,
-             files: list[Path]) -> DayLoad:
+def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dump_date: dt.date, files: list[Path]) -> DayLoad:
     """Replace `dump_date`'s rows of `source` in the raw tables with what `files` (the day's dump
     files, in name order; none when the folder is gone) hold now."""
     return load_days(conn, raw_dir, source, [(dump_date, files)])[0]
 
 
-def load_days(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
-              days: list[tuple[dt.date, list[Path]]]) -> list[DayLoad]:
+def load_days(
+    conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, days: list[tuple[dt.date, list[Path]]]
+) -> list[DayLoad]:
     """`load_day` for several days at once: one read, one validation pass and one transaction for
     all of them (a statement's fixed cost is paid per batch, not per day). A file that cannot be
     read fails the whole batch before anything is written."""
     ensure_raw_schema(conn, source)
     pending_work.ensure_ledger(conn)
-    loads = {day: DayLoad(source.name, day, [p.relative_to(raw_dir).as_posix() for p in files])
-             for day, files in days}
+    loads = {day: DayLoad(source.name, day, [p.relative_to(raw_dir).as_posix() for p in files]) for day, files in days}
     day_list = list(loads)
     _stage_lines(conn, raw_dir, source, days)
     for table in source.tables:
@@ -240,7 +238,8 @@ def load_days(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
         for table in source.tables:
             checked = f"checked_{table.name}"
             if table.record_time:  # snapshots are rebuilt whole; deliveries are re-decided per key
-                conn.execute(f"""
+                conn.execute(
+                    f"""
                     insert into raw.withdrawn_records
                     select '{table.name}', dump_date, record_key, record_day, record, current_localtimestamp()
                     from raw.{table.name} as old
@@ -251,14 +250,17 @@ def load_days(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
                         and not exists (select 1 from raw.withdrawn_records as w
                                         where w.raw_table = '{table.name}' and w.dump_date = old.dump_date
                                           and w.record_key = old.record_key
-                                          and w.record_day is not distinct from old.record_day)""", [day_list])
+                                          and w.record_day is not distinct from old.record_day)""",
+                    [day_list],
+                )
             conn.execute(f"delete from raw.{table.name} where {in_batch}", [day_list])
             conn.execute(f"""
                 insert into raw.{table.name}
                 select dump_date, file, line_number, current_localtimestamp(), record_key, record_day, j
                 from {checked} where reason is null
                 order by dump_date, file_order, line_number""")
-            conn.execute(f"""
+            conn.execute(
+                f"""
                 insert into raw.rejected_records
                 select ?, dump_date, file, line_number, current_localtimestamp(),
                        case when starts_with(raw_line, '{LINE_TOO_LONG_MARKER}')
@@ -267,12 +269,17 @@ def load_days(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
                             else raw_line end,
                        reason, split_part(reason, ':', 1)
                 from {checked} where reason is not null
-                order by dump_date, file_order, line_number""", [source.name])
-            conn.execute(f"""
+                order by dump_date, file_order, line_number""",
+                [source.name],
+            )
+            conn.execute(
+                f"""
                 insert into raw.ingested_files
                 select ?, ?, dump_date, file, 0, current_localtimestamp(),
                        count(*), count(*) filter (reason is null), count(*) filter (reason is not null)
-                from {checked} group by dump_date, file""", [source.name, table.name])
+                from {checked} group by dump_date, file""",
+                [source.name, table.name],
+            )
             counts = conn.execute(f"select dump_date, reason, count(*) from {checked} group by all").fetchall()
             for load in loads.values():
                 load.lines[table.name] = load.accepted[table.name] = 0
@@ -285,16 +292,16 @@ def load_days(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
                 else:
                     load.rejected[table.name][reason] = n
         # files with no line at all still count as delivered (an empty snapshot is a snapshot)
-        delivered = [(day, f, table_for_file(source, raw_dir / f).name) for day, load in loads.items()
-                     for f in load.files]
-        conn.execute("""
+        delivered = [(day, f, table_for_file(source, raw_dir / f).name) for day, load in loads.items() for f in load.files]
+        conn.execute(
+            """
             insert into raw.ingested_files
             select ?, raw_table, dump_date, file, 0, current_localtimestamp(), 0, 0, 0
             from (select unnest(?::date[]) as dump_date, unnest(?::varchar[]) as file,
                          unnest(?::varchar[]) as raw_table)
             where file not in (select file from day_lines)""",
-                     [source.name, [d for d, _, _ in delivered], [f for _, f, _ in delivered],
-                      [t for _, _, t in delivered]])
+            [source.name, [d for d, _, _ in delivered], [f for _, f, _ in delivered], [t for _, _, t in delivered]],
+        )
         pending_work.mark_ingested(conn, source.name, day_list)  # owed until this commits
         failpoint("ingest")
         conn.execute("commit")

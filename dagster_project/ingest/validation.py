@@ -21,8 +21,10 @@ INTEGER_TYPES = "('UBIGINT', 'BIGINT')"
 INT64_MAX = 2**63 - 1
 # ISO-8601 date and time with an explicit offset that RFC 3339 allows (hours 00-23, minutes
 # 00-59: "+24:00" or "+99:99" would move the record's day); DuckDB then checks the calendar
-ISO_WITH_OFFSET = (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
-                   r"(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$")
+ISO_WITH_OFFSET = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+    r"(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$"
+)
 DECIMAL_6 = r"^\d{1,12}(\.\d{1,6})?$"
 # a decimal that is well formed but too large or too precise, or written with an exponent
 NUMERIC_TEXT = r"^\d+(\.\d+)?([eE][+-]?\d+)?$|^[+-]?(?i:nan|inf|infinity)$"
@@ -41,24 +43,32 @@ def _type_check(f: Field, jtype: str, value: str, jvalue: str) -> str:
     if f.kind == "string":
         return f"case when {jtype} <> 'VARCHAR' then {wrong} end"
     if f.kind == "safe_name":
-        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
-                f"when not regexp_matches({value}, {sql_literal(SAFE_NAME_PATTERN)}) then {bad(f'invalid_field: {f.path}')} end")
+        return (
+            f"case when {jtype} <> 'VARCHAR' then {wrong} "
+            f"when not regexp_matches({value}, {sql_literal(SAFE_NAME_PATTERN)}) then {bad(f'invalid_field: {f.path}')} end"
+        )
     if f.kind == "enum":
         values = ", ".join(sql_literal(v) for v in f.values)
-        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
-                f"when {value} not in ({values}) then {bad(f'unknown_enum: {f.path}')} end")
+        return (
+            f"case when {jtype} <> 'VARCHAR' then {wrong} "
+            f"when {value} not in ({values}) then {bad(f'unknown_enum: {f.path}')} end"
+        )
     if f.kind == "timestamp":
-        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
-                f"when not regexp_matches({value}, {sql_literal(ISO_WITH_OFFSET)}) "
-                f"or try_cast({value} as timestamptz) is null then {bad(f'bad_timestamp: {f.path}')} end")
+        return (
+            f"case when {jtype} <> 'VARCHAR' then {wrong} "
+            f"when not regexp_matches({value}, {sql_literal(ISO_WITH_OFFSET)}) "
+            f"or try_cast({value} as timestamptz) is null then {bad(f'bad_timestamp: {f.path}')} end"
+        )
     if f.kind == "count":
         return _integer_check(f.path, jtype, value, INT64_MAX)
     if f.kind == "money":
-        return (f"case when {jtype} <> 'VARCHAR' then {wrong} "
-                f"when regexp_matches(trim({value}), '^-\\d') then {bad(f'negative_value: {f.path}')} "
-                f"when regexp_matches({value}, {sql_literal(DECIMAL_6)}) then null "
-                f"when regexp_matches({value}, {sql_literal(NUMERIC_TEXT)}) then {bad(f'out_of_range: {f.path}')} "
-                f"else {wrong} end")
+        return (
+            f"case when {jtype} <> 'VARCHAR' then {wrong} "
+            f"when regexp_matches(trim({value}), '^-\\d') then {bad(f'negative_value: {f.path}')} "
+            f"when regexp_matches({value}, {sql_literal(DECIMAL_6)}) then null "
+            f"when regexp_matches({value}, {sql_literal(NUMERIC_TEXT)}) then {bad(f'out_of_range: {f.path}')} "
+            f"else {wrong} end"
+        )
     if f.kind == "bool":
         return f"case when {jtype} <> 'BOOLEAN' then {wrong} end"
     if f.kind == "object":
@@ -68,22 +78,26 @@ def _type_check(f: Field, jtype: str, value: str, jvalue: str) -> str:
         path = f"{f.path}.estimated_cost.amount"
         amounts = f"json_extract({jvalue}, '$[*].estimated_cost.amount')"
         item_reason = _integer_check(path, "json_type(a)", "json_extract_string(a, '$')", MAX_CENTS)
-        return (f"case when {jtype} <> 'ARRAY' then {wrong} "
-                f"when len({amounts}) <> json_array_length({jvalue}) "
-                f"then {bad(f'missing_field: {path}')} "
-                f"else list_filter(list_transform({amounts}, lambda a: {item_reason}), lambda r: r is not null)[1] end")
+        return (
+            f"case when {jtype} <> 'ARRAY' then {wrong} "
+            f"when len({amounts}) <> json_array_length({jvalue}) "
+            f"then {bad(f'missing_field: {path}')} "
+            f"else list_filter(list_transform({amounts}, lambda a: {item_reason}), lambda r: r is not null)[1] end"
+        )
     raise ValueError(f"unknown field kind {f.kind!r} for {f.path}")
 
 
 def _integer_check(path: str, jtype: str, value: str, maximum: int) -> str:
     """A JSON integer from 0 to `maximum`: larger ones, exponents, NaN and Infinity are out_of_range
     (DuckDB's JSON reader types them DOUBLE), other non-integers wrong_type."""
-    return (f"case when {jtype} = 'DOUBLE' and (regexp_matches({value}, '[eE]') or isnan(try_cast({value} as double)) "
-            f"or isinf(try_cast({value} as double)) or abs(try_cast({value} as double)) > {maximum}) "
-            f"then {sql_literal(f'out_of_range: {path}')} "
-            f"when {jtype} not in {INTEGER_TYPES} then {sql_literal(f'wrong_type: {path}')} "
-            f"when try_cast({value} as hugeint) < 0 then {sql_literal(f'negative_value: {path}')} "
-            f"when try_cast({value} as hugeint) > {maximum} then {sql_literal(f'out_of_range: {path}')} end")
+    return (
+        f"case when {jtype} = 'DOUBLE' and (regexp_matches({value}, '[eE]') or isnan(try_cast({value} as double)) "
+        f"or isinf(try_cast({value} as double)) or abs(try_cast({value} as double)) > {maximum}) "
+        f"then {sql_literal(f'out_of_range: {path}')} "
+        f"when {jtype} not in {INTEGER_TYPES} then {sql_literal(f'wrong_type: {path}')} "
+        f"when try_cast({value} as hugeint) < 0 then {sql_literal(f'negative_value: {path}')} "
+        f"when try_cast({value} as hugeint) > {maximum} then {sql_literal(f'out_of_range: {path}')} end"
+    )
 
 
 def object_paths(table: Table) -> list[str]:
@@ -104,6 +118,7 @@ def duplicate_key_check(table: Table) -> str:
     (DuckDB's JSON functions would silently take the first; which value counts would be a guess).
     The plain objects' keys come from one json_keys call (one parse of the line); lists of objects
     (`$[*]`, which json_keys takes only one at a time) follow."""
+
     def label(path: str) -> str:
         return sql_literal("duplicate_key: " + (path.removeprefix("$.") if path != "$" else "record"))
 
@@ -111,12 +126,15 @@ def duplicate_key_check(table: Table) -> str:
     plain = [p for p in paths if "[*]" not in p]
     keys = f"json_keys(j, [{', '.join(sql_literal(p) for p in plain)}])"
     labels = f"[{', '.join(label(p) for p in plain)}]"
-    checks = [f"list_filter(list_transform(list_zip({keys}, {labels}), "
-              f"lambda z: case when len(z[1]) <> len(list_distinct(z[1])) then z[2] end), lambda r: r is not null)[1]"]
+    checks = [
+        f"list_filter(list_transform(list_zip({keys}, {labels}), "
+        f"lambda z: case when len(z[1]) <> len(list_distinct(z[1])) then z[2] end), lambda r: r is not null)[1]"
+    ]
     for path in (p for p in paths if "[*]" in p):
         lists = f"coalesce(list_transform(json_extract(j, {sql_literal(path)}), lambda o: json_keys(o)), [])"
-        checks.append(f"case when list_bool_or(list_transform({lists}, lambda k: len(k) <> len(list_distinct(k)))) "
-                      f"then {label(path)} end")
+        checks.append(
+            f"case when list_bool_or(list_transform({lists}, lambda k: len(k) <> len(list_distinct(k)))) then {label(path)} end"
+        )
     return "coalesce(" + ", ".join(checks) + ")"
 
 

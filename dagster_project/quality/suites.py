@@ -55,8 +55,10 @@ class SuiteRunner:
             if not r.success:
                 column = r.expectation_config.kwargs.get("column")
                 days = [row["dump_date"] for row in rows if row.get(column)]
-                failures.append(f"{r.expectation_config.type} on {column}: "
-                                f"{sum(row.get(column) or 0 for row in rows)} rows, dump days {', '.join(days)}")
+                failures.append(
+                    f"{r.expectation_config.type} on {column}: "
+                    f"{sum(row.get(column) or 0 for row in rows)} rows, dump days {', '.join(days)}"
+                )
         return failures
 
 

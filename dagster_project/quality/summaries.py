@@ -36,8 +36,9 @@ def violation_counts(table: Table) -> list[tuple[str, str]]:
         if f.kind in ("count", "money"):
             counts.append((f"{name}__negative", f"count(*) filter (where try_cast({value} as double) < 0)"))
         if f.kind == "timestamp":
-            counts.append((f"{name}__unparsed",
-                           f"count(*) filter (where {value} is not null and try_cast({value} as timestamptz) is null)"))
+            counts.append(
+                (f"{name}__unparsed", f"count(*) filter (where {value} is not null and try_cast({value} as timestamptz) is null)")
+            )
     return counts
 
 

@@ -44,8 +44,9 @@ def start() -> ProcessPoolExecutor:
     """The worker of this process, started (and importing) if it is not yet."""
     global _executor, _owner
     if _executor is None or _owner != os.getpid():
-        _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_worker, initargs=(os.getpid(),))
+        _executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
+        )
         _owner = os.getpid()
         _executor.submit(int)  # spawns the process now; its initializer imports the suites
     return _executor

@@ -8,10 +8,10 @@ from .config import ServeSettings
 
 def main() -> None:
     settings = ServeSettings.from_env()
-    print(f"serving {settings.warehouse} on http://{settings.host}:{settings.port} "
-          f"(API docs: /docs, dashboard: /)", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                access_log=False, server_header=False)
+    print(f"serving {settings.warehouse} on http://{settings.host}:{settings.port} (API docs: /docs, dashboard: /)", flush=True)
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level="info", access_log=False, server_header=False
+    )
 
 
 if __name__ == "__main__":

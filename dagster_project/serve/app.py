@@ -47,14 +47,20 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         title="Usage analytics API",
         version="1.0.0",
         description="Analytics of one organisation, read with its API key (`x-api-key`). Pages: pass `next_page` "
-                    "back as `page`. Dates are YYYY-MM-DD; `starting_date` is inclusive and `ending_date` exclusive. "
-                    "Money is a decimal string with 6 places. Errors: `{type: error, error: {type, message}}`.",
-        docs_url=None, redoc_url=None,  # /docs below: Swagger UI from its package, offline
+        "back as `page`. Dates are YYYY-MM-DD; `starting_date` is inclusive and `ending_date` exclusive. "
+        "Money is a decimal string with 6 places. Errors: `{type: error, error: {type, message}}`.",
+        docs_url=None,
+        redoc_url=None,  # /docs below: Swagger UI from its package, offline
     )
     app.add_middleware(SecurityHeaders)
-    app.state.services = Services(settings, PublishedWarehouse(settings.warehouse), keys,
-                                  Cursors(keys.server_secret("cursors")), RateLimiter(settings.rate_limit_per_minute),
-                                  SignInThrottle())
+    app.state.services = Services(
+        settings,
+        PublishedWarehouse(settings.warehouse),
+        keys,
+        Cursors(keys.server_secret("cursors")),
+        RateLimiter(settings.rate_limit_per_minute),
+        SignInThrottle(),
+    )
     errors.install(app)
     app.include_router(api_router)
     app.include_router(dashboard_router)
@@ -74,8 +80,13 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "dashboard" / "static"), name="static")
 
-    @app.get("/v1/health", response_model=models.Health, tags=["health"],
-             responses={503: errors.ERROR_RESPONSES[503]}, summary="Is a warehouse served, and how recent")
+    @app.get(
+        "/v1/health",
+        response_model=models.Health,
+        tags=["health"],
+        responses={503: errors.ERROR_RESPONSES[503]},
+        summary="Is a warehouse served, and how recent",
+    )
     def health(request: Request):
         try:
             snapshot = request.app.state.services.warehouse.snapshot()

@@ -22,19 +22,23 @@ CLAUDE_CODE_COLUMNS = CLAUDE_CODE_CSV.columns
 _cell = money_text  # money as a decimal string with 6 places (SPEC §7); the rest as it is
 
 
-def user_cost_report_csv(cursor: duckdb.DuckDBPyConnection, organization_id: str, start: dt.date,
-                         end: dt.date) -> tuple[bytes, str]:
+def user_cost_report_csv(
+    cursor: duckdb.DuckDBPyConnection, organization_id: str, start: dt.date, end: dt.date
+) -> tuple[bytes, str]:
     """Spend per user over [start, end) and the file's name (its last day is end - 1)."""
     rows = fetch_all(cursor, USER_COST_REPORT, organization_id, {"starting_date": start, "ending_date": end})
     data = render_csv(USER_COST_COLUMNS, [[_cell(r[c]) for c in USER_COST_COLUMNS] for r in rows], ["spend_usd"])
     return data, f"user_cost_report_{organization_id}_{start}_{end - dt.timedelta(days=1)}.csv"
 
 
-def claude_code_users_csv(cursor: duckdb.DuckDBPyConnection, organization_id: str, as_of_date: dt.date,
-                          window: str, with_spend: bool = True) -> tuple[bytes, str]:
+def claude_code_users_csv(
+    cursor: duckdb.DuckDBPyConnection, organization_id: str, as_of_date: dt.date, window: str, with_spend: bool = True
+) -> tuple[bytes, str]:
     """The per-user file; without its estimated cost (spend, SPEC §7 v3) for viewers who may not see spend."""
     rows = fetch_all(cursor, CLAUDE_CODE_USERS, organization_id, {"as_of_date": as_of_date, "window": window})
     columns = [c for c in CLAUDE_CODE_COLUMNS if with_spend or c != "estimated_cost_usd"]
     table = [[organization_id if c == "organization_id" else _cell(r[c]) for c in columns] for r in rows]
-    return (render_csv(columns, table, ["estimated_cost_usd"] if with_spend else []),
-            f"claude_code_users_{organization_id}_{as_of_date}_{window}.csv")
+    return (
+        render_csv(columns, table, ["estimated_cost_usd"] if with_spend else []),
+        f"claude_code_users_{organization_id}_{as_of_date}_{window}.csv",
+    )

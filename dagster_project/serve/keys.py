@@ -94,8 +94,7 @@ class KeyStore:
             self._local.conn = conn
         return conn
 
-    def create(self, organization_id: str, role: str, name: str = "",
-               expires_days: int | None = None) -> tuple[ApiKey, str]:
+    def create(self, organization_id: str, role: str, name: str = "", expires_days: int | None = None) -> tuple[ApiKey, str]:
         """A new key; the secret is returned once and never stored."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -105,22 +104,29 @@ class KeyStore:
             raise ValueError(f"expiry must be 1 to 3650 days, not {expires_days}")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         created = now()
-        expires = (later(expires_days * 86400) if expires_days else None)
+        expires = later(expires_days * 86400) if expires_days else None
         self._connect().execute(
             "insert into api_keys (id, organization_id, role, name, secret_sha256, created_at, expires_at) "
-            "values (?, ?, ?, ?, ?, ?, ?)", (key_id, organization_id, role, name, digest(secret), created, expires))
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            (key_id, organization_id, role, name, digest(secret), created, expires),
+        )
         return ApiKey(key_id, organization_id, role, name, created, None, None, expires), f"uak_{key_id}_{secret}"
 
     def list(self) -> list[ApiKey]:
-        rows = self._connect().execute(
-            f"select {KEY_COLUMNS} from api_keys order by created_at, id").fetchall()
+        rows = self._connect().execute(f"select {KEY_COLUMNS} from api_keys order by created_at, id").fetchall()
         return [ApiKey(*row) for row in rows]
 
     def get(self, key_id: str) -> ApiKey | None:
         """An active (not revoked, not expired) key by id."""
-        row = self._connect().execute(
-            f"select {KEY_COLUMNS} from api_keys where id = ? and revoked_at is null "
-            "and (expires_at is null or expires_at > ?)", (key_id, now())).fetchone()
+        row = (
+            self._connect()
+            .execute(
+                f"select {KEY_COLUMNS} from api_keys where id = ? and revoked_at is null "
+                "and (expires_at is null or expires_at > ?)",
+                (key_id, now()),
+            )
+            .fetchone()
+        )
         return ApiKey(*row) if row else None
 
     def revoke(self, key_id: str) -> bool:
@@ -142,8 +148,11 @@ class KeyStore:
         """The active key of a live session token; None for an unknown, ended or expired one."""
         if not token or len(token) > 128:
             return None
-        row = self._connect().execute("select key_id from sessions where token_sha256 = ? and expires_at > ?",
-                                      (digest(token), now())).fetchone()
+        row = (
+            self._connect()
+            .execute("select key_id from sessions where token_sha256 = ? and expires_at > ?", (digest(token), now()))
+            .fetchone()
+        )
         return self.get(row[0]) if row else None
 
     def end_session(self, token: str | None) -> None:
@@ -156,8 +165,7 @@ class KeyStore:
         if not match:
             return None
         key_id, secret = match.groups()
-        row = self._connect().execute(
-            f"select {KEY_COLUMNS}, secret_sha256 from api_keys where id = ?", (key_id,)).fetchone()
+        row = self._connect().execute(f"select {KEY_COLUMNS}, secret_sha256 from api_keys where id = ?", (key_id,)).fetchone()
         # compare even when the id is unknown, so that timing does not tell ids apart
         expected = row[8] if row else digest("unknown key")
         if not hmac.compare_digest(digest(secret), expected) or row is None or row[6] is not None:
@@ -186,24 +194,27 @@ def check_organization_exists(warehouse: Path, organization_id: str) -> None:
     import duckdb
 
     if not warehouse.exists():
-        raise ValueError(f"no published warehouse at {warehouse}: run `make run` first, then make keys for its "
-                         "organisations")
+        raise ValueError(f"no published warehouse at {warehouse}: run `make run` first, then make keys for its organisations")
     try:
         with duckdb.connect(str(warehouse), read_only=True) as conn:
-            found = conn.execute("select 1 from marts.organizations_daily where organization_id = ? limit 1",
-                                 [organization_id]).fetchall()
+            found = conn.execute(
+                "select 1 from marts.organizations_daily where organization_id = ? limit 1", [organization_id]
+            ).fetchall()
     except duckdb.Error as exc:
         raise ValueError(f"cannot read the published warehouse {warehouse}: {str(exc).splitlines()[0]}") from None
     if not found:
-        raise ValueError(f"the published warehouse holds no organisation {organization_id!r}: no key made "
-                         "(see `make sql Q=\"select distinct organization_id from marts.organizations_daily\"`)")
+        raise ValueError(
+            f"the published warehouse holds no organisation {organization_id!r}: no key made "
+            '(see `make sql Q="select distinct organization_id from marts.organizations_daily"`)'
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     from .config import ServeSettings
 
-    parser = argparse.ArgumentParser(prog="python -m dagster_project.serve.keys", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m dagster_project.serve.keys", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create", help="make a key; its secret is printed once, as the last line")
     create.add_argument("--org", required=True)
@@ -223,16 +234,19 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        print(f"created key {key.id} for {key.organization_id} ({key.role}{', ' + key.name if key.name else ''})"
-              f"{', expires ' + key.expires_at if key.expires_at else ''}.")
+        print(
+            f"created key {key.id} for {key.organization_id} ({key.role}{', ' + key.name if key.name else ''})"
+            f"{', expires ' + key.expires_at if key.expires_at else ''}."
+        )
         print("The secret below is shown once; store it now (it is kept only as a hash):")
         print(secret)
     elif args.command == "list":
-        print(f"{'id':<14}{'organization':<18}{'role':<15}{'created':<27}{'last used':<27}{'revoked':<27}"
-              f"{'expires':<27}name")
+        print(f"{'id':<14}{'organization':<18}{'role':<15}{'created':<27}{'last used':<27}{'revoked':<27}{'expires':<27}name")
         for key in store.list():
-            print(f"{key.id:<14}{key.organization_id:<18}{key.role:<15}{key.created_at:<27}"
-                  f"{key.last_used_at or '-':<27}{key.revoked_at or '-':<27}{key.expires_at or '-':<27}{key.name}")
+            print(
+                f"{key.id:<14}{key.organization_id:<18}{key.role:<15}{key.created_at:<27}"
+                f"{key.last_used_at or '-':<27}{key.revoked_at or '-':<27}{key.expires_at or '-':<27}{key.name}"
+            )
     elif not store.revoke(args.id):
         print(f"error: no active key with id {args.id!r} (see `make api-keys`)", file=sys.stderr)
         return 1

@@ -37,8 +37,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if static or k.lower() != b"cache-control"]
+                headers = [(k, v) for k, v in message.get("headers", []) if static or k.lower() != b"cache-control"]
                 present = {k.lower() for k, _ in headers}
                 headers += [h for h in HEADERS if h[0] not in present]
                 if not static:

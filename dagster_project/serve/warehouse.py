@@ -77,9 +77,13 @@ class PublishedWarehouse:
                 latest = conn.execute("select max(date) from marts.organizations_daily").fetchone()[0]
         organizations = {}
         with contextlib.suppress(duckdb.Error):
-            organizations = {org: (plan, bool(hidden)) for org, plan, hidden in conn.execute(
-                "select organization_id, arg_max(plan, date), arg_max(spend_reports_hidden, date) "
-                "from marts.organizations_daily group by organization_id").fetchall()}
+            organizations = {
+                org: (plan, bool(hidden))
+                for org, plan, hidden in conn.execute(
+                    "select organization_id, arg_max(plan, date), arg_max(spend_reports_hidden, date) "
+                    "from marts.organizations_daily group by organization_id"
+                ).fetchall()
+            }
         return Snapshot(conn, inode, latest, published, organizations)
 
     def snapshot(self) -> Snapshot:

@@ -27,9 +27,18 @@ def ensure_manifest() -> Path:
     sources = [p for d in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / d).rglob("*") if p.is_file()]
     sources.append(DBT_PROJECT_DIR / "dbt_project.yml")
     if not MANIFEST.exists() or max(p.stat().st_mtime for p in sources) > MANIFEST.stat().st_mtime:
-        subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet",
-                        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-                       check=True)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            check=True,
+        )
     return MANIFEST
 
 
@@ -73,8 +82,7 @@ def build_dbt_assets(manifest: Path):
     # from the dump dates still owed. One materialization per model and run, not one per dump date
     # (a 100-day backfill would otherwise record 100 of each).
     @dbt_assets(manifest=manifest, dagster_dbt_translator=AnalyticsDbtTranslator())
-    def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource,
-                   analytics: AnalyticsSettings):
+    def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, analytics: AnalyticsSettings):
         yield from build_models(context, dbt, duckdb, analytics.get())
 
     return dbt_models

@@ -30,8 +30,7 @@ RESULT_SCHEMAS = ("marts", "meta")
 
 def spark_paths(settings: Settings) -> dict[str, Path]:
     root = settings.spark_dir
-    return {"raw": root / "raw", "warehouse": root / "warehouse", "metastore": root / "metastore_db",
-            "tmp": root / "tmp"}
+    return {"raw": root / "raw", "warehouse": root / "warehouse", "metastore": root / "metastore_db", "tmp": root / "tmp"}
 
 
 def write_raw_parquet(conn: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
@@ -45,24 +44,29 @@ def write_raw_parquet(conn: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[st
         select table_name from duckdb_tables()
         where database_name = current_database() and schema_name = 'raw' order by table_name""").fetchall()
     for (table,) in tables:
-        columns = conn.execute("""
+        columns = conn.execute(
+            """
             select column_name, data_type from duckdb_columns()
             where database_name = current_database() and schema_name = 'raw' and table_name = ?
-            order by column_index""", [table]).fetchall()
+            order by column_index""",
+            [table],
+        ).fetchall()
         # JSON is text to Spark (it parses it with get_json_object, as DuckDB does)
-        select = ", ".join(f'cast("{name}" as varchar) as "{name}"' if kind == "JSON" else f'"{name}"'
-                           for name, kind in columns)
+        select = ", ".join(f'cast("{name}" as varchar) as "{name}"' if kind == "JSON" else f'"{name}"' for name, kind in columns)
         # one pass over the table: COPY says how many rows it wrote; emptiness is one row's read
         empty = conn.execute(f'select 1 from raw."{table}" limit 1').fetchone() is None
         target = staging / table
         if not empty and "dump_date" in {name for name, _ in columns}:
-            copied = conn.execute(f"copy (select {select} from raw.\"{table}\") to {sql_literal(str(target))} "
-                                  "(format parquet, partition_by (dump_date))")
+            copied = conn.execute(
+                f'copy (select {select} from raw."{table}") to {sql_literal(str(target))} '
+                "(format parquet, partition_by (dump_date))"
+            )
         else:
             # no partition folder to hold an empty table: one file that still carries the columns
             target.mkdir()
-            copied = conn.execute(f"copy (select {select} from raw.\"{table}\") to "
-                                  f"{sql_literal(str(target / 'data.parquet'))} (format parquet)")
+            copied = conn.execute(
+                f'copy (select {select} from raw."{table}") to {sql_literal(str(target / "data.parquet"))} (format parquet)'
+            )
         counts[table] = copied.fetchone()[0]
     shutil.rmtree(raw_dir, ignore_errors=True)
     staging.rename(raw_dir)
@@ -94,8 +98,9 @@ def duckdb_columns(conn: duckdb.DuckDBPyConnection, source: str) -> str:
     """Spark's wide integers (DECIMAL(38,0), having no 128-bit integer) as the HUGEINT the DuckDB
     build has, so that both engines publish the same types."""
     described = conn.execute(f"describe select * from {source}").fetchall()
-    return ", ".join(f'cast("{name}" as hugeint) as "{name}"' if kind == "DECIMAL(38,0)" else f'"{name}"'
-                     for name, kind, *_ in described)
+    return ", ".join(
+        f'cast("{name}" as hugeint) as "{name}"' if kind == "DECIMAL(38,0)" else f'"{name}"' for name, kind, *_ in described
+    )
 
 
 def load_spark_results(conn: duckdb.DuckDBPyConnection, settings: Settings, manifest_path: Path) -> dict[str, int]:
@@ -113,9 +118,14 @@ def load_spark_results(conn: duckdb.DuckDBPyConnection, settings: Settings, mani
             source = f"read_parquet({sql_literal(str(files / '*.parquet'))})"
             conn.execute(f'create or replace table {schema}."{table}" as select {duckdb_columns(conn, source)} from {source}')
             conn.execute(f'comment on table {schema}."{table}" is {sql_literal(docs["description"])}')
-            existing = {c for (c,) in conn.execute(
-                "select column_name from duckdb_columns() where database_name = current_database() "
-                "and schema_name = ? and table_name = ?", [schema, table]).fetchall()}
+            existing = {
+                c
+                for (c,) in conn.execute(
+                    "select column_name from duckdb_columns() where database_name = current_database() "
+                    "and schema_name = ? and table_name = ?",
+                    [schema, table],
+                ).fetchall()
+            }
             for column, text in docs["columns"].items():
                 if column in existing and text:
                     conn.execute(f'comment on column {schema}."{table}"."{column}" is {sql_literal(text)}')

@@ -48,21 +48,22 @@
     {{ asof_join(series, 'series', keys, 'key_dates', '<=', 'key_dates.as_of_date', kind='inner') }}
 {% endmacro %}
 
-{# series: keys + date (activity days); windows: as_of_date, "window", window_start.
+{# series: keys + date (activity days); windows: the name of a relation with as_of_date, "window",
+   window_start (and `window_keys`, columns it shares with the series, such as a metric).
    One row per key, as-of date and window in which the key has activity: its latest day by the
    as-of date is on or after the window's start (or `active_since`, e.g. the year's start, for
    every window). With `organizations`, only organisations present on the as-of date. #}
-{% macro keys_active_in_windows(series, keys, windows='windows', organizations=none, active_since=none) %}
+{% macro keys_active_in_windows(series, keys, windows, window_keys=[], organizations=none, active_since=none) %}
     with latest as (
         {{ latest_on_or_before(series, ref('int_as_of_dates'), keys) }}
     )
 
-    select {% for k in keys %}latest.{{ k }}, {% endfor %}windows.*
+    select {% for k in keys if k not in window_keys %}latest.{{ k }}, {% endfor %}windows.*
     from latest
     {% if organizations -%}
     inner join {{ organizations }} as organizations using (organization_id, as_of_date)
     {%- endif %}
-    inner join {{ windows }} as windows using (as_of_date)
+    inner join {{ windows }} as windows using (as_of_date{% for k in window_keys %}, {{ k }}{% endfor %})
     where latest.last_date >= {{ active_since or 'windows.window_start' }}
 {% endmacro %}
 

@@ -48,13 +48,15 @@ def test_reader_keeps_previous_state_during_a_run_and_new_reader_sees_new(tmp_pa
 
 def test_published_marts_carry_their_documentation_and_plain_types(fixture_warehouse: Warehouse):
     rows = fixture_warehouse.query(
-        "select table_name, column_name, data_type, comment from duckdb_columns() where schema_name = 'marts'")
+        "select table_name, column_name, data_type, comment from duckdb_columns() where schema_name = 'marts'"
+    )
     assert rows
     # dbt's descriptions travel as comments, so an analyst sees them in the file itself
     undocumented = [(t, c) for t, c, _, comment in rows if not comment]
     assert undocumented == []
-    assert all(comment for (comment,) in fixture_warehouse.query(
-        "select comment from duckdb_tables() where schema_name = 'marts'"))
+    assert all(
+        comment for (comment,) in fixture_warehouse.query("select comment from duckdb_tables() where schema_name = 'marts'")
+    )
     # counts of records are BIGINT; money is DECIMAL(38,6) and sums of raw integers (tokens, lines,
     # sessions, commits, pull requests, tool actions) HUGEINT: both hold a million of the largest
     # accepted values (SPEC §2.5, v3)
@@ -75,24 +77,39 @@ def test_the_projects_sql_shell_reads_the_published_warehouse(fixture_warehouse:
     from dagster_project.settings import PROJECT_ROOT
 
     env = {**os.environ, "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published)}
-    run = subprocess.run([sys.executable, "tools/sql.py", "--csv",
-                          'select count(*) as n from marts.claude_ai_windows where "window" = \'mtd\''],
-                         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "tools/sql.py", "--csv", "select count(*) as n from marts.claude_ai_windows where \"window\" = 'mtd'"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     expected = fixture_warehouse.query("select count(*) from marts.claude_ai_windows where \"window\" = 'mtd'")[0][0]
     assert run.returncode == 0 and run.stdout.splitlines() == ["n", str(expected)]
-    shell = subprocess.run([sys.executable, "tools/sql.py"], input="select 41 + 1 as answer;\n.quit\n",
-                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    shell = subprocess.run(
+        [sys.executable, "tools/sql.py"],
+        input="select 41 + 1 as answer;\n.quit\n",
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert shell.returncode == 0 and "42" in shell.stdout
-    bad = subprocess.run([sys.executable, "tools/sql.py", "select * from nowhere"], cwd=PROJECT_ROOT, env=env,
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "tools/sql.py", "select * from nowhere"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
     assert bad.returncode == 1 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
 
 
 def test_published_tables_store_each_organisation_together_by_date(fixture_warehouse: Warehouse):
     # the API reads one organisation and date at a time; DuckDB skips row groups only when the
     # rows are stored in that order, so publishing sorts them
-    for table, date_column in [("marts.leaderboards", "as_of_date"), ("marts.user_activity_daily", "date"),
-                               ("marts.claude_code_users", "as_of_date"), ("raw.rejected_records", "dump_date")]:
+    for table, date_column in [
+        ("marts.leaderboards", "as_of_date"),
+        ("marts.user_activity_daily", "date"),
+        ("marts.claude_code_users", "as_of_date"),
+        ("raw.rejected_records", "dump_date"),
+    ]:
         out_of_order = fixture_warehouse.query(f"""
             select count(*) from (
                 select organization_id_key, {date_column},

@@ -58,15 +58,15 @@ def count_lines(source: str) -> int:
 
 
 def test_rejection_counts_per_reason(fixture_warehouse: Warehouse):
-    rows = fixture_warehouse.query(
-        "select source, reason_code, count(*) from raw.rejected_records group by all", published=False)
+    rows = fixture_warehouse.query("select source, reason_code, count(*) from raw.rejected_records group by all", published=False)
     assert {(s, r): n for s, r, n in rows} == EXPECTED_REJECTIONS
 
 
 def test_rejected_records_carry_provenance(fixture_warehouse: Warehouse):
     rows = fixture_warehouse.query(
         "select file, line_number, raw_line, reason from raw.rejected_records "
-        "where source = 'events' and reason = 'unknown_enum: event_type'")
+        "where source = 'events' and reason = 'unknown_enum: event_type'"
+    )
     assert len(rows) == 1
     file, line_number, raw_line, _ = rows[0]
     assert file.startswith("events/dt=") and file.endswith("part-0009-bad.jsonl")
@@ -79,50 +79,67 @@ def test_every_line_is_accepted_or_rejected(fixture_warehouse: Warehouse):
     rejected = Counter()
     for (source, _), n in EXPECTED_REJECTIONS.items():
         rejected[source] += n
-    for source, tables in [("events", ["events"]), ("usage", ["usage"]), ("claude_code", ["claude_code"]),
-                           ("snapshots", ["organizations", "members", "invites"])]:
+    for source, tables in [
+        ("events", ["events"]),
+        ("usage", ["usage"]),
+        ("claude_code", ["claude_code"]),
+        ("snapshots", ["organizations", "members", "invites"]),
+    ]:
         accepted = sum(fixture_warehouse.query(f"select count(*) from raw.{t}", published=False)[0][0] for t in tables)
         assert accepted + rejected[source] == count_lines(source), source
 
 
 def test_unknown_fields_are_kept(fixture_warehouse: Warehouse):
     rows = fixture_warehouse.query(
-        "select count(*) from raw.events where json_extract_string(record, '$.client_version') = '2.3.1'",
-        published=False)
+        "select count(*) from raw.events where json_extract_string(record, '$.client_version') = '2.3.1'", published=False
+    )
     assert rows[0][0] > 0
 
 
 def test_later_dump_wins_for_duplicates(fixture_warehouse: Warehouse):
     q = fixture_warehouse.query
     # delivered in dumps d+1 (v0), d+2 part-0001 (v1), d+2 part-0002 (v2): the last file of the last dump wins
-    assert q("select message_id from staging.stg_events__events where event_id = 'evt_case_message'",
-             published=False) == [("msg_case_v2",)]
+    assert q("select message_id from staging.stg_events__events where event_id = 'evt_case_message'", published=False) == [
+        ("msg_case_v2",)
+    ]
     # usage corrected in the next dump
-    assert q("select cast(cost_usd as varchar) from staging.stg_usage__records where usage_id = 'use_case_corrected'",
-             published=False) == [("1.250001",)]
+    assert q(
+        "select cast(cost_usd as varchar) from staging.stg_usage__records where usage_id = 'use_case_corrected'", published=False
+    ) == [("1.250001",)]
     # a Claude Code day restated two dumps later replaces the first record
-    rows = q("select num_sessions, lines_added from staging.stg_claude_code__records where terminal_type = 'cursor'",
-             published=False)
+    rows = q(
+        "select num_sessions, lines_added from staging.stg_claude_code__records where terminal_type = 'cursor'", published=False
+    )
     assert rows == [(7, 777)]
 
 
 def test_every_key_is_staged_once(fixture_warehouse: Warehouse):
-    for model, key in [("stg_events__events", "event_id"), ("stg_usage__records", "usage_id"),
-                       ("stg_claude_code__records", "claude_code_record_key")]:
+    for model, key in [
+        ("stg_events__events", "event_id"),
+        ("stg_usage__records", "usage_id"),
+        ("stg_claude_code__records", "claude_code_record_key"),
+    ]:
         dupes = fixture_warehouse.query(
-            f"select count(*) from (select {key} from staging.{model} group by 1 having count(*) > 1)", published=False)
+            f"select count(*) from (select {key} from staging.{model} group by 1 having count(*) > 1)", published=False
+        )
         assert dupes == [(0,)], model
 
 
 def table_fingerprints(warehouse: Warehouse, tables: list[str]) -> dict[str, tuple]:
     out = {}
     for table in tables:
-        columns = [c for (c,) in warehouse.query(
-            "select column_name from information_schema.columns where table_schema || '.' || table_name = ? "
-            "and column_name not in ('ingested_at')", [table], published=False)]
+        columns = [
+            c
+            for (c,) in warehouse.query(
+                "select column_name from information_schema.columns where table_schema || '.' || table_name = ? "
+                "and column_name not in ('ingested_at')",
+                [table],
+                published=False,
+            )
+        ]
         out[table] = warehouse.query(
-            f"select count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in columns)})) from {table}",
-            published=False)[0]
+            f"select count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in columns)})) from {table}", published=False
+        )[0]
     return out
 
 
@@ -131,9 +148,19 @@ def test_rerunning_a_partition_changes_nothing(tmp_path, small_raw_copy):
     warehouse = Warehouse(tmp_path / "wh", small_raw_copy)
     dates = dump_dates(small_raw_copy)
     assert warehouse.run(dates[0], dates[-1]).success
-    tables = ["raw.events", "raw.usage", "raw.claude_code", "raw.members", "raw.rejected_records",
-              "staging.stg_events__events", "marts.activity_daily", "marts.claude_ai_daily",
-              "marts.spend_totals", "marts.user_spend", "marts.leaderboards"]
+    tables = [
+        "raw.events",
+        "raw.usage",
+        "raw.claude_code",
+        "raw.members",
+        "raw.rejected_records",
+        "staging.stg_events__events",
+        "marts.activity_daily",
+        "marts.claude_ai_daily",
+        "marts.spend_totals",
+        "marts.user_spend",
+        "marts.leaderboards",
+    ]
     before = table_fingerprints(warehouse, tables)
     assert warehouse.run(dates[2]).success
     assert table_fingerprints(warehouse, tables) == before
@@ -153,16 +180,27 @@ def test_truncated_gzip_fails_only_its_partition(tmp_path, small_raw_copy):
 
     selection = [AssetKey(k) for k in ingest]
     assert warehouse.run(dates[0], dates[-1], selection=selection).success
-    before = warehouse.query("select dump_date, count(*), sum(hash(record)) from raw.events group by 1 order by 1",
-                             published=False)
+    before = warehouse.query(
+        "select dump_date, count(*), sum(hash(record)) from raw.events group by 1 order by 1", published=False
+    )
 
     # corrupt the gzip file of one day and add a new good line to the plain file of the same day
     day_folder = small_raw_copy / "events" / f"dt={dates[3]}"
     truncate(day_folder / "part-0002.jsonl.gz")
     with open(day_folder / "part-0001.jsonl", "a") as fh:
-        fh.write(json.dumps({"event_id": "evt_new", "event_type": "project.created",
-                             "occurred_at": f"{dates[3]}T10:00:00Z", "organization_id": "org_0001",
-                             "user_id": "u", "properties": {"project_id": "p"}}) + "\n")
+        fh.write(
+            json.dumps(
+                {
+                    "event_id": "evt_new",
+                    "event_type": "project.created",
+                    "occurred_at": f"{dates[3]}T10:00:00Z",
+                    "organization_id": "org_0001",
+                    "user_id": "u",
+                    "properties": {"project_id": "p"},
+                }
+            )
+            + "\n"
+        )
 
     from dagster_project.cli import failure_messages
 
@@ -171,8 +209,10 @@ def test_truncated_gzip_fails_only_its_partition(tmp_path, small_raw_copy):
     message = " ".join(failure_messages(result))
     assert f"events/dt={dates[3]}/part-0002.jsonl.gz" in message
     # nothing of that day half-loaded, every other day as it was
-    assert warehouse.query("select dump_date, count(*), sum(hash(record)) from raw.events group by 1 order by 1",
-                           published=False) == before
+    assert (
+        warehouse.query("select dump_date, count(*), sum(hash(record)) from raw.events group by 1 order by 1", published=False)
+        == before
+    )
 
 
 @pytest.mark.job
@@ -193,7 +233,8 @@ def test_file_not_utf8_fails_with_its_name(tmp_path, small_raw_copy):
 def test_line_over_16_mib_is_a_rejected_record_not_a_failed_file(fixture_warehouse: Warehouse):
     rows = fixture_warehouse.query(
         "select file, line_number, reason_code, length(raw_line), raw_line from raw.rejected_records "
-        "where reason_code = 'line_too_long'")
+        "where reason_code = 'line_too_long'"
+    )
     assert len(rows) == 1
     file, line_number, _, kept, raw_line = rows[0]
     assert file.endswith("part-0005-huge.jsonl.gz") and line_number == 1
@@ -205,13 +246,20 @@ def test_line_over_16_mib_is_a_rejected_record_not_a_failed_file(fixture_warehou
 
 def test_unsafe_organisation_ids_are_rejected_in_every_source(fixture_warehouse: Warehouse):
     rows = fixture_warehouse.query(
-        "select source, reason from raw.rejected_records where reason_code = 'invalid_field' order by 1")
-    assert rows == [("claude_code", "invalid_field: organization_id"), ("events", "invalid_field: organization_id"),
-                    ("snapshots", "invalid_field: organization_id"), ("usage", "invalid_field: organization_id")]
+        "select source, reason from raw.rejected_records where reason_code = 'invalid_field' order by 1"
+    )
+    assert rows == [
+        ("claude_code", "invalid_field: organization_id"),
+        ("events", "invalid_field: organization_id"),
+        ("snapshots", "invalid_field: organization_id"),
+        ("usage", "invalid_field: organization_id"),
+    ]
     for table in ["events", "usage", "claude_code", "organizations"]:
         assert fixture_warehouse.query(
             f"select count(*) from raw.{table} where json_extract_string(record, '$.organization_id') "
-            "in ('../../escape', '/tmp/x', '.hidden')", published=False) == [(0,)]
+            "in ('../../escape', '/tmp/x', '.hidden')",
+            published=False,
+        ) == [(0,)]
 
 
 EXPECTED_IGNORED = {  # the stray files tools/generate_dumps.py plants (plant_stray_files)

@@ -46,8 +46,9 @@ class Server:
 
 def start_server(warehouse: Path, key_store: Path, rate_limit: int = 100_000) -> Server:
     port = free_port()
-    settings = ServeSettings(warehouse=warehouse, api_keys=key_store, host="127.0.0.1", port=port,
-                             rate_limit_per_minute=rate_limit, session_hours=1)
+    settings = ServeSettings(
+        warehouse=warehouse, api_keys=key_store, host="127.0.0.1", port=port, rate_limit_per_minute=rate_limit, session_hours=1
+    )
     store = KeyStore(key_store)
     keys, ids = {}, {}
     for org in (TEAM, HIDDEN, ENTERPRISE, "org_0004"):

@@ -73,7 +73,8 @@ def test_a_key_reads_its_own_organisation_only(api, fixture_warehouse):
             rows = client.get(BASE + "chats").json()["data"]
         expected = fixture_warehouse.query(
             'select "window", chats from marts.claude_ai_windows where organization_id = ? and as_of_date = ?',
-            [organization, LATEST])
+            [organization, LATEST],
+        )
         assert sorted((r["window"], r["chats"]) for r in rows) == sorted(expected)
     # and the spend of the hidden organisation cannot be reached through any other door
     with api.client(api.key(HIDDEN, "primary_owner")) as client:
@@ -121,29 +122,43 @@ def all_pages(client, endpoint, params, limit) -> list[dict]:
 
 FLAT = {  # endpoint, params -> the mart rows it serves (same columns, same order)
     "engagement": ({"as_of_date": "2026-03-31"}, "user_engagement where as_of_date = '2026-03-31'", "user_id"),
-    "chats": ({}, f"claude_ai_windows where as_of_date = '{LATEST}'",
-              "list_position(['1w','1m','3m','1y','mtd','qtd','ytd'], \"window\")"),
-    "leaderboards": ({"metric": "artifacts_created", "window": "qtd"},
-                     f"leaderboards where as_of_date = '{LATEST}' and metric = 'artifacts_created' and \"window\" = 'qtd'",
-                     "rank"),
+    "chats": (
+        {},
+        f"claude_ai_windows where as_of_date = '{LATEST}'",
+        "list_position(['1w','1m','3m','1y','mtd','qtd','ytd'], \"window\")",
+    ),
+    "leaderboards": (
+        {"metric": "artifacts_created", "window": "qtd"},
+        f"leaderboards where as_of_date = '{LATEST}' and metric = 'artifacts_created' and \"window\" = 'qtd'",
+        "rank",
+    ),
     "connectors": ({"window": "3m"}, f"top_connectors where as_of_date = '{LATEST}' and \"window\" = '3m'", "rank"),
     "claude_code": ({"starting_date": "2026-03-01"}, "claude_code_daily where date >= '2026-03-01'", "date"),
-    "claude_code_users": ({"window": "qtd"},
-                          f"claude_code_users where as_of_date = '{LATEST}' and \"window\" = 'qtd'", "user_id"),
-    "spend_totals": ({}, f"spend_totals where as_of_date = '{LATEST}'", "\"window\""),
+    "claude_code_users": (
+        {"window": "qtd"},
+        f"claude_code_users where as_of_date = '{LATEST}' and \"window\" = 'qtd'",
+        "user_id",
+    ),
+    "spend_totals": ({}, f"spend_totals where as_of_date = '{LATEST}'", '"window"'),
     "spend_by_model": ({"window": "1y"}, f"spend_by_model where as_of_date = '{LATEST}' and \"window\" = '1y'", "model"),
     "spend_forecast": ({"as_of_date": "2026-02-28"}, "spend_forecast where as_of_date = '2026-02-28'", "as_of_date"),
     "spend_alerts": ({"starting_date": "2026-02-10"}, "spend_alerts where true", "date"),
-    "cost_report": ({"starting_date": "2026-03-01", "group_by": "model"}, "spend_daily where date >= '2026-03-01'",
-                    "date, model"),
+    "cost_report": (
+        {"starting_date": "2026-03-01", "group_by": "model"},
+        "spend_daily where date >= '2026-03-01'",
+        "date, model",
+    ),
 }
 
 
 @pytest.mark.parametrize("endpoint", FLAT)
 def test_rows_equal_the_marts(api, fixture_warehouse, endpoint):
     params, source, order = FLAT[endpoint]
-    expected = mart(fixture_warehouse, f"select * exclude (organization_id) from marts.{source} "
-                                       f"and organization_id = ? order by {order}", [ENTERPRISE])
+    expected = mart(
+        fixture_warehouse,
+        f"select * exclude (organization_id) from marts.{source} and organization_id = ? order by {order}",
+        [ENTERPRISE],
+    )
     with api.client(api.key()) as client:
         rows = all_pages(client, endpoint, params, 1000)
     assert expected, f"the fixtures should give {endpoint} rows"
@@ -156,21 +171,34 @@ def test_rows_equal_the_marts(api, fixture_warehouse, endpoint):
 def test_summaries_speak_the_vendor_shape_with_the_marts_values(api, fixture_warehouse):
     with api.client(api.key()) as client:
         rows = all_pages(client, "summaries", {"starting_date": "2026-03-01", "ending_date": "2026-04-01"}, 7)
-    activity = mart(fixture_warehouse, "select * from marts.activity_daily where organization_id = ? "
-                                       "and date >= '2026-03-01' and date < '2026-04-01' order by date", [ENTERPRISE])
-    code = {r["date"]: r for r in mart(fixture_warehouse, "select * from marts.claude_code_daily where "
-                                                          "organization_id = ?", [ENTERPRISE])}
-    ai = {r["date"]: r for r in mart(fixture_warehouse, "select * from marts.claude_ai_daily where organization_id = ?",
-                                     [ENTERPRISE])}
+    activity = mart(
+        fixture_warehouse,
+        "select * from marts.activity_daily where organization_id = ? "
+        "and date >= '2026-03-01' and date < '2026-04-01' order by date",
+        [ENTERPRISE],
+    )
+    code = {
+        r["date"]: r
+        for r in mart(fixture_warehouse, "select * from marts.claude_code_daily where organization_id = ?", [ENTERPRISE])
+    }
+    ai = {
+        r["date"]: r
+        for r in mart(fixture_warehouse, "select * from marts.claude_ai_daily where organization_id = ?", [ENTERPRISE])
+    }
     assert [r["starting_at"] for r in rows] == [f"{a['date']}T00:00:00Z" for a in activity]
     for row, a in zip(rows, activity, strict=True):
         day = a["date"]
         assert row["ending_at"] == f"{dt.date.fromisoformat(day) + dt.timedelta(days=1)}T00:00:00Z"
-        assert (row["daily_active_user_count"], row["weekly_active_user_count"], row["monthly_active_user_count"],
-                row["assigned_seat_count"], row["pending_invite_count"]) == (
-            a["dau"], a["wau"], a["mau"], a["total_seats"], a["pending_invites"])
-        assert same(row["weekly_adoption_rate"], a["wau"] / a["total_seats"] * 100 if a["total_seats"] else None) \
-            or (row["weekly_adoption_rate"] is None and not a["total_seats"])
+        assert (
+            row["daily_active_user_count"],
+            row["weekly_active_user_count"],
+            row["monthly_active_user_count"],
+            row["assigned_seat_count"],
+            row["pending_invite_count"],
+        ) == (a["dau"], a["wau"], a["mau"], a["total_seats"], a["pending_invites"])
+        assert same(row["weekly_adoption_rate"], a["wau"] / a["total_seats"] * 100 if a["total_seats"] else None) or (
+            row["weekly_adoption_rate"] is None and not a["total_seats"]
+        )
         assert row["claude_code_daily_active_user_count"] == code[day]["active_users"]
         assert row["activity_daily"]["mau"] == a["mau"]
         assert row["claude_ai_daily"]["chats"] == ai[day]["chats"]
@@ -180,25 +208,45 @@ def test_summaries_speak_the_vendor_shape_with_the_marts_values(api, fixture_war
 def test_users_speak_the_vendor_shape_ordered_by_email(api, fixture_warehouse):
     with api.client(api.key()) as client:
         rows = all_pages(client, "users", {"date": "2026-03-31"}, 7)
-    expected = mart(fixture_warehouse, "select * from marts.user_activity_daily where organization_id = ? and "
-                                       "date = '2026-03-31'", [ENTERPRISE])
+    expected = mart(
+        fixture_warehouse,
+        "select * from marts.user_activity_daily where organization_id = ? and date = '2026-03-31'",
+        [ENTERPRISE],
+    )
+
     def address(r):
         return r["email"] or (r["user_id"][6:] if r["user_id"].startswith("email:") else "")
+
     expected.sort(key=lambda r: (address(r), r["user_id"]))
     assert [r["user"]["id"] for r in rows] == [e["user_id"] for e in expected]
     for row, e in zip(rows, expected, strict=True):
         assert row["user"] == {"id": e["user_id"], "email_address": address(e), "type": "user"}
-        assert row["chat_metrics"] == {"message_count": e["messages"], "distinct_conversation_count": e["chats"],
-                                       "distinct_projects_created_count": e["projects_created"],
-                                       "distinct_artifacts_created_count": e["artifacts_created"],
-                                       "connectors_used_count": e["connector_uses"]}
+        assert row["chat_metrics"] == {
+            "message_count": e["messages"],
+            "distinct_conversation_count": e["chats"],
+            "distinct_projects_created_count": e["projects_created"],
+            "distinct_artifacts_created_count": e["artifacts_created"],
+            "connectors_used_count": e["connector_uses"],
+        }
         core = row["claude_code_metrics"]["core_metrics"]
-        assert (core["distinct_session_count"], core["commit_count"], core["pull_request_count"],
-                core["lines_of_code"]["added_count"], core["lines_of_code"]["removed_count"]) == (
-            e["claude_code_sessions"], e["claude_code_commits"], e["claude_code_pull_requests"],
-            e["claude_code_lines_added"], e["claude_code_lines_removed"])
-        assert row["spend"] == {"spend_usd": e["spend_usd"], "input_tokens": e["input_tokens"],
-                                "output_tokens": e["output_tokens"]}
+        assert (
+            core["distinct_session_count"],
+            core["commit_count"],
+            core["pull_request_count"],
+            core["lines_of_code"]["added_count"],
+            core["lines_of_code"]["removed_count"],
+        ) == (
+            e["claude_code_sessions"],
+            e["claude_code_commits"],
+            e["claude_code_pull_requests"],
+            e["claude_code_lines_added"],
+            e["claude_code_lines_removed"],
+        )
+        assert row["spend"] == {
+            "spend_usd": e["spend_usd"],
+            "input_tokens": e["input_tokens"],
+            "output_tokens": e["output_tokens"],
+        }
         assert row["last_activity_date"] == "2026-03-31"
     with api.client(api.key(ENTERPRISE, "admin")) as client:  # admins see no spend
         assert all("spend" not in r for r in client.get(BASE + "users", params={"date": "2026-03-31"}).json()["data"])
@@ -206,8 +254,12 @@ def test_users_speak_the_vendor_shape_ordered_by_email(api, fixture_warehouse):
 
 def test_user_cost_report_adds_up_to_the_spend_of_the_range(api, fixture_warehouse):
     params = {"starting_date": "2026-02-20", "ending_date": "2026-04-03"}
-    total = mart(fixture_warehouse, "select sum(spend_usd) as s from marts.spend_daily where organization_id = ? "
-                                    "and date >= '2026-02-20' and date < '2026-04-03'", [ENTERPRISE])[0]["s"]
+    total = mart(
+        fixture_warehouse,
+        "select sum(spend_usd) as s from marts.spend_daily where organization_id = ? "
+        "and date >= '2026-02-20' and date < '2026-04-03'",
+        [ENTERPRISE],
+    )[0]["s"]
     with api.client(api.key()) as client:
         rows = all_pages(client, "user_cost_report", params, 7)
         csv_response = client.get(BASE + "user_cost_report", params={**params, "format": "csv"})
@@ -244,23 +296,26 @@ def test_pages_add_up_to_the_whole_list(api, endpoint):
             assert pages == whole["data"], limit
 
 
-@pytest.mark.parametrize("endpoint,params,fragment", [
-    ("summaries", {"starting_date": "2026-13-01"}, "starting_date"),
-    ("summaries", {"starting_date": "2026-04-10", "ending_date": "2026-04-01"}, "must be after starting_date"),
-    ("summaries", {"starting_date": "2025-01-01", "ending_date": "2026-04-01"}, "at most 366 days"),
-    ("summaries", {"starting_date": "2026-05-01"}, "starting_date 2026-05-01 is after the latest built date"),
-    ("users", {"date": "2026-04-15"}, "date 2026-04-15 is after the latest built date"),
-    ("users", {}, "date"),
-    ("connectors", {"window": "2w"}, "window"),
-    ("leaderboards", {"metric": "messages", "window": "mtd"}, "metric"),
-    ("leaderboards", {"metric": "spend_usd", "window": "ytd"}, "ranked for windows mtd"),
-    ("chats", {"limit": "0"}, "limit"),
-    ("chats", {"limit": "1001"}, "limit"),
-    ("chats", {"limit": "ten"}, "limit"),
-    ("chats", {"page": "not-a-cursor"}, "next_page"),
-    ("chats", {"colour": "blue"}, "unknown query parameter 'colour'"),
-    ("chats", {"as_of_date": "2026-04-14", "as_of_date_": "x"}, "unknown query parameter"),
-])
+@pytest.mark.parametrize(
+    "endpoint,params,fragment",
+    [
+        ("summaries", {"starting_date": "2026-13-01"}, "starting_date"),
+        ("summaries", {"starting_date": "2026-04-10", "ending_date": "2026-04-01"}, "must be after starting_date"),
+        ("summaries", {"starting_date": "2025-01-01", "ending_date": "2026-04-01"}, "at most 366 days"),
+        ("summaries", {"starting_date": "2026-05-01"}, "starting_date 2026-05-01 is after the latest built date"),
+        ("users", {"date": "2026-04-15"}, "date 2026-04-15 is after the latest built date"),
+        ("users", {}, "date"),
+        ("connectors", {"window": "2w"}, "window"),
+        ("leaderboards", {"metric": "messages", "window": "mtd"}, "metric"),
+        ("leaderboards", {"metric": "spend_usd", "window": "ytd"}, "ranked for windows mtd"),
+        ("chats", {"limit": "0"}, "limit"),
+        ("chats", {"limit": "1001"}, "limit"),
+        ("chats", {"limit": "ten"}, "limit"),
+        ("chats", {"page": "not-a-cursor"}, "next_page"),
+        ("chats", {"colour": "blue"}, "unknown query parameter 'colour'"),
+        ("chats", {"as_of_date": "2026-04-14", "as_of_date_": "x"}, "unknown query parameter"),
+    ],
+)
 def test_bad_parameters_are_400_with_a_message_saying_what_to_fix(api, endpoint, params, fragment):
     with api.client(api.key()) as client:
         response = client.get(BASE + endpoint, params=params)
@@ -295,8 +350,11 @@ def test_openapi_documents_every_endpoint_parameter_and_error(api):
         spec = client.get("/openapi.json").json()
         assert client.get("/docs").status_code == 200
     assert spec["components"]["securitySchemes"]["ApiKey"] == {
-        "type": "apiKey", "in": "header", "name": "x-api-key",
-        "description": spec["components"]["securitySchemes"]["ApiKey"]["description"]}
+        "type": "apiKey",
+        "in": "header",
+        "name": "x-api-key",
+        "description": spec["components"]["securitySchemes"]["ApiKey"]["description"],
+    }
     for endpoint in ENDPOINTS:
         operation = spec["paths"][BASE + endpoint]["get"]
         assert {"200", "400", "401", "403", "429"} <= set(operation["responses"]), endpoint

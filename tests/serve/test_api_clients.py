@@ -15,35 +15,52 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests.serve.conftest import ENTERPRISE, start_server
 
 BASE = "/v1/organizations/analytics/"
-CROSS_PARAMETER_RULES = ("after the latest built date", "must be after starting_date", "at most 366 days",
-                         "is ranked for windows", "page does not apply to format=csv", "page is not a cursor")
+CROSS_PARAMETER_RULES = (
+    "after the latest built date",
+    "must be after starting_date",
+    "at most 366 days",
+    "is ranked for windows",
+    "page does not apply to format=csv",
+    "page is not a cursor",
+)
 
 
 def test_the_vendor_sdk_lists_summaries_and_users(api, fixture_warehouse):
     anthropic = pytest.importorskip("anthropic")
     client = anthropic.Anthropic(api_key=api.key(ENTERPRISE, "owner"), base_url=api.url, max_retries=0)
-    summaries = list(client.organization.analytics.summaries.list(starting_date="2026-03-01",
-                                                                  ending_date="2026-04-01", limit=7))
+    summaries = list(client.organization.analytics.summaries.list(starting_date="2026-03-01", ending_date="2026-04-01", limit=7))
     activity = fixture_warehouse.query(
         "select date, dau, wau, mau, total_seats, pending_invites from marts.activity_daily "
-        "where organization_id = ? and date >= '2026-03-01' and date < '2026-04-01' order by date", [ENTERPRISE])
+        "where organization_id = ? and date >= '2026-03-01' and date < '2026-04-01' order by date",
+        [ENTERPRISE],
+    )
     assert len(summaries) == 31 == len(activity)  # auto-paginated through next_page, 7 at a time
     for summary, (day, dau, wau, mau, seats, invites) in zip(summaries, activity, strict=True):
         assert summary.starting_at.date() == day and summary.starting_at.utcoffset().total_seconds() == 0
-        assert (summary.daily_active_user_count, summary.weekly_active_user_count, summary.monthly_active_user_count,
-                summary.assigned_seat_count, summary.pending_invite_count) == (dau, wau, mau, seats, invites)
+        assert (
+            summary.daily_active_user_count,
+            summary.weekly_active_user_count,
+            summary.monthly_active_user_count,
+            summary.assigned_seat_count,
+            summary.pending_invite_count,
+        ) == (dau, wau, mau, seats, invites)
         assert summary.daily_adoption_rate == pytest.approx(dau / seats * 100)
 
     users = list(client.organization.analytics.users.list(date="2026-03-31", limit=5))
     expected = fixture_warehouse.query(
         "select user_id, messages, chats, claude_code_lines_added from marts.user_activity_daily "
-        "where organization_id = ? and date = '2026-03-31'", [ENTERPRISE])
+        "where organization_id = ? and date = '2026-03-31'",
+        [ENTERPRISE],
+    )
     assert len(users) == len(expected) > 5
     by_id = {u: (m, c, lines) for u, m, c, lines in expected}
     for user in users:
         assert user.user.type == "user"
-        assert (user.chat_metrics.message_count, user.chat_metrics.distinct_conversation_count,
-                user.claude_code_metrics.core_metrics.lines_of_code.added_count) == by_id[user.user.id]
+        assert (
+            user.chat_metrics.message_count,
+            user.chat_metrics.distinct_conversation_count,
+            user.claude_code_metrics.core_metrics.lines_of_code.added_count,
+        ) == by_id[user.user.id]
         assert str(user.last_activity_date) == "2026-03-31"
 
 
@@ -104,8 +121,9 @@ def test_fuzzing_every_endpoint_never_breaks_the_contract(api, mode):
             continue  # nothing to make invalid (the health check takes no parameter)
 
         @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
-        @hypothesis.settings(max_examples=25, derandomize=True, deadline=None, database=None,
-                             suppress_health_check=list(hypothesis.HealthCheck))
+        @hypothesis.settings(
+            max_examples=25, derandomize=True, deadline=None, database=None, suppress_health_check=list(hypothesis.HealthCheck)
+        )
         def call(case):
             response = case.call(base_url=api.url, headers=headers)
             # every check, but "schema-valid data is accepted": SPEC §7 rules that span parameters

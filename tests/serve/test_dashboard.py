@@ -20,8 +20,15 @@ LATEST = "2026-04-14"
 NEW_ORG = "org_0004"  # appears on 2026-03-31, the last day of a month
 PAGES = ("all-activity", "claude-ai", "claude-code")
 # as root, and on a machine whose network is closed: no sandbox, no background connections
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make browser)")
 
 
@@ -59,8 +66,10 @@ def session(browser, api):
 
 
 def tiles(page) -> dict[tuple[str, str | None], str]:
-    return {(t.get_attribute("data-metric"), t.get_attribute("data-window")): t.get_attribute("data-value")
-            for t in page.query_selector_all(".tile[data-metric], td[data-metric]")}
+    return {
+        (t.get_attribute("data-metric"), t.get_attribute("data-window")): t.get_attribute("data-value")
+        for t in page.query_selector_all(".tile[data-metric], td[data-metric]")
+    }
 
 
 def exact(value) -> str:
@@ -75,14 +84,21 @@ def shot(page, name: str) -> None:
 
 
 def board_ids(page, metric: str, window: str) -> list[str]:
-    return [r.get_attribute("data-user-id")
-            for r in page.query_selector_all(f'table[data-metric="{metric}"][data-window="{window}"] tr[data-user-id]')]
+    return [
+        r.get_attribute("data-user-id")
+        for r in page.query_selector_all(f'table[data-metric="{metric}"][data-window="{window}"] tr[data-user-id]')
+    ]
 
 
 def leaderboard(warehouse, org, day, metric, window) -> list[str]:
-    return [u for (u,) in warehouse.query(
-        'select user_id from marts.leaderboards where organization_id = ? and as_of_date = ? and metric = ? '
-        'and "window" = ? order by rank', [org, day, metric, window])]
+    return [
+        u
+        for (u,) in warehouse.query(
+            "select user_id from marts.leaderboards where organization_id = ? and as_of_date = ? and metric = ? "
+            'and "window" = ? order by rank',
+            [org, day, metric, window],
+        )
+    ]
 
 
 @pytest.mark.parametrize("organization", [TEAM, HIDDEN, ENTERPRISE, NEW_ORG])
@@ -94,39 +110,54 @@ def test_every_page_shows_the_marts_values(session, fixture_warehouse, organizat
         page.wait_for_load_state("networkidle")
         shown = tiles(page)
         if name == "all-activity":
-            wau, utilization, invites = q("select wau, utilization, pending_invites from marts.activity_daily "
-                                          "where organization_id = ? and date = ?", [organization, LATEST])[0]
+            wau, utilization, invites = q(
+                "select wau, utilization, pending_invites from marts.activity_daily where organization_id = ? and date = ?",
+                [organization, LATEST],
+            )[0]
             assert shown[("wau", None)] == str(wau) and shown[("pending_invites", None)] == str(invites)
             assert shown[("utilization", None)] == exact(utilization)
-            chats, avg = q("select chats, avg_messages_per_chat from marts.claude_ai_daily where organization_id = ? "
-                           "and date = ?", [organization, LATEST])[0]
+            chats, avg = q(
+                "select chats, avg_messages_per_chat from marts.claude_ai_daily where organization_id = ? and date = ?",
+                [organization, LATEST],
+            )[0]
             assert shown[("chats", None)] == str(chats) and shown[("avg_messages_per_chat", None)] == exact(avg)
-            assert board_ids(page, "projects_used", "mtd") == leaderboard(fixture_warehouse, organization, LATEST,
-                                                                          "projects_used", "mtd")
+            assert board_ids(page, "projects_used", "mtd") == leaderboard(
+                fixture_warehouse, organization, LATEST, "projects_used", "mtd"
+            )
             assert page.query_selector("div[data-chart=usage] .main-svg"), "the usage chart is drawn"
             assert (page.query_selector('[data-section="spend"]') is not None) == (organization != HIDDEN)
             if organization != HIDDEN:  # owners see spend, unless the organisation's reports are hidden
-                for window, spend in q('select "window", spend_usd from marts.spend_totals where organization_id = ? '
-                                       "and as_of_date = ?", [organization, LATEST]):
+                for window, spend in q(
+                    'select "window", spend_usd from marts.spend_totals where organization_id = ? and as_of_date = ?',
+                    [organization, LATEST],
+                ):
                     assert shown[("spend_usd", window)] == exact(spend)
-                assert board_ids(page, "spend_usd", "mtd") == leaderboard(fixture_warehouse, organization, LATEST,
-                                                                          "spend_usd", "mtd")
+                assert board_ids(page, "spend_usd", "mtd") == leaderboard(
+                    fixture_warehouse, organization, LATEST, "spend_usd", "mtd"
+                )
         elif name == "claude-ai":
-            for window, chats, pct in q('select "window", chats, pct_users_with_project from marts.claude_ai_windows '
-                                        "where organization_id = ? and as_of_date = ? and \"window\" in "
-                                        "('1w', '1m', '3m', '1y')", [organization, LATEST]):
+            for window, chats, pct in q(
+                'select "window", chats, pct_users_with_project from marts.claude_ai_windows '
+                'where organization_id = ? and as_of_date = ? and "window" in '
+                "('1w', '1m', '3m', '1y')",
+                [organization, LATEST],
+            ):
                 assert shown[("chats", window)] == str(chats) and shown[("pct_users_with_project", window)] == exact(pct)
-            assert board_ids(page, "artifacts_created", "ytd") == leaderboard(fixture_warehouse, organization, LATEST,
-                                                                              "artifacts_created", "ytd")
+            assert board_ids(page, "artifacts_created", "ytd") == leaderboard(
+                fixture_warehouse, organization, LATEST, "artifacts_created", "ytd"
+            )
         else:
-            row = q("select lines_added, pull_requests, tool_accept_rate, estimated_cost_usd from marts.claude_code_daily "
-                    "where organization_id = ? and date = ?", [organization, LATEST])[0]
-            assert [shown[(m, None)] for m in ("lines_added", "pull_requests", "tool_accept_rate")] == [
-                exact(v) for v in row[:3]]
+            row = q(
+                "select lines_added, pull_requests, tool_accept_rate, estimated_cost_usd from marts.claude_code_daily "
+                "where organization_id = ? and date = ?",
+                [organization, LATEST],
+            )[0]
+            assert [shown[(m, None)] for m in ("lines_added", "pull_requests", "tool_accept_rate")] == [exact(v) for v in row[:3]]
             # the estimated cost is spend (SPEC §7, v3): not shown where spend is hidden
             assert shown.get(("estimated_cost_usd", None)) == (exact(row[3]) if organization != HIDDEN else None)
             assert board_ids(page, "claude_code_pull_requests", "mtd") == leaderboard(
-                fixture_warehouse, organization, LATEST, "claude_code_pull_requests", "mtd")
+                fixture_warehouse, organization, LATEST, "claude_code_pull_requests", "mtd"
+            )
         assert page.console_errors == [], page.console_errors
         shot(page, f"{organization}-{name}")
 
@@ -148,8 +179,10 @@ def test_export_spend_report_downloads_the_ranges_spend(session, fixture_warehou
         page.click("form.export button")
     text = Path(download.value.path()).read_text()
     rows = list(csv.DictReader(io.StringIO(text)))
-    total = fixture_warehouse.query("select sum(spend_usd) from marts.spend_daily where organization_id = ? and "
-                                    "date between '2026-03-01' and '2026-03-31'", [ENTERPRISE])[0][0]
+    total = fixture_warehouse.query(
+        "select sum(spend_usd) from marts.spend_daily where organization_id = ? and date between '2026-03-01' and '2026-03-31'",
+        [ENTERPRISE],
+    )[0][0]
     assert sum(Decimal(r["spend_usd"]) for r in rows) == total
     assert download.value.suggested_filename == f"user_cost_report_{ENTERPRISE}_2026-03-01_2026-03-31.csv"
 
@@ -160,14 +193,22 @@ def test_claude_code_csv_download(session, fixture_warehouse):
     with page.expect_download() as download:
         page.click("form.export button")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
-    expected = fixture_warehouse.query("select user_id, lines_added from marts.claude_code_users where organization_id = ? "
-                                       "and as_of_date = ? and \"window\" = 'mtd' order by user_id", [ENTERPRISE, LATEST])
+    expected = fixture_warehouse.query(
+        "select user_id, lines_added from marts.claude_code_users where organization_id = ? "
+        "and as_of_date = ? and \"window\" = 'mtd' order by user_id",
+        [ENTERPRISE, LATEST],
+    )
     assert [(r["user_id"], int(r["lines_added"])) for r in rows] == expected
 
 
-@pytest.mark.parametrize("day,message", [("2026-03-01", "no data before 2026-03-31"),
-                                         ("2026-05-01", "Data is available up to 2026-04-14"),
-                                         ("not-a-date", "is not a date")])
+@pytest.mark.parametrize(
+    "day,message",
+    [
+        ("2026-03-01", "no data before 2026-03-31"),
+        ("2026-05-01", "Data is available up to 2026-04-14"),
+        ("not-a-date", "is not a date"),
+    ],
+)
 def test_edge_dates_get_a_clear_message(session, day, message):
     page = session(NEW_ORG)
     for name in PAGES:

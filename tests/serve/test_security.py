@@ -26,8 +26,15 @@ def signed_in(api, organization=ENTERPRISE, role="owner") -> httpx.Client:
 
 def test_every_response_sends_the_security_headers(api):
     with api.client(api.key()) as client:
-        for path in ["/signin", "/docs", "/v1/health", f"{API}/summaries?starting_date=2026-04-01",
-                     "/analytics/all-activity", "/static/dashboard.css", "/openapi.json"]:
+        for path in [
+            "/signin",
+            "/docs",
+            "/v1/health",
+            f"{API}/summaries?starting_date=2026-04-01",
+            "/analytics/all-activity",
+            "/static/dashboard.css",
+            "/openapi.json",
+        ]:
             response = client.get(path, follow_redirects=False)
             assert response.status_code < 500, path
             csp = response.headers["content-security-policy"]
@@ -72,8 +79,7 @@ def test_a_session_is_a_random_token_stored_only_as_a_hash(api):
 
 def test_signing_out_is_a_post_and_ends_every_copy_of_the_cookie(api):
     client = signed_in(api)
-    copy = httpx.Client(base_url=api.url, cookies={"analytics_session": client.cookies["analytics_session"]},
-                        timeout=30)
+    copy = httpx.Client(base_url=api.url, cookies={"analytics_session": client.cookies["analytics_session"]}, timeout=30)
     assert client.get("/signout").status_code == 200  # a page with a button: a GET changes nothing
     assert copy.get("/analytics/all-activity", follow_redirects=False).status_code == 200
     assert client.post("/signout", follow_redirects=False).status_code == 303
@@ -109,8 +115,7 @@ def test_failed_sign_ins_are_throttled(fixture_warehouse, tmp_path):
     server = start_server(fixture_warehouse.published, tmp_path / "keys.sqlite")
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
-            codes = [client.post("/signin", data={"api_key": f"uak_000000000000_{'x' * 43}"}).status_code
-                     for _ in range(6)]
+            codes = [client.post("/signin", data={"api_key": f"uak_000000000000_{'x' * 43}"}).status_code for _ in range(6)]
             assert codes == [401] * 5 + [429]
             blocked = client.post("/signin", data={"api_key": server.key()})
             assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
@@ -119,9 +124,16 @@ def test_failed_sign_ins_are_throttled(fixture_warehouse, tmp_path):
         server.thread.join(timeout=10)
 
 
-@pytest.mark.parametrize("organization,role,allowed", [
-    (TEAM, "admin", False), (TEAM, "owner", True), (TEAM, "primary_owner", True),
-    (ENTERPRISE, "admin", True), (HIDDEN, "admin", True)])
+@pytest.mark.parametrize(
+    "organization,role,allowed",
+    [
+        (TEAM, "admin", False),
+        (TEAM, "owner", True),
+        (TEAM, "primary_owner", True),
+        (ENTERPRISE, "admin", True),
+        (HIDDEN, "admin", True),
+    ],
+)
 def test_who_may_sign_in_follows_the_plan(api, organization, role, allowed):
     with httpx.Client(base_url=api.url, timeout=30) as client:
         response = client.post("/signin", data={"api_key": api.key(organization, role)}, follow_redirects=False)
@@ -130,9 +142,10 @@ def test_who_may_sign_in_follows_the_plan(api, organization, role, allowed):
             assert "Owners and Primary Owners" in response.text and "analytics_session" not in response.cookies
 
 
-@pytest.mark.parametrize("organization,role,sees_cost", [
-    (ENTERPRISE, "owner", True), (ENTERPRISE, "primary_owner", True), (ENTERPRISE, "admin", False),
-    (HIDDEN, "owner", False)])
+@pytest.mark.parametrize(
+    "organization,role,sees_cost",
+    [(ENTERPRISE, "owner", True), (ENTERPRISE, "primary_owner", True), (ENTERPRISE, "admin", False), (HIDDEN, "owner", False)],
+)
 def test_claude_code_estimated_cost_is_spend(api, organization, role, sees_cost):
     with api.client(api.key(organization, role)) as client:
         daily = client.get(f"{API}/claude_code", params={"starting_date": "2026-04-01"}).json()["data"]
@@ -150,10 +163,19 @@ def test_claude_code_estimated_cost_is_spend(api, organization, role, sees_cost)
 
 
 def keys_cli(api, *args: str) -> subprocess.CompletedProcess:
-    env = {"ANALYTICS_API_KEYS": str(api.settings.api_keys), "ANALYTICS_WAREHOUSE": str(api.settings.warehouse),
-           "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "dagster_project.serve.keys", *args], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "ANALYTICS_API_KEYS": str(api.settings.api_keys),
+        "ANALYTICS_WAREHOUSE": str(api.settings.warehouse),
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project.serve.keys", *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_api_key_refuses_an_organisation_the_warehouse_does_not_hold(api):

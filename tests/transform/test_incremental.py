@@ -25,8 +25,7 @@ def test_nightly_runs_match_the_full_reference(tmp_path, reference):
 
     # the last increment recomputed the new day and the earlier days of its late records and
     # corrections, never the whole history
-    affected = [str(d) for (d,) in warehouse.query(
-        "select date from intermediate.int_affected_days order by 1", published=False)]
+    affected = [str(d) for (d,) in warehouse.query("select date from intermediate.int_affected_days order by 1", published=False)]
     assert affected[-1] == last
     assert 1 < len(affected) <= 7, affected
     rebuilt = [str(d) for (d,) in warehouse.query("select date from meta.rebuilt_dates order by 1", published=False)]

@@ -61,8 +61,9 @@ def test_fixture_mart_matches_reference(fixture_warehouse, reference, mart):
 @pytest.mark.parametrize("seed,start", [(101, "2025-12-20"), (202, "2026-06-12")])
 def test_generated_set_matches_reference(tmp_path, seed, start):
     """Fresh data sets with other seeds, crossing a year and a quarter start respectively."""
-    raw = generate(tmp_path / "raw", "--seed", str(seed), "--start", start, "--days", "30",
-                   "--orgs", "3", "--users-per-org", "14")
+    raw = generate(
+        tmp_path / "raw", "--seed", str(seed), "--start", start, "--days", "30", "--orgs", "3", "--users-per-org", "14"
+    )
     warehouse = build(tmp_path / "wh", raw)
     reference = Reference(raw)
     for mart in MARTS:

@@ -37,26 +37,32 @@ def test_redelivered_day_and_removed_folder_match_a_build_from_scratch(tmp_path,
     raw = small_raw_copy
     dates = dump_dates(raw)
     # a record of the first dump delivered again, corrected, four dumps later: the later one wins
-    first = next(json.loads(line) for line in (raw / "events" / f"dt={dates[0]}" / "part-0001.jsonl").read_text().splitlines()
-                 if '"message.sent"' in line)
+    first = next(
+        json.loads(line)
+        for line in (raw / "events" / f"dt={dates[0]}" / "part-0001.jsonl").read_text().splitlines()
+        if '"message.sent"' in line
+    )
     corrected = dict(first, properties=dict(first["properties"], message_id="msg_corrected"))
     with open(raw / "events" / f"dt={dates[4]}" / "part-0001.jsonl", "a") as fh:
         fh.write(json.dumps(corrected) + "\n")
     twice = first["event_id"]
     warehouse = Warehouse(tmp_path / "incremental", raw)
     assert warehouse.run(dates[0], dates[-1]).success
-    assert warehouse.query("select message_id from staging.stg_events__events where event_id = ?", [twice],
-                           published=False) == [("msg_corrected",)]
+    assert warehouse.query("select message_id from staging.stg_events__events where event_id = ?", [twice], published=False) == [
+        ("msg_corrected",)
+    ]
 
     # 1. a day delivered again with records missing: a chat.created and a usage record of that day
     day = dates[3]
     target = raw / "events" / f"dt={day}" / "part-0001.jsonl"
     elsewhere = {line for path in (raw / "events").rglob("*.jsonl*") if path != target for line in read_text(path)}
-    gone_event = next(r["event_id"] for r in map(json.loads, target.read_text().splitlines())
-                      if r.get("event_type") == "chat.created" and not any(r["event_id"] in line for line in elsewhere))
+    gone_event = next(
+        r["event_id"]
+        for r in map(json.loads, target.read_text().splitlines())
+        if r.get("event_type") == "chat.created" and not any(r["event_id"] in line for line in elsewhere)
+    )
     rewrite_without(target, lambda r: r.get("event_id") == gone_event)
-    gone_usage = rewrite_without(raw / "usage" / f"dt={day}" / "part-0001.jsonl",
-                                 lambda r: True)[0]["usage_id"]
+    gone_usage = rewrite_without(raw / "usage" / f"dt={day}" / "part-0001.jsonl", lambda r: True)[0]["usage_id"]
     # 2. the later delivery of that key is withdrawn: the older version counts again
     rewrite_without(raw / "events" / f"dt={dates[4]}" / "part-0001.jsonl", lambda r: r.get("event_id") == twice)
     # 3. a whole dump folder removed (the last day of Claude Code)
@@ -65,10 +71,12 @@ def test_redelivered_day_and_removed_folder_match_a_build_from_scratch(tmp_path,
     assert warehouse.run(dates[3], dates[-1]).success
     staged = {e for (e,) in warehouse.query("select event_id from staging.stg_events__events", published=False)}
     assert gone_event not in staged
-    assert warehouse.query("select count(*) from staging.stg_usage__records where usage_id = ?", [gone_usage],
-                           published=False) == [(0,)]
-    assert warehouse.query("select message_id from staging.stg_events__events where event_id = ?", [twice],
-                           published=False) == [(first["properties"]["message_id"],)]
+    assert warehouse.query(
+        "select count(*) from staging.stg_usage__records where usage_id = ?", [gone_usage], published=False
+    ) == [(0,)]
+    assert warehouse.query("select message_id from staging.stg_events__events where event_id = ?", [twice], published=False) == [
+        (first["properties"]["message_id"],)
+    ]
 
     # every mart, daily and as-of, equals the reference of the dump directory as it is now
     reference = Reference(raw)
@@ -97,4 +105,3 @@ def test_removed_last_folder_leaves_no_rows_or_files_of_its_date(tmp_path, small
     reference = Reference(raw)
     for mart in GRAINS:
         assert_mart_matches(mart, mart_rows(warehouse, mart), getattr(reference, mart)())
-

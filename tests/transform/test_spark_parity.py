@@ -11,8 +11,9 @@ import pytest
 from dagster_project.settings import SPARK_VENV
 from tests.conftest import FIXTURES, MEASUREMENTS, Warehouse, build, exported_files
 
-pytestmark = pytest.mark.skipif(not (SPARK_VENV / "bin" / "dbt").exists(),
-                                reason="no Spark venv: make spark-setup (make test installs it)")
+pytestmark = pytest.mark.skipif(
+    not (SPARK_VENV / "bin" / "dbt").exists(), reason="no Spark venv: make spark-setup (make test installs it)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +21,7 @@ def spark_warehouse(tmp_path_factory) -> Warehouse:
     root = tmp_path_factory.mktemp("spark_wh")
     started = time.monotonic()
     warehouse = build(root, FIXTURES, engine="spark", extra_env={"ANALYTICS_SPARK_DIR": str(root / "spark")})
-    MEASUREMENTS.append(f"Spark build of raw_fixtures/ (make run-spark's job, local mode): "
-                        f"{time.monotonic() - started:.0f} s")
+    MEASUREMENTS.append(f"Spark build of raw_fixtures/ (make run-spark's job, local mode): {time.monotonic() - started:.0f} s")
     return warehouse
 
 

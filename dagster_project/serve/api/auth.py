@@ -18,12 +18,16 @@ from ..keys import ApiKey
 from .errors import ApiError
 
 api_key_header = APIKeyHeader(
-    name="x-api-key", auto_error=False, scheme_name="ApiKey",
-    description="An organisation's API key, made with `make api-key ORG=... ROLE=...`.")
+    name="x-api-key",
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An organisation's API key, made with `make api-key ORG=... ROLE=...`.",
+)
 # the vendor's current Python SDK sends the same key as `Authorization: Bearer <key>`; accepting it
 # keeps an integration written for the vendor's API working against this server unchanged
-bearer = HTTPBearer(auto_error=False, scheme_name="BearerApiKey",
-                    description="The same API key as a bearer token (what the vendor's SDK sends).")
+bearer = HTTPBearer(
+    auto_error=False, scheme_name="BearerApiKey", description="The same API key as a bearer token (what the vendor's SDK sends)."
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,11 @@ def organization_facts(services, organization_id: str) -> tuple[Organization, dt
     return Organization(organization_id, plan, hidden), snapshot.latest_date
 
 
-def authenticated(request: Request, header_key: str | None = Security(api_key_header),
-                  bearer_key: HTTPAuthorizationCredentials | None = Security(bearer)) -> Caller:
+def authenticated(
+    request: Request,
+    header_key: str | None = Security(api_key_header),
+    bearer_key: HTTPAuthorizationCredentials | None = Security(bearer),
+) -> Caller:
     services = request.app.state.services
     presented = header_key or (bearer_key.credentials if bearer_key else None)
     if not presented:
@@ -65,9 +72,12 @@ def authenticated(request: Request, header_key: str | None = Security(api_key_he
         raise ApiError(401, "invalid API key: it is unknown or has been revoked")
     wait = services.limiter.take(key.organization_id)
     if wait:
-        raise ApiError(429, f"rate limit of {services.settings.rate_limit_per_minute} requests per minute "
-                            f"exceeded for this organisation; retry in {services.limiter.retry_after(wait)} s",
-                       {"retry-after": services.limiter.retry_after(wait)})
+        raise ApiError(
+            429,
+            f"rate limit of {services.settings.rate_limit_per_minute} requests per minute "
+            f"exceeded for this organisation; retry in {services.limiter.retry_after(wait)} s",
+            {"retry-after": services.limiter.retry_after(wait)},
+        )
     organization, latest = organization_facts(services, key.organization_id)
     return Caller(key, organization, latest)
 
@@ -88,8 +98,6 @@ def require_spend(caller: Caller) -> None:
     if caller.key.role == "admin":
         raise ApiError(403, "role admin may not read spend: use a key of an owner or the primary owner")
     if caller.organization.spend_hidden:
-        raise ApiError(403, "spend reports are hidden for this organisation (enterprise plan, seat-based billing, "
-                            "no extra usage)")
-
-
-
+        raise ApiError(
+            403, "spend reports are hidden for this organisation (enterprise plan, seat-based billing, no extra usage)"
+        )

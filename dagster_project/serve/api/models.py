@@ -27,8 +27,11 @@ def row_model(listing: Listing, name: str) -> type[BaseModel]:
 
 
 def page_model(row: type[BaseModel], name: str) -> type[BaseModel]:
-    return create_model(name, data=(list[row], ...),
-                        next_page=(str | None, Field(description="Pass as `page` for the next page; null on the last.")))
+    return create_model(
+        name,
+        data=(list[row], ...),
+        next_page=(str | None, Field(description="Pass as `page` for the next page; null on the last.")),
+    )
 
 
 def prefixed_model(columns: tuple[Col, ...], name: str) -> type[BaseModel]:
@@ -37,8 +40,9 @@ def prefixed_model(columns: tuple[Col, ...], name: str) -> type[BaseModel]:
 
 class User(BaseModel):
     id: str
-    email_address: str = Field(description="The member's email; for a Claude Code identity that is not a member, "
-                                            "the email it was mapped from.")
+    email_address: str = Field(
+        description="The member's email; for a Claude Code identity that is not a member, the email it was mapped from."
+    )
     type: str = Field("user", pattern="^user$")
 
 
@@ -77,8 +81,9 @@ class UserActivity(BaseModel):
     chat_metrics: ChatMetrics
     claude_code_metrics: ClaudeCodeMetrics
     last_activity_date: dt.date = Field(description="The requested date.")
-    spend: UserSpend | None = Field(None, description="This warehouse's own; omitted for role admin and for "
-                                                          "organisations whose spend reports are hidden.")
+    spend: UserSpend | None = Field(
+        None, description="This warehouse's own; omitted for role admin and for organisations whose spend reports are hidden."
+    )
 
 
 UserActivityPage = page_model(UserActivity, "UserActivityPage")

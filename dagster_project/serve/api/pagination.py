@@ -25,14 +25,17 @@ class Cursors:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def issue(self, endpoint: str, organization_id: str, params: dict, key: tuple) -> str:
-        payload = json.dumps({"s": self._scope(endpoint, organization_id, params), "k": list(key)},
-                             separators=(",", ":")).encode()
+        payload = json.dumps(
+            {"s": self._scope(endpoint, organization_id, params), "k": list(key)}, separators=(",", ":")
+        ).encode()
         body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
         return f"{body}.{self._sign(payload)}"
 
     def read(self, cursor: str, endpoint: str, organization_id: str, params: dict) -> tuple:
-        problem = ("page is not a cursor this endpoint gave for these parameters: pass `next_page` of the "
-                   "previous response unchanged, with the same parameters, or leave `page` out to start again")
+        problem = (
+            "page is not a cursor this endpoint gave for these parameters: pass `next_page` of the "
+            "previous response unchanged, with the same parameters, or leave `page` out to start again"
+        )
         try:
             body, signature = cursor.split(".")
             payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))

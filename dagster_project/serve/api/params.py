@@ -14,8 +14,13 @@ MAX_RANGE_DAYS = 366
 Limit = Annotated[int, Query(ge=1, le=1000, description="Rows per page, 1 to 1000.")]
 PageToken = Annotated[str | None, Query(description="The `next_page` of the previous response.", max_length=2000)]
 StartingDate = Annotated[dt.date, Query(description="First day, inclusive (YYYY-MM-DD).")]
-EndingDate = Annotated[dt.date | None, Query(description="Day after the last, exclusive (YYYY-MM-DD); default: "
-                                                         "the latest built date + 1; at most 366 days after starting_date.")]
+EndingDate = Annotated[
+    dt.date | None,
+    Query(
+        description="Day after the last, exclusive (YYYY-MM-DD); default: "
+        "the latest built date + 1; at most 366 days after starting_date."
+    ),
+]
 OneDate = Annotated[dt.date, Query(description="The day (YYYY-MM-DD).")]
 AsOfDate = Annotated[dt.date | None, Query(description="The as-of date (YYYY-MM-DD); default: the latest built date.")]
 
@@ -45,8 +50,9 @@ def date_range(starting_date: dt.date, ending_date: dt.date | None, latest: dt.d
     if end <= starting_date:
         raise invalid(f"ending_date {end} must be after starting_date {starting_date} (ending_date is exclusive)")
     if (end - starting_date).days > MAX_RANGE_DAYS:
-        raise invalid(f"the range {starting_date} .. {end} is {(end - starting_date).days} days; at most "
-                      f"{MAX_RANGE_DAYS} days at a time")
+        raise invalid(
+            f"the range {starting_date} .. {end} is {(end - starting_date).days} days; at most {MAX_RANGE_DAYS} days at a time"
+        )
     return starting_date, end
 
 

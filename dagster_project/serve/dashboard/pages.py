@@ -72,14 +72,26 @@ def viewer(request: Request) -> Viewer:
     svc = services(request)
     key = svc.keys.session_key(request.cookies.get(COOKIE))
     if key is None:
-        raise SignInRequired("Your session ended (signed out, expired, or the key was revoked)."
-                             if request.cookies.get(COOKIE) else "")
+        raise SignInRequired(
+            "Your session ended (signed out, expired, or the key was revoked)." if request.cookies.get(COOKIE) else ""
+        )
     with svc.warehouse.cursor() as (cursor, snapshot):
-        days = fetch_all(cursor, activity.ORGANIZATION_DAYS, key.organization_id,
-                         {"starting_date": dt.date(1, 1, 1), "ending_date": dt.date(9999, 1, 1)})
+        days = fetch_all(
+            cursor,
+            activity.ORGANIZATION_DAYS,
+            key.organization_id,
+            {"starting_date": dt.date(1, 1, 1), "ending_date": dt.date(9999, 1, 1)},
+        )
     first, last = (days[0]["date"], days[-1]) if days else (None, {})
-    return Viewer(key, last.get("organization_name"), last.get("plan"), bool(last.get("spend_reports_hidden")),
-                  first, snapshot.latest_date, frozenset(d["date"] for d in days))
+    return Viewer(
+        key,
+        last.get("organization_name"),
+        last.get("plan"),
+        bool(last.get("spend_reports_hidden")),
+        first,
+        snapshot.latest_date,
+        frozenset(d["date"] for d in days),
+    )
 
 
 def chosen_date(request: Request, who: Viewer) -> tuple[dt.date | None, str | None]:
@@ -113,8 +125,15 @@ def page(request: Request, name: str, template: str, build) -> Response:
     except WarehouseUnavailable as exc:
         return message_page(request, str(exc), 503)
     day, problem = chosen_date(request, who)
-    context = {"who": who, "day": day, "problem": problem, "pages": PAGES, "current": name,
-               "spend_reason": who.spend_reason, "charts": {}}
+    context = {
+        "who": who,
+        "day": day,
+        "problem": problem,
+        "pages": PAGES,
+        "current": name,
+        "spend_reason": who.spend_reason,
+        "charts": {},
+    }
     if problem is None:
         with services(request).warehouse.cursor() as (cursor, _):
             context.update(build(cursor, who, day, request))
@@ -151,10 +170,12 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
     org = who.key.organization_id
     trend = fetch_all(cursor, activity.ACTIVITY_DAILY, org, trend_range(who, day))
     usage, usage_before = by_date(trend, day)
-    claude_ai = fetch_all(cursor, adoption.CLAUDE_AI_DAILY, org,
-                          {"starting_date": day, "ending_date": day + dt.timedelta(days=1)})
+    claude_ai = fetch_all(
+        cursor, adoption.CLAUDE_AI_DAILY, org, {"starting_date": day, "ending_date": day + dt.timedelta(days=1)}
+    )
     context = {
-        "usage": usage, "usage_before": usage_before,
+        "usage": usage,
+        "usage_before": usage_before,
         "claude_ai": claude_ai[0] if claude_ai else None,
         "top_projects": board(cursor, org, day, "projects_used", "mtd"),
         "top_artifacts": board(cursor, org, day, "artifacts_created", "mtd"),
@@ -162,16 +183,24 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
         "charts": {"usage": series(trend, "dau", "wau", "mau")},
     }
     if who.spend_reason is None:
-        context.update({
-            "totals": fetch_all(cursor, spend.SPEND_TOTALS, org, {"as_of_date": day}),
-            "by_model": {w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w})
-                         for w in ("1m", "3m", "1y")},
-            "top_spend": board(cursor, org, day, "spend_usd", "mtd"),
-            "forecast": next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None),
-            "alerts": fetch_all(cursor, spend.SPEND_ALERTS, org,
-                                {"starting_date": day - dt.timedelta(days=89), "ending_date": day + dt.timedelta(days=1)}),
-            "report_from": day.replace(day=1), "report_to": day,
-        })
+        context.update(
+            {
+                "totals": fetch_all(cursor, spend.SPEND_TOTALS, org, {"as_of_date": day}),
+                "by_model": {
+                    w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w}) for w in ("1m", "3m", "1y")
+                },
+                "top_spend": board(cursor, org, day, "spend_usd", "mtd"),
+                "forecast": next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None),
+                "alerts": fetch_all(
+                    cursor,
+                    spend.SPEND_ALERTS,
+                    org,
+                    {"starting_date": day - dt.timedelta(days=89), "ending_date": day + dt.timedelta(days=1)},
+                ),
+                "report_from": day.replace(day=1),
+                "report_to": day,
+            }
+        )
     return context
 
 
@@ -183,11 +212,16 @@ def claude_ai(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
     return {
         "today": today,
         "windows": [w for w in windows if w["window"] in ("1w", "1m", "3m", "1y")],
-        "boards": [(metric, label, window, board(cursor, org, day, metric, window))
-                   for metric, label in (("projects_used", "projects used"), ("artifacts_created", "artifacts created"))
-                   for window in ("mtd", "qtd", "ytd", "1y")],
-        "charts": {"chats": series(daily, "chats"), "projects": series(daily, "projects_created"),
-                   "artifacts": series(daily, "artifacts_created")},
+        "boards": [
+            (metric, label, window, board(cursor, org, day, metric, window))
+            for metric, label in (("projects_used", "projects used"), ("artifacts_created", "artifacts created"))
+            for window in ("mtd", "qtd", "ytd", "1y")
+        ],
+        "charts": {
+            "chats": series(daily, "chats"),
+            "projects": series(daily, "projects_created"),
+            "artifacts": series(daily, "artifacts_created"),
+        },
     }
 
 
@@ -200,14 +234,19 @@ def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request) -> dic
     window = window if window in CODE_WINDOWS else "mtd"
     daily = fetch_all(cursor, claude_code.CLAUDE_CODE_DAILY, org, trend_range(who, day))
     today, before = by_date(daily, day)
-    charts = {"code_users": series(daily, "active_users", "sessions"),
-              "code_lines": series(daily, "lines_added", "lines_removed"),
-              "code_commits": series(daily, "commits", "pull_requests"),
-              "code_accept": series(daily, "tool_accept_rate")}
+    charts = {
+        "code_users": series(daily, "active_users", "sessions"),
+        "code_lines": series(daily, "lines_added", "lines_removed"),
+        "code_commits": series(daily, "commits", "pull_requests"),
+        "code_accept": series(daily, "tool_accept_rate"),
+    }
     if who.spend_reason is None:  # SPEC §7 (v3): the estimated cost is spend
         charts["code_cost"] = series(daily, "estimated_cost_usd")
     return {
-        "today": today, "before": before, "window": window, "windows": CODE_WINDOWS,
+        "today": today,
+        "before": before,
+        "window": window,
+        "windows": CODE_WINDOWS,
         "top_lines": board(cursor, org, day, "claude_code_lines_added", window),
         "top_pulls": board(cursor, org, day, "claude_code_pull_requests", window),
         "charts": charts,
@@ -222,13 +261,15 @@ def home(request: Request):
 @router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request):
     ended = request.query_params.get("ended")
-    return templates.TemplateResponse(request, "signin.html", {
-        "error": None, "notice": "Your session ended. Sign in again." if ended else None})
+    return templates.TemplateResponse(
+        request, "signin.html", {"error": None, "notice": "Your session ended. Sign in again." if ended else None}
+    )
 
 
 def signin_error(request: Request, message: str, status_code: int, headers: dict | None = None) -> Response:
-    return templates.TemplateResponse(request, "signin.html", {"error": message, "notice": None},
-                                      status_code=status_code, headers=headers)
+    return templates.TemplateResponse(
+        request, "signin.html", {"error": message, "notice": None}, status_code=status_code, headers=headers
+    )
 
 
 def signin_refusal(request: Request, key: ApiKey) -> str | None:
@@ -242,8 +283,11 @@ def signin_refusal(request: Request, key: ApiKey) -> str | None:
         return None
     if plan is None:
         return f"The warehouse holds no organisation {key.organization_id}: there is nothing to show."
-    return (f"Team plan analytics are for Owners and Primary Owners: this key is an {key.role}'s."
-            if plan == "team" else f"Role {key.role} may not sign in to the dashboard.")
+    return (
+        f"Team plan analytics are for Owners and Primary Owners: this key is an {key.role}'s."
+        if plan == "team"
+        else f"Role {key.role} may not sign in to the dashboard."
+    )
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -266,8 +310,15 @@ def signin(request: Request, api_key: str = Form("")):
     throttle.succeeded(client)
     seconds = svc.settings.session_hours * 3600
     response = RedirectResponse("/analytics/all-activity", status_code=303)
-    response.set_cookie(COOKIE, svc.keys.start_session(key.id, seconds), max_age=seconds,
-                        httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        COOKIE,
+        svc.keys.start_session(key.id, seconds),
+        max_age=seconds,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return response
 
 
@@ -308,8 +359,7 @@ def message_page(request: Request, message: str, status_code: int) -> Response:
 
 
 def download(data: bytes, name: str) -> Response:
-    return Response(data, media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
+    return Response(data, media_type="text/csv; charset=utf-8", headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/analytics/exports/spend-report")
@@ -327,8 +377,7 @@ def spend_report(request: Request):
     except ValueError:
         return message_page(request, "Pick a start and an end date (YYYY-MM-DD).", 400)
     if end < start or (end - start).days >= 366 or who.latest_date is None or end > who.latest_date:
-        return message_page(
-            request, f"Pick a range of at most 366 days, start before end, ending by {who.latest_date}.", 400)
+        return message_page(request, f"Pick a range of at most 366 days, start before end, ending by {who.latest_date}.", 400)
     with services(request).warehouse.cursor() as (cursor, _):
         data, name = user_cost_report_csv(cursor, who.key.organization_id, start, end + dt.timedelta(days=1))
     return download(data, name)
@@ -345,6 +394,5 @@ def claude_code_csv(request: Request):
     if problem or window not in ("1w", "1m", "mtd", "qtd", "ytd"):
         return message_page(request, problem or "window is one of 1w, 1m, mtd, qtd, ytd.", 400)
     with services(request).warehouse.cursor() as (cursor, _):
-        data, name = claude_code_users_csv(cursor, who.key.organization_id, day, window,
-                                           with_spend=who.spend_reason is None)
+        data, name = claude_code_users_csv(cursor, who.key.organization_id, day, window, with_spend=who.spend_reason is None)
     return download(data, name)

@@ -4,8 +4,7 @@ users, engagement)."""
 from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing
 
 AS_OF = Col("as_of_date", "date", "The day the windows end on (inclusive).")
-EMAIL = Col("email", "text", "Email in the members snapshot of the day; null for identities that are not members.",
-            nullable=True)
+EMAIL = Col("email", "text", "Email in the members snapshot of the day; null for identities that are not members.", nullable=True)
 FULL_NAME = Col("full_name", "text", "Full name in the members snapshot of the day; null for non-members.", nullable=True)
 USER_ID = Col("user_id", "text", "The user: a member's id, or `email:<address>` for a Claude Code user matching no member.")
 
@@ -43,8 +42,12 @@ CLAUDE_CODE_DAILY_COLUMNS = (
     Col("tool_accepted", "int", "Accepted tool suggestions."),
     Col("tool_rejected", "int", "Rejected tool suggestions."),
     Col("tool_accept_rate", "number", "accepted / (accepted + rejected); null when both are 0.", nullable=True),
-    Col("estimated_cost_usd", "money", "Estimated cost in US dollars; spend, so omitted for role admin "
-                                           "and for organisations whose spend reports are hidden.", spend=True),
+    Col(
+        "estimated_cost_usd",
+        "money",
+        "Estimated cost in US dollars; spend, so omitted for role admin and for organisations whose spend reports are hidden.",
+        spend=True,
+    ),
 )
 
 
@@ -56,23 +59,35 @@ def _prefixed(alias: str, columns: tuple[Col, ...]) -> tuple[Col, ...]:
 SUMMARIES = Listing(
     name="summaries",
     source="marts.activity_daily as a inner join marts.claude_ai_daily as c using (organization_id, date) "
-           "inner join marts.claude_code_daily as k using (organization_id, date)",
-    columns=(DATE, *_prefixed("a", ACTIVITY_DAILY_COLUMNS), *_prefixed("c", CLAUDE_AI_DAILY_COLUMNS),
-             *_prefixed("k", CLAUDE_CODE_DAILY_COLUMNS)),
+    "inner join marts.claude_code_daily as k using (organization_id, date)",
+    columns=(
+        DATE,
+        *_prefixed("a", ACTIVITY_DAILY_COLUMNS),
+        *_prefixed("c", CLAUDE_AI_DAILY_COLUMNS),
+        *_prefixed("k", CLAUDE_CODE_DAILY_COLUMNS),
+    ),
     key=("date",),
     where=IN_DATE_RANGE,
 )
 
 # the email a person is known by: the member's, or the one a Claude Code identity was mapped from
-EMAIL_ADDRESS = ("coalesce(email, case when starts_with(user_id, 'email:') then substr(user_id, 7) end, '')")
+EMAIL_ADDRESS = "coalesce(email, case when starts_with(user_id, 'email:') then substr(user_id, 7) end, '')"
 
 USERS = Listing(
     name="users",
     source="marts.user_activity_daily",
     columns=(
-        DATE, USER_ID, EMAIL, FULL_NAME,
-        Col("email_address", "text", "The member's email, or the address a Claude Code identity was mapped from.",
-            expr=EMAIL_ADDRESS, internal=True),
+        DATE,
+        USER_ID,
+        EMAIL,
+        FULL_NAME,
+        Col(
+            "email_address",
+            "text",
+            "The member's email, or the address a Claude Code identity was mapped from.",
+            expr=EMAIL_ADDRESS,
+            internal=True,
+        ),
         Col("chats", "int", "Distinct chats created."),
         Col("messages", "int", "Messages sent."),
         Col("projects_created", "int", "Projects created."),
@@ -95,7 +110,10 @@ ENGAGEMENT = Listing(
     name="engagement",
     source="marts.user_engagement",
     columns=(
-        AS_OF, USER_ID, EMAIL, FULL_NAME,
+        AS_OF,
+        USER_ID,
+        EMAIL,
+        FULL_NAME,
         Col("first_active_date", "date", "Earliest active day on or before the as-of date.", nullable=True),
         Col("last_active_date", "date", "Latest active day on or before the as-of date.", nullable=True),
         Col("active_days_30", "int", "Active days in the 30 days ending on the as-of date."),
@@ -108,6 +126,12 @@ ENGAGEMENT = Listing(
 ACTIVITY_DAILY = daily_listing("activity_daily", "marts.activity_daily", ACTIVITY_DAILY_COLUMNS)
 
 # the organisation itself, day by day: its name and plan, and whether its spend reports are hidden
-ORGANIZATION_DAYS = daily_listing("organization_days", "marts.organizations_daily", (
-    Col("organization_name", "text", "Name.", nullable=True), Col("plan", "text", "team or enterprise."),
-    Col("spend_reports_hidden", "bool", "Spend reports hidden (SPEC §3).")))
+ORGANIZATION_DAYS = daily_listing(
+    "organization_days",
+    "marts.organizations_daily",
+    (
+        Col("organization_name", "text", "Name.", nullable=True),
+        Col("plan", "text", "team or enterprise."),
+        Col("spend_reports_hidden", "bool", "Spend reports hidden (SPEC §3)."),
+    ),
+)

@@ -10,8 +10,14 @@ WINDOW = Col("window", "text", "The window ending on the as-of date.", expr='"wi
 def window_order(windows: list[str]) -> Col:
     """A column that sorts windows the way people read them (not alphabetically)."""
     listed = ", ".join(f"'{w}'" for w in windows)
-    return Col("window_order", "int", f"Position of the window among {', '.join(windows)}.",
-               expr=f'list_position([{listed}], "window")', internal=True)
+    return Col(
+        "window_order",
+        "int",
+        f"Position of the window among {', '.join(windows)}.",
+        expr=f'list_position([{listed}], "window")',
+        internal=True,
+    )
+
 
 CLAUDE_AI_DAILY = daily_listing("claude_ai_daily", "marts.claude_ai_daily", CLAUDE_AI_DAILY_COLUMNS)
 
@@ -19,7 +25,8 @@ CHATS = Listing(
     name="chats",
     source="marts.claude_ai_windows",
     columns=(
-        AS_OF, WINDOW,
+        AS_OF,
+        WINDOW,
         Col("chats", "int", "Distinct chats created in the window."),
         Col("projects_created", "int", "Projects created in the window."),
         Col("artifacts_created", "int", "Artifacts created in the window."),
@@ -39,9 +46,16 @@ CHATS = Listing(
 LEADERBOARDS = Listing(
     name="leaderboards",
     source="marts.leaderboards",
-    columns=(AS_OF, Col("metric", "text", "What is ranked."), WINDOW,
-             Col("rank", "int", "1 to 10."), USER_ID, EMAIL, FULL_NAME,
-             Col("value", "money", "The metric over the window, as a decimal string (counts are whole).")),
+    columns=(
+        AS_OF,
+        Col("metric", "text", "What is ranked."),
+        WINDOW,
+        Col("rank", "int", "1 to 10."),
+        USER_ID,
+        EMAIL,
+        FULL_NAME,
+        Col("value", "money", "The metric over the window, as a decimal string (counts are whole)."),
+    ),
     key=("rank",),
     where='as_of_date = $as_of_date and metric = $metric and "window" = $window',
 )
@@ -49,9 +63,14 @@ LEADERBOARDS = Listing(
 CONNECTORS = Listing(
     name="connectors",
     source="marts.top_connectors",
-    columns=(AS_OF, WINDOW, Col("rank", "int", "1 to 10."), Col("connector", "text", "The connector's name."),
-             Col("unique_users", "int", "Users who used it in the window."),
-             Col("uses", "int", "Uses in the window.")),
+    columns=(
+        AS_OF,
+        WINDOW,
+        Col("rank", "int", "1 to 10."),
+        Col("connector", "text", "The connector's name."),
+        Col("unique_users", "int", "Users who used it in the window."),
+        Col("uses", "int", "Uses in the window."),
+    ),
     key=("rank",),
     where='as_of_date = $as_of_date and "window" = $window',
 )

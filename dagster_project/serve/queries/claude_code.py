@@ -10,7 +10,11 @@ CLAUDE_CODE_USERS = Listing(
     name="claude_code_users",
     source="marts.claude_code_users",
     columns=(
-        AS_OF, WINDOW, USER_ID, EMAIL, FULL_NAME,
+        AS_OF,
+        WINDOW,
+        USER_ID,
+        EMAIL,
+        FULL_NAME,
         Col("sessions", "int", "Sessions in the window."),
         Col("lines_added", "int", "Lines of code added."),
         Col("lines_removed", "int", "Lines of code removed."),
@@ -19,8 +23,13 @@ CLAUDE_CODE_USERS = Listing(
         Col("tool_accepted", "int", "Accepted tool suggestions."),
         Col("tool_rejected", "int", "Rejected tool suggestions."),
         Col("tool_accept_rate", "number", "accepted / (accepted + rejected); null when both are 0.", nullable=True),
-        Col("estimated_cost_usd", "money", "Estimated cost in US dollars; spend, so omitted for role admin "
-                                           "and for organisations whose spend reports are hidden.", spend=True),
+        Col(
+            "estimated_cost_usd",
+            "money",
+            "Estimated cost in US dollars; spend, so omitted for role admin "
+            "and for organisations whose spend reports are hidden.",
+            spend=True,
+        ),
     ),
     key=("user_id",),
     where='as_of_date = $as_of_date and "window" = $window',

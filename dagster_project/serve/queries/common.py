@@ -50,8 +50,7 @@ IN_DATE_RANGE = "date >= $starting_date and date < $ending_date"
 
 def daily_listing(name: str, source: str, columns: tuple[Col, ...], key: tuple[str, ...] = ("date",)) -> Listing:
     """Rows of a mart with one row per organisation and day (and `key`), for a range of dates."""
-    return Listing(name=name, source=source, columns=(DATE, *columns), key=key,
-                   where=IN_DATE_RANGE)
+    return Listing(name=name, source=source, columns=(DATE, *columns), key=key, where=IN_DATE_RANGE)
 
 
 @dataclass
@@ -72,8 +71,14 @@ def _after_condition(listing: Listing, after: Sequence) -> tuple[str, dict]:
     return "(" + " or ".join(ors) + ")", params
 
 
-def fetch_page(conn: duckdb.DuckDBPyConnection, listing: Listing, organization_id: str, params: Mapping[str, Any],
-               limit: int, after: Sequence | None = None) -> Page:
+def fetch_page(
+    conn: duckdb.DuckDBPyConnection,
+    listing: Listing,
+    organization_id: str,
+    params: Mapping[str, Any],
+    limit: int,
+    after: Sequence | None = None,
+) -> Page:
     """Up to `limit` rows after the key `after`; `next_key` says where the next page starts."""
     where = ["organization_id = $organization_id", listing.where]
     bound = {"organization_id": organization_id, **params}
@@ -82,8 +87,10 @@ def fetch_page(conn: duckdb.DuckDBPyConnection, listing: Listing, organization_i
         where.append(condition)
         bound.update(extra)
     order = ", ".join(listing.column(k).expr or k for k in listing.key)
-    sql = (f"select {', '.join(c.sql for c in listing.columns)} from {listing.source} "
-           f"where {' and '.join(where)} order by {order} limit {int(limit) + 1}")
+    sql = (
+        f"select {', '.join(c.sql for c in listing.columns)} from {listing.source} "
+        f"where {' and '.join(where)} order by {order} limit {int(limit) + 1}"
+    )
     used = {k: v for k, v in bound.items() if f"${k}" in sql}
     cursor = conn.execute(sql, used)
     names = [d[0] for d in cursor.description]
@@ -94,8 +101,9 @@ def fetch_page(conn: duckdb.DuckDBPyConnection, listing: Listing, organization_i
     return Page(rows, next_key)
 
 
-def fetch_all(conn: duckdb.DuckDBPyConnection, listing: Listing, organization_id: str,
-              params: Mapping[str, Any], limit: int = 100_000) -> list[dict[str, Any]]:
+def fetch_all(
+    conn: duckdb.DuckDBPyConnection, listing: Listing, organization_id: str, params: Mapping[str, Any], limit: int = 100_000
+) -> list[dict[str, Any]]:
     return fetch_page(conn, listing, organization_id, params, limit).rows
 
 
@@ -104,5 +112,3 @@ def jsonable_key(value):
     if isinstance(value, (dt.date, Decimal)):
         return str(value)
     return value
-
-

@@ -8,25 +8,40 @@ from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing
 COST_REPORT = Listing(
     name="cost_report",
     source="(select organization_id, date, sum(spend_usd) as spend_usd, sum(input_tokens) as input_tokens, "
-           "sum(output_tokens) as output_tokens from marts.spend_daily "
-           f"where organization_id = $organization_id and {IN_DATE_RANGE} "
-           "group by all) as per_day",
-    columns=(DATE, Col("model", "text", "The model with group_by=model; null otherwise.", nullable=True,
-                       expr="cast(null as varchar)"),
-             Col("spend_usd", "money", "Billed spend of the day."),
-             Col("input_tokens", "int", "Input tokens."), Col("output_tokens", "int", "Output tokens.")),
+    "sum(output_tokens) as output_tokens from marts.spend_daily "
+    f"where organization_id = $organization_id and {IN_DATE_RANGE} "
+    "group by all) as per_day",
+    columns=(
+        DATE,
+        Col("model", "text", "The model with group_by=model; null otherwise.", nullable=True, expr="cast(null as varchar)"),
+        Col("spend_usd", "money", "Billed spend of the day."),
+        Col("input_tokens", "int", "Input tokens."),
+        Col("output_tokens", "int", "Output tokens."),
+    ),
     key=("date",),
 )
 
-COST_REPORT_BY_MODEL = daily_listing("cost_report_by_model", "marts.spend_daily", (
-    Col("model", "text", "The model billed."), Col("spend_usd", "money", "Billed spend."),
-    Col("input_tokens", "int", "Input tokens."), Col("output_tokens", "int", "Output tokens.")), key=("date", "model"))
+COST_REPORT_BY_MODEL = daily_listing(
+    "cost_report_by_model",
+    "marts.spend_daily",
+    (
+        Col("model", "text", "The model billed."),
+        Col("spend_usd", "money", "Billed spend."),
+        Col("input_tokens", "int", "Input tokens."),
+        Col("output_tokens", "int", "Output tokens."),
+    ),
+    key=("date", "model"),
+)
 
 SPEND_TOTALS = Listing(
     name="spend_totals",
     source="marts.spend_totals",
-    columns=(AS_OF, WINDOW, Col("spend_usd", "money", "Spend over the window (mtd, qtd, ytd)."),
-             window_order(["mtd", "qtd", "ytd"])),
+    columns=(
+        AS_OF,
+        WINDOW,
+        Col("spend_usd", "money", "Spend over the window (mtd, qtd, ytd)."),
+        window_order(["mtd", "qtd", "ytd"]),
+    ),
     key=("window_order",),
     where="as_of_date = $as_of_date",
 )
@@ -42,30 +57,44 @@ SPEND_BY_MODEL = Listing(
 SPEND_FORECAST = Listing(
     name="spend_forecast",
     source="marts.spend_forecast",
-    columns=(AS_OF, Col("spend_mtd_usd", "money", "Spend of the month so far."),
-             Col("days_elapsed", "int", "Day of the month."), Col("days_in_month", "int", "Days in the month."),
-             Col("projected_month_usd", "money", "The month at the same daily pace."),
-             Col("previous_month_usd", "money", "Spend of the whole previous month.")),
+    columns=(
+        AS_OF,
+        Col("spend_mtd_usd", "money", "Spend of the month so far."),
+        Col("days_elapsed", "int", "Day of the month."),
+        Col("days_in_month", "int", "Days in the month."),
+        Col("projected_month_usd", "money", "The month at the same daily pace."),
+        Col("previous_month_usd", "money", "Spend of the whole previous month."),
+    ),
     key=("as_of_date",),
     where="as_of_date = $as_of_date",
 )
 
-SPEND_ALERTS = daily_listing("spend_alerts", "marts.spend_alerts", (
-    Col("spend_usd", "money", "The day's spend."),
-    Col("baseline_usd", "money", "Median daily spend of the 28 days before."),
-    Col("ratio", "number", "spend / baseline; null when the baseline is 0.", nullable=True)))
+SPEND_ALERTS = daily_listing(
+    "spend_alerts",
+    "marts.spend_alerts",
+    (
+        Col("spend_usd", "money", "The day's spend."),
+        Col("baseline_usd", "money", "Median daily spend of the 28 days before."),
+        Col("ratio", "number", "spend / baseline; null when the baseline is 0.", nullable=True),
+    ),
+)
 
 # per person over any range: the dashboard's "Export Spend Report"
 USER_COST_REPORT = Listing(
     name="user_cost_report",
     source="(select organization_id, user_id, any_value(email order by date desc) as email, "
-           "any_value(full_name order by date desc) as full_name, sum(spend_usd) as spend_usd, "
-           "sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens "
-           "from marts.user_activity_daily where organization_id = $organization_id "
-           f"and {IN_DATE_RANGE} group by all "
-           "having sum(spend_usd) <> 0 or sum(input_tokens) + sum(output_tokens) > 0) as per_user",
-    columns=(USER_ID, EMAIL, FULL_NAME, Col("spend_usd", "money", "Billed spend over the range."),
-             Col("input_tokens", "int", "Input tokens over the range."),
-             Col("output_tokens", "int", "Output tokens over the range.")),
+    "any_value(full_name order by date desc) as full_name, sum(spend_usd) as spend_usd, "
+    "sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens "
+    "from marts.user_activity_daily where organization_id = $organization_id "
+    f"and {IN_DATE_RANGE} group by all "
+    "having sum(spend_usd) <> 0 or sum(input_tokens) + sum(output_tokens) > 0) as per_user",
+    columns=(
+        USER_ID,
+        EMAIL,
+        FULL_NAME,
+        Col("spend_usd", "money", "Billed spend over the range."),
+        Col("input_tokens", "int", "Input tokens over the range."),
+        Col("output_tokens", "int", "Output tokens over the range."),
+    ),
     key=("user_id",),
 )

@@ -5,9 +5,9 @@
 -- then on).
 with window_keys as (
     {% for raw_table in ['events', 'usage', 'claude_code'] %}
-    select record_key, record_day from {{ source('raw', raw_table) }}
-    where record_key in ({{ keys_touched_by_dump_window(raw_table) }})
-    union all
+        select record_key, record_day from {{ source('raw', raw_table) }}
+        where record_key in ({{ keys_touched_by_dump_window(raw_table) }})
+        union all
     {% endfor %}
     select record_key, record_day from {{ source('raw', 'withdrawn_records') }}
     where {{ in_dump_window('dump_date') }}

@@ -29,8 +29,8 @@ final as (
     from records
     left join member_emails
         on records.actor_type = 'user_actor'
-        and member_emails.organization_id = records.organization_id
-        and member_emails.email_normalized = records.actor_email
+        and records.organization_id = member_emails.organization_id
+        and records.actor_email = member_emails.email_normalized
         and records.activity_date >= member_emails.valid_from
         and records.activity_date < member_emails.valid_to
 )

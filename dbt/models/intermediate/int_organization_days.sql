@@ -30,9 +30,11 @@ organization_days as (
         organizations.extra_usage_enabled,
         organizations.seat_count,
         -- SPEC §3: spend reports are hidden for seat-based enterprise without extra usage
-        (organizations.plan = 'enterprise'
+        (
+            organizations.plan = 'enterprise'
             and organizations.billing = 'seat_based'
-            and not organizations.extra_usage_enabled) as spend_reports_hidden
+            and not organizations.extra_usage_enabled
+        ) as spend_reports_hidden
     from calendar
     inner join organizations
         on calendar.date >= organizations.valid_from and calendar.date < organizations.valid_to

@@ -36,8 +36,14 @@ final as (
         {{ json_int('core_metrics.commits_by_claude_code') }} as commits,
         {{ json_int('core_metrics.pull_requests_by_claude_code') }} as pull_requests,
         -- four 64-bit counts may not fit 64 bits together
-        {% for tool in tools %}cast({{ json_int('tool_actions.' ~ tool ~ '.accepted') }} as {{ type_wide_integer() }}){{ ' + ' if not loop.last }}{% endfor %} as tool_accepted,
-        {% for tool in tools %}cast({{ json_int('tool_actions.' ~ tool ~ '.rejected') }} as {{ type_wide_integer() }}){{ ' + ' if not loop.last }}{% endfor %} as tool_rejected,
+        {% for tool in tools %}
+            cast({{ json_int('tool_actions.' ~ tool ~ '.accepted') }} as {{ type_wide_integer() }}){{ ' + ' if not loop.last }}
+        {% endfor %}
+            as tool_accepted,
+        {% for tool in tools %}
+            cast({{ json_int('tool_actions.' ~ tool ~ '.rejected') }} as {{ type_wide_integer() }}){{ ' + ' if not loop.last }}
+        {% endfor %}
+            as tool_rejected,
         cast(coalesce(model_costs.estimated_cost_usd, 0) as {{ type_money() }}) as estimated_cost_usd,
         deliveries.dump_date,
         deliveries.file as source_file,

@@ -25,11 +25,11 @@ rolling_active as (
         active_user_days.organization_id,
         organization_days.date,
         count(distinct active_user_days.user_id)
-            filter (where active_user_days.date >= {{ window_start('1w', 'organization_days.date') }}) as wau,
+        filter (where active_user_days.date >= {{ window_start('1w', 'organization_days.date') }}) as wau,
         count(distinct active_user_days.user_id) as mau
     from organization_days
     inner join active_user_days
-        on active_user_days.organization_id = organization_days.organization_id
+        on organization_days.organization_id = active_user_days.organization_id
         and active_user_days.date between {{ window_start('1m', 'organization_days.date') }} and organization_days.date
     group by all
 ),

@@ -39,8 +39,8 @@ final as (
         ranked.value
     from ranked
     left join members
-        on members.organization_id = ranked.organization_id
-        and members.user_id = ranked.user_id
+        on ranked.organization_id = members.organization_id
+        and ranked.user_id = members.user_id
         and ranked.as_of_date >= members.valid_from
         and ranked.as_of_date < members.valid_to
     where ranked.rank <= 10

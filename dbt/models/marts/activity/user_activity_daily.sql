@@ -73,8 +73,8 @@ final as (
     from per_user
     inner join organization_days using (organization_id, date)
     left join members
-        on members.organization_id = per_user.organization_id
-        and members.user_id = per_user.user_id
+        on per_user.organization_id = members.organization_id
+        and per_user.user_id = members.user_id
         and per_user.date >= members.valid_from
         and per_user.date < members.valid_to
     -- a row only for a user with something to show on the day

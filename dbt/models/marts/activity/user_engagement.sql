@@ -22,11 +22,12 @@ members_on_date as (
     select members.*, as_of_dates.as_of_date
     from {{ ref('int_members_history') }} as members
     inner join {{ ref('int_as_of_dates') }} as as_of_dates
-        on as_of_dates.as_of_date >= members.valid_from and as_of_dates.as_of_date < members.valid_to
+        on members.valid_from <= as_of_dates.as_of_date and members.valid_to > as_of_dates.as_of_date
 ),
 
 population as (
-    select organization_id, as_of_date, user_id from members_on_date where status = 'active'
+    select organization_id, as_of_date, user_id from members_on_date
+    where status = 'active'
     union
     select organization_id, as_of_date, user_id from latest_active
     where last_date >= {{ window_start('1y', 'as_of_date') }}

@@ -45,13 +45,15 @@ repeated_chat_days as (
 ),
 
 chats_counted_twice as (
-    select targets.organization_id, targets.as_of_date, targets.{{ window_column() }}, sum(days_in_window - 1) as extra_chats
+    select
+        targets.organization_id, targets.as_of_date, targets.{{ window_column() }}, sum(targets.days_in_window - 1) as extra_chats
     from (
-        select targets.organization_id, targets.as_of_date, targets.{{ window_column() }}, repeated_chat_days.chat_id,
-               count(*) as days_in_window
+        select
+            targets.organization_id, targets.as_of_date, targets.{{ window_column() }}, repeated_chat_days.chat_id,
+            count(*) as days_in_window
         from targets
         inner join repeated_chat_days
-            on repeated_chat_days.organization_id = targets.organization_id
+            on targets.organization_id = repeated_chat_days.organization_id
             and repeated_chat_days.date between targets.window_start and targets.as_of_date
         group by all
     ) as targets
@@ -62,19 +64,28 @@ user_days as (
     select * from {{ ref('fct_user_activity_daily') }}
 ),
 
-{% set adoption = {'chat': 'chats_created', 'project': 'projects_created', 'artifact': 'artifacts_created'} %}
-{% for name, column in adoption.items() %}
-{{ name }}_days as (
-    select organization_id, user_id, date from user_days where {{ column }} > 0
+adoption_days as (
+    -- the days each user created a chat, a project or an artifact
+    select organization_id, user_id, date, 'chat' as item from user_days
+    where chats_created > 0
+    union all
+    select organization_id, user_id, date, 'project' as item from user_days
+    where projects_created > 0
+    union all
+    select organization_id, user_id, date, 'artifact' as item from user_days
+    where artifacts_created > 0
 ),
 
-users_with_{{ name }} as (
+adopting_users as (
     -- a user has one in the window when the latest one by the as-of date is inside it
-    select organization_id, as_of_date, {{ window_column() }}, count(*) as users
-    from ({{ keys_active_in_windows(name ~ '_days', ['organization_id', 'user_id']) }})
+    select
+        organization_id, as_of_date, {{ window_column() }},
+        count(*) filter (where item = 'chat') as users_with_chat,
+        count(*) filter (where item = 'project') as users_with_project,
+        count(*) filter (where item = 'artifact') as users_with_artifact
+    from ({{ keys_active_in_windows('adoption_days', ['organization_id', 'user_id', 'item'], 'windows') }})
     group by all
 ),
-{% endfor %}
 
 final as (
     select
@@ -84,19 +95,20 @@ final as (
         cast(window_counts.chats - coalesce(chats_counted_twice.extra_chats, 0) as bigint) as chats,
         cast(window_counts.projects_created as bigint) as projects_created,
         cast(window_counts.artifacts_created as bigint) as artifacts_created,
-        coalesce(users_with_chat.users, 0) as users_with_chat,
-        coalesce(users_with_project.users, 0) as users_with_project,
-        coalesce(users_with_artifact.users, 0) as users_with_artifact,
+        coalesce(adopting_users.users_with_chat, 0) as users_with_chat,
+        coalesce(adopting_users.users_with_project, 0) as users_with_project,
+        coalesce(adopting_users.users_with_artifact, 0) as users_with_artifact,
         organizations.active_members,
-        {{ ratio('coalesce(users_with_chat.users, 0)', 'organizations.active_members') }} as pct_users_with_chat,
-        {{ ratio('coalesce(users_with_project.users, 0)', 'organizations.active_members') }} as pct_users_with_project,
-        {{ ratio('coalesce(users_with_artifact.users, 0)', 'organizations.active_members') }} as pct_users_with_artifact
+        {{ ratio('coalesce(adopting_users.users_with_chat, 0)', 'organizations.active_members') }}
+            as pct_users_with_chat,
+        {{ ratio('coalesce(adopting_users.users_with_project, 0)', 'organizations.active_members') }}
+            as pct_users_with_project,
+        {{ ratio('coalesce(adopting_users.users_with_artifact, 0)', 'organizations.active_members') }}
+            as pct_users_with_artifact
     from window_counts
     inner join organizations using (organization_id, as_of_date)
     left join chats_counted_twice using (organization_id, as_of_date, {{ window_column() }})
-    left join users_with_chat using (organization_id, as_of_date, {{ window_column() }})
-    left join users_with_project using (organization_id, as_of_date, {{ window_column() }})
-    left join users_with_artifact using (organization_id, as_of_date, {{ window_column() }})
+    left join adopting_users using (organization_id, as_of_date, {{ window_column() }})
 )
 
 select * from final

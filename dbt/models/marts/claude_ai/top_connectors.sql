@@ -20,8 +20,9 @@ connector_days as (
 ),
 
 targets as (
-    -- connectors used in the window, of organisations present on the as-of date
-    {{ keys_active_in_windows('connector_days', ['organization_id', 'connector'], organizations='organizations') }}
+-- connectors used in the window, of organisations present on the as-of date
+    {{ keys_active_in_windows('connector_days', ['organization_id', 'connector'], 'windows',
+                              organizations='organizations') }}
 ),
 
 window_uses as (
@@ -30,7 +31,7 @@ window_uses as (
 
 window_users as (
     select organization_id, connector, as_of_date, {{ window_column() }}, count(*) as unique_users
-    from ({{ keys_active_in_windows('connector_user_days', ['organization_id', 'connector', 'user_id']) }})
+    from ({{ keys_active_in_windows('connector_user_days', ['organization_id', 'connector', 'user_id'], 'windows') }})
     group by all
 ),
 

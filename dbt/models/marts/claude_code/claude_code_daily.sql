@@ -15,8 +15,9 @@ claude_code as (
         organization_id,
         date,
         cast(sum(active_users) as bigint) as active_users,
-        {% for column in ['sessions', 'lines_added', 'lines_removed', 'commits', 'pull_requests', 'tool_accepted', 'tool_rejected'] %}
-        cast(sum({{ column }}) as {{ type_wide_integer() }}) as {{ column }},
+        {% for column in ['sessions', 'lines_added', 'lines_removed', 'commits', 'pull_requests',
+                          'tool_accepted', 'tool_rejected'] %}
+            cast(sum({{ column }}) as {{ type_wide_integer() }}) as {{ column }},
         {% endfor %}
         cast(sum(estimated_cost_usd) as {{ type_money() }}) as estimated_cost_usd
     from actor_days

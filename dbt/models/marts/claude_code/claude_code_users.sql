@@ -16,17 +16,17 @@ record_days as (
     select
         organization_id,
         user_id,
-        date,
         {% for metric in metrics %}
-        claude_code_{{ metric }} as {{ metric }}{{ ',' if not loop.last }}
+            claude_code_{{ metric }} as {{ metric }},
         {% endfor %}
+        date
     from {{ ref('fct_user_activity_daily') }}
     where has_claude_code_record
 ),
 
 targets as (
     -- users with a record in the window, of organisations present on the as-of date
-    {{ keys_active_in_windows('record_days', ['organization_id', 'user_id'], organizations='organizations') }}
+    {{ keys_active_in_windows('record_days', ['organization_id', 'user_id'], 'windows', organizations='organizations') }}
 ),
 
 window_totals as (
@@ -46,15 +46,15 @@ final as (
         members.email,
         members.full_name,
         {% for metric in metrics if metric != 'estimated_cost_usd' %}
-        cast(window_totals.{{ metric }} as {{ type_wide_integer() }}) as {{ metric }},
+            cast(window_totals.{{ metric }} as {{ type_wide_integer() }}) as {{ metric }},
         {% endfor %}
         {{ ratio('window_totals.tool_accepted', 'window_totals.tool_accepted + window_totals.tool_rejected') }}
             as tool_accept_rate,
         cast(window_totals.estimated_cost_usd as {{ type_money() }}) as estimated_cost_usd
     from window_totals
     left join members
-        on members.organization_id = window_totals.organization_id
-        and members.user_id = window_totals.user_id
+        on window_totals.organization_id = members.organization_id
+        and window_totals.user_id = members.user_id
         and window_totals.as_of_date >= members.valid_from
         and window_totals.as_of_date < members.valid_to
 )

@@ -27,12 +27,13 @@ daily_spend as (
 
 spend_series as (
     -- every day from the organisation's first day: days without spend count as 0
-    select first_days.organization_id, calendar.date, first_days.first_day,
-           coalesce(daily_spend.spend_usd, 0) as spend_usd
+    select
+        first_days.organization_id, calendar.date, first_days.first_day,
+        coalesce(daily_spend.spend_usd, 0) as spend_usd
     from first_days
-    inner join calendar on calendar.date >= first_days.first_day
+    inner join calendar on first_days.first_day <= calendar.date
     left join daily_spend
-        on daily_spend.organization_id = first_days.organization_id and daily_spend.date = calendar.date
+        on first_days.organization_id = daily_spend.organization_id and calendar.date = daily_spend.date
     {% if is_incremental() %}
     -- the recomputed days and the 28 days before the first of them
     where calendar.date >= (select min(date) from {{ ref('int_affected_days') }}) - interval 28 day
@@ -66,13 +67,14 @@ final as (
         with_baseline.spend_usd,
         {{ money_scaled('with_baseline.middle_two_usd', 1, 2) }} as baseline_usd,
         case when with_baseline.middle_two_usd = 0 then null
-             else cast(with_baseline.spend_usd as double) * 2 / cast(with_baseline.middle_two_usd as double) end as ratio
+            else cast(with_baseline.spend_usd as double) * 2 / cast(with_baseline.middle_two_usd as double)
+        end as ratio
     from with_baseline
     inner join organization_days using (organization_id, date)
     -- strictly above: exactly 3 x the baseline, or exactly 10 USD, is not an alert
     where with_baseline.spend_usd * 2 > 3 * with_baseline.middle_two_usd
         and with_baseline.spend_usd > 10
-        {% if is_incremental() %}and with_baseline.date in ({{ affected_days(lookahead=28) }}){% endif %}
+    {% if is_incremental() %}and with_baseline.date in ({{ affected_days(lookahead=28) }}){% endif %}
 )
 
 select * from final

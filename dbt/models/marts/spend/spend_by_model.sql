@@ -17,7 +17,7 @@ model_days as (
 
 targets as (
     -- models with a usage record in the window, of organisations present on the as-of date
-    {{ keys_active_in_windows('model_days', ['organization_id', 'model'], organizations='organizations') }}
+    {{ keys_active_in_windows('model_days', ['organization_id', 'model'], 'windows', organizations='organizations') }}
 ),
 
 window_spend as (

@@ -48,8 +48,8 @@ final as (
         cast(previous_month.spend_usd as {{ type_money() }}) as previous_month_usd
     from month_so_far
     inner join previous_month
-        on previous_month.organization_id = month_so_far.organization_id
-        and previous_month.forecast_date = month_so_far.as_of_date
+        on month_so_far.organization_id = previous_month.organization_id
+        and month_so_far.as_of_date = previous_month.forecast_date
 )
 
 select * from final

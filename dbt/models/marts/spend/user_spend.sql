@@ -16,8 +16,8 @@ user_days as (
 ),
 
 targets as (
-    -- users with usage this year (every window), of organisations present on the as-of date
-    {{ keys_active_in_windows('user_days', ['organization_id', 'user_id'], organizations='organizations',
+-- users with usage this year (every window), of organisations present on the as-of date
+    {{ keys_active_in_windows('user_days', ['organization_id', 'user_id'], 'windows', organizations='organizations',
                               active_since=window_start('ytd', 'windows.as_of_date')) }}
 ),
 
@@ -26,7 +26,8 @@ window_spend as (
 ),
 
 per_user as (
-    {{ pivot_sum('window_spend', ['organization_id', 'as_of_date', 'user_id'], window_column(), ['1d', 'mtd', 'qtd', 'ytd'], 'spend_usd') }}
+    {{ pivot_sum('window_spend', ['organization_id', 'as_of_date', 'user_id'], window_column(),
+                 ['1d', 'mtd', 'qtd', 'ytd'], 'spend_usd') }}
 ),
 
 members as (
@@ -46,8 +47,8 @@ final as (
         cast(per_user.ytd as {{ type_money() }}) as spend_ytd_usd
     from per_user
     left join members
-        on members.organization_id = per_user.organization_id
-        and members.user_id = per_user.user_id
+        on per_user.organization_id = members.organization_id
+        and per_user.user_id = members.user_id
         and per_user.as_of_date >= members.valid_from
         and per_user.as_of_date < members.valid_to
     where per_user.ytd <> 0
