@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import plotly
 import swagger_ui_bundle
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .api import errors, models
 from .api.pagination import Cursors
 from .api.ratelimit import RateLimiter
-from .api.routes import router as api_router
+from .api.routers import router as api_router
 from .config import ServeSettings
 from .dashboard.pages import router as dashboard_router
 from .dashboard.session import SignInThrottle
 from .keys import KeyStore
 from .security import SecurityHeaders
+from .services import Services, ServicesDep
 from .warehouse import PublishedWarehouse, WarehouseUnavailable
 
 DOCS_PAGE = """<!doctype html>
@@ -28,16 +28,6 @@ DOCS_PAGE = """<!doctype html>
 <body><div id="swagger-ui"></div>
 <script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script>
 </body></html>"""
-
-
-@dataclass
-class Services:
-    settings: ServeSettings
-    warehouse: PublishedWarehouse
-    keys: KeyStore
-    cursors: Cursors
-    limiter: RateLimiter
-    signin_throttle: SignInThrottle
 
 
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
@@ -87,9 +77,9 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         responses={503: errors.ERROR_RESPONSES[503]},
         summary="Is a warehouse served, and how recent",
     )
-    def health(request: Request):
+    def health(services: ServicesDep):
         try:
-            snapshot = request.app.state.services.warehouse.snapshot()
+            snapshot = services.warehouse.snapshot()
         except WarehouseUnavailable as exc:
             raise errors.ApiError(503, str(exc)) from None
         return {"status": "ok", "latest_built_date": snapshot.latest_date, "published_at": snapshot.published_at}

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..keys import ApiKey
+from ..services import ServicesDep
 from .errors import ApiError
 
 api_key_header = APIKeyHeader(
@@ -59,11 +60,10 @@ def organization_facts(services, organization_id: str) -> tuple[Organization, dt
 
 
 def authenticated(
-    request: Request,
+    services: ServicesDep,
     header_key: str | None = Security(api_key_header),
     bearer_key: HTTPAuthorizationCredentials | None = Security(bearer),
 ) -> Caller:
-    services = request.app.state.services
     presented = header_key or (bearer_key.credentials if bearer_key else None)
     if not presented:
         raise ApiError(401, "missing x-api-key header: send your organisation's API key")

@@ -48,12 +48,27 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def describe_validation(exc: RequestValidationError) -> str:
+def describe_validation(exc: RequestValidationError, request: Request) -> str:
     parts = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "header", "path"))
-        parts.append(f"{where}: {error.get('msg', 'invalid value')}" if where else error.get("msg", "invalid value"))
+        loc = error.get("loc", ())
+        where = ".".join(str(p) for p in loc if p not in ("query", "header", "path"))
+        if error.get("type") == "extra_forbidden" and loc[:1] == ("query",):
+            # a query model forbids what it does not name (api/params.py)
+            parts.append(f"unknown query parameter {where!r}; this endpoint takes: {', '.join(query_names(request))}")
+        else:
+            parts.append(f"{where}: {error.get('msg', 'invalid value')}" if where else error.get("msg", "invalid value"))
     return "; ".join(parts) or "invalid request"
+
+
+def query_names(request: Request) -> list[str]:
+    """The query parameters of the request's endpoint: the fields of its query model."""
+    names = []
+    for param in getattr(getattr(request.scope.get("route"), "dependant", None), "query_params", []):
+        model = getattr(param.field_info, "annotation", None)
+        is_model = isinstance(model, type) and issubclass(model, BaseModel)
+        names += [f.alias or n for n, f in model.model_fields.items()] if is_model else [param.alias]
+    return names
 
 
 # OpenAPI: what each error status means, on every endpoint
@@ -72,8 +87,8 @@ def install(app: FastAPI) -> None:
         return error_response(exc.status, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError):
-        return error_response(400, describe_validation(exc))
+    async def validation_error(request: Request, exc: RequestValidationError):
+        return error_response(400, describe_validation(exc, request))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException):

@@ -18,8 +18,8 @@ def field(col: Col) -> tuple:
     """A column's schema: nullable ones may be null; spend ones may be absent (SPEC §7, v3)."""
     kind = TYPES[col.kind]
     if col.spend:
-        return kind | None, Field(None, description=col.doc or None)
-    return (kind | None if col.nullable else kind), Field(description=col.doc or None)
+        return kind | None, Field(None, description=col.description or None)
+    return (kind | None if col.nullable else kind), Field(description=col.description or None)
 
 
 def row_model(listing: Listing, name: str) -> type[BaseModel]:
@@ -32,6 +32,12 @@ def page_model(row: type[BaseModel], name: str) -> type[BaseModel]:
         data=(list[row], ...),
         next_page=(str | None, Field(description="Pass as `page` for the next page; null on the last.")),
     )
+
+
+def listing_page_model(listing: Listing) -> type[BaseModel]:
+    """The page schema of a listing answered as flat rows."""
+    name = "".join(part.title() for part in listing.name.split("_"))
+    return page_model(row_model(listing, f"{name}Row"), f"{name}Page")
 
 
 def prefixed_model(columns: tuple[Col, ...], name: str) -> type[BaseModel]:

@@ -1,35 +1,82 @@
-"""Query parameters shared by the endpoints, and the checks SPEC §7 asks of them."""
+"""Query parameters of the endpoints, one model per shape (SPEC §7), and the checks SPEC §7 asks of
+them. Every model forbids parameters it does not name: a typo is a 400 that names it, never a
+parameter silently ignored."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Literal
 
-from fastapi import Query, Request
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field
 
+from ..queries.windows import (
+    ANY_LEADERBOARD_WINDOW,
+    CLAUDE_CODE_USER_WINDOWS,
+    CONNECTOR_WINDOWS,
+    LEADERBOARD_METRICS,
+    SPEND_MODEL_WINDOWS,
+    WINDOW_MEANING,
+)
 from .errors import invalid
 
 MAX_RANGE_DAYS = 366
 
-Limit = Annotated[int, Query(ge=1, le=1000, description="Rows per page, 1 to 1000.")]
-PageToken = Annotated[str | None, Query(description="The `next_page` of the previous response.", max_length=2000)]
-StartingDate = Annotated[dt.date, Query(description="First day, inclusive (YYYY-MM-DD).")]
-EndingDate = Annotated[
-    dt.date | None,
-    Query(
-        description="Day after the last, exclusive (YYYY-MM-DD); default: "
-        "the latest built date + 1; at most 366 days after starting_date."
-    ),
-]
-OneDate = Annotated[dt.date, Query(description="The day (YYYY-MM-DD).")]
-AsOfDate = Annotated[dt.date | None, Query(description="The as-of date (YYYY-MM-DD); default: the latest built date.")]
+
+class Paged(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(100, ge=1, le=1000, description="Rows per page, 1 to 1000.")
+    page: str | None = Field(None, max_length=2000, description="The `next_page` of the previous response.")
 
 
-def only(request: Request, *allowed: str) -> None:
-    """400 for a query parameter the endpoint does not take (a typo would otherwise be ignored)."""
-    unknown = sorted(set(request.query_params) - set(allowed))
-    if unknown:
-        raise invalid(f"unknown query parameter {unknown[0]!r}; this endpoint takes: {', '.join(allowed)}")
+class DateRange(Paged):
+    starting_date: dt.date = Field(description="First day, inclusive (YYYY-MM-DD).")
+    ending_date: dt.date | None = Field(
+        None,
+        description="Day after the last, exclusive (YYYY-MM-DD); default: the latest built date + 1; at most "
+        f"{MAX_RANGE_DAYS} days after starting_date.",
+    )
+
+
+class OneDay(Paged):
+    date: dt.date = Field(description="The day (YYYY-MM-DD).")
+    limit: int = Field(20, ge=1, le=1000, description="Rows per page, 1 to 1000.")
+
+
+class AsOf(Paged):
+    as_of_date: dt.date | None = Field(None, description="The as-of date (YYYY-MM-DD); default: the latest built date.")
+
+
+class Leaderboard(AsOf):
+    metric: Literal[LEADERBOARD_METRICS] = Field(description="What is ranked.")
+    window: Literal[ANY_LEADERBOARD_WINDOW] = Field(
+        description="projects_used, artifacts_created: mtd, qtd, ytd, 1y; spend_usd: mtd; claude_code_*: 1w, 1m, mtd."
+    )
+
+
+class ConnectorWindow(AsOf):
+    window: Literal[CONNECTOR_WINDOWS] = Field(description=WINDOW_MEANING)
+
+
+class ClaudeCodeUserWindow(AsOf):
+    window: Literal[CLAUDE_CODE_USER_WINDOWS] = Field(description=WINDOW_MEANING)
+
+
+class SpendModelWindow(AsOf):
+    window: Literal[SPEND_MODEL_WINDOWS] = Field(description=WINDOW_MEANING)
+
+
+class CostReport(DateRange):
+    group_by: Literal["model"] | None = Field(None, description="`model`: a row per date and model.")
+
+
+class UserCostReport(DateRange):
+    format: Literal["json", "csv"] = Field("json", description="`csv`: every row as a CSV download (no paging).")
+
+
+def no_repeated_parameters(request: Request) -> None:
+    """A router dependency: a parameter given twice is a 400 (which one was meant is not ours to guess)."""
     repeated = sorted(k for k in set(request.query_params) if len(request.query_params.getlist(k)) > 1)
     if repeated:
         raise invalid(f"query parameter {repeated[0]!r} is given more than once")
@@ -43,17 +90,17 @@ def not_after_latest(name: str, day: dt.date, latest: dt.date | None, slack: int
         raise invalid(f"{name} {day} is after the latest built date: use a date up to {bound}")
 
 
-def date_range(starting_date: dt.date, ending_date: dt.date | None, latest: dt.date | None) -> tuple[dt.date, dt.date]:
-    not_after_latest("starting_date", starting_date, latest)
-    end = ending_date or (latest + dt.timedelta(days=1))
+def date_range(query: DateRange, latest: dt.date | None) -> dict[str, dt.date]:
+    """The range's bounds, checked against the warehouse (SPEC §7), as the listings' parameters."""
+    start = query.starting_date
+    not_after_latest("starting_date", start, latest)
+    end = query.ending_date or (latest + dt.timedelta(days=1))
     not_after_latest("ending_date", end, latest, slack=1)
-    if end <= starting_date:
-        raise invalid(f"ending_date {end} must be after starting_date {starting_date} (ending_date is exclusive)")
-    if (end - starting_date).days > MAX_RANGE_DAYS:
-        raise invalid(
-            f"the range {starting_date} .. {end} is {(end - starting_date).days} days; at most {MAX_RANGE_DAYS} days at a time"
-        )
-    return starting_date, end
+    if end <= start:
+        raise invalid(f"ending_date {end} must be after starting_date {start} (ending_date is exclusive)")
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise invalid(f"the range {start} .. {end} is {(end - start).days} days; at most {MAX_RANGE_DAYS} days at a time")
+    return {"starting_date": start, "ending_date": end}
 
 
 def as_of(day: dt.date | None, latest: dt.date | None, name: str = "as_of_date") -> dt.date:

@@ -20,6 +20,8 @@ from fastapi.templating import Jinja2Templates
 from ..downloads import claude_code_users_csv, user_cost_report_csv
 from ..keys import ApiKey
 from ..queries import activity, adoption, claude_code, fetch_all, spend
+from ..queries.windows import CLAUDE_CODE_USER_WINDOWS, LEADERBOARD_WINDOWS, ROLLING_WINDOWS
+from ..services import get_services
 from ..warehouse import WarehouseUnavailable
 from .format import FILTERS
 from .session import COOKIE, cross_site
@@ -59,8 +61,7 @@ class SignInRequired(Exception):
         self.message = message
 
 
-def services(request: Request):
-    return request.app.state.services
+services = get_services  # the pages read the server's services as the API's handlers do
 
 
 # SPEC §8: who may sign in to the dashboard, by plan (the product's rule)
@@ -211,11 +212,11 @@ def claude_ai(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
     windows = fetch_all(cursor, adoption.CHATS, org, {"as_of_date": day})
     return {
         "today": today,
-        "windows": [w for w in windows if w["window"] in ("1w", "1m", "3m", "1y")],
+        "windows": [w for w in windows if w["window"] in ROLLING_WINDOWS],
         "boards": [
             (metric, label, window, board(cursor, org, day, metric, window))
             for metric, label in (("projects_used", "projects used"), ("artifacts_created", "artifacts created"))
-            for window in ("mtd", "qtd", "ytd", "1y")
+            for window in LEADERBOARD_WINDOWS[metric]
         ],
         "charts": {
             "chats": series(daily, "chats"),
@@ -225,7 +226,7 @@ def claude_ai(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
     }
 
 
-CODE_WINDOWS = ("1w", "1m", "mtd")
+CODE_WINDOWS = LEADERBOARD_WINDOWS["claude_code_lines_added"]
 
 
 def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
@@ -391,8 +392,8 @@ def claude_code_csv(request: Request):
         return signin_redirect(exc.message)
     day, problem = chosen_date(request, who)
     window = request.query_params.get("window", "mtd")
-    if problem or window not in ("1w", "1m", "mtd", "qtd", "ytd"):
-        return message_page(request, problem or "window is one of 1w, 1m, mtd, qtd, ytd.", 400)
+    if problem or window not in CLAUDE_CODE_USER_WINDOWS:
+        return message_page(request, problem or f"window is one of {', '.join(CLAUDE_CODE_USER_WINDOWS)}.", 400)
     with services(request).warehouse.cursor() as (cursor, _):
         data, name = claude_code_users_csv(cursor, who.key.organization_id, day, window, with_spend=who.spend_reason is None)
     return download(data, name)

@@ -1,58 +1,62 @@
 """All activity: usage per day, what each person did, and who is engaged (SPEC §4, §7 summaries,
 users, engagement)."""
 
-from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing
+from dataclasses import replace
 
-AS_OF = Col("as_of_date", "date", "The day the windows end on (inclusive).")
-EMAIL = Col("email", "text", "Email in the members snapshot of the day; null for identities that are not members.", nullable=True)
-FULL_NAME = Col("full_name", "text", "Full name in the members snapshot of the day; null for non-members.", nullable=True)
-USER_ID = Col("user_id", "text", "The user: a member's id, or `email:<address>` for a Claude Code user matching no member.")
+from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing, in_mart
 
-ACTIVITY_DAILY_COLUMNS = (
-    Col("dau", "int", "Daily active users."),
-    Col("wau", "int", "Users active in the 7 days ending on the day."),
-    Col("mau", "int", "Users active in the 30 days ending on the day."),
-    Col("total_seats", "int", "Seats of the organisation on the day."),
-    Col("utilization", "number", "WAU / seats as a fraction; null when there are no seats.", nullable=True),
-    Col("active_members", "int", "Members with status active."),
-    Col("pending_invites", "int", "Pending invites not expired by the next day."),
+AS_OF = Col("as_of_date", "date")
+EMAIL = Col("email", "text", nullable=True)
+FULL_NAME = Col("full_name", "text", nullable=True)
+USER_ID = Col("user_id", "text")
+
+ACTIVITY_DAILY_COLUMNS = in_mart(
+    "activity_daily",
+    Col("dau", "int"),
+    Col("wau", "int"),
+    Col("mau", "int"),
+    Col("total_seats", "int"),
+    Col("utilization", "number", nullable=True),
+    Col("active_members", "int"),
+    Col("pending_invites", "int"),
 )
-CLAUDE_AI_DAILY_COLUMNS = (
-    Col("chats", "int", "Distinct chats created."),
-    Col("chats_dod_change", "int", "Change from the day before; null on the first day.", nullable=True),
-    Col("messages", "int", "Messages sent."),
-    Col("avg_messages_per_chat", "number", "Messages per chat messaged in; null without messages.", nullable=True),
-    Col("avg_messages_per_chat_dod_change", "number", "Change from the day before.", nullable=True),
-    Col("projects_created", "int", "Projects created."),
-    Col("projects_created_dod_change", "int", "Change from the day before.", nullable=True),
-    Col("users_created_project", "int", "Users who created a project."),
-    Col("artifacts_created", "int", "Artifacts created."),
-    Col("artifacts_created_dod_change", "int", "Change from the day before.", nullable=True),
-    Col("users_created_artifact", "int", "Users who created an artifact."),
-    Col("users_with_chat", "int", "Users who created a chat."),
-    Col("pct_users_with_chat", "number", "users_with_chat / active members; null when none.", nullable=True),
+CLAUDE_AI_DAILY_COLUMNS = in_mart(
+    "claude_ai_daily",
+    Col("chats", "int"),
+    Col("chats_dod_change", "int", nullable=True),
+    Col("messages", "int"),
+    Col("avg_messages_per_chat", "number", nullable=True),
+    Col("avg_messages_per_chat_dod_change", "number", nullable=True),
+    Col("projects_created", "int"),
+    Col("projects_created_dod_change", "int", nullable=True),
+    Col("users_created_project", "int"),
+    Col("artifacts_created", "int"),
+    Col("artifacts_created_dod_change", "int", nullable=True),
+    Col("users_created_artifact", "int"),
+    Col("users_with_chat", "int"),
+    Col("pct_users_with_chat", "number", nullable=True),
 )
-CLAUDE_CODE_DAILY_COLUMNS = (
-    Col("active_users", "int", "Users with a Claude Code session."),
-    Col("sessions", "int", "Sessions."),
-    Col("lines_added", "int", "Lines of code added."),
-    Col("lines_removed", "int", "Lines of code removed."),
-    Col("commits", "int", "Commits by Claude Code."),
-    Col("pull_requests", "int", "Pull requests by Claude Code."),
-    Col("tool_accepted", "int", "Accepted tool suggestions."),
-    Col("tool_rejected", "int", "Rejected tool suggestions."),
-    Col("tool_accept_rate", "number", "accepted / (accepted + rejected); null when both are 0.", nullable=True),
+CLAUDE_CODE_DAILY_COLUMNS = in_mart(
+    "claude_code_daily",
+    Col("active_users", "int"),
+    Col("sessions", "int"),
+    Col("lines_added", "int"),
+    Col("lines_removed", "int"),
+    Col("commits", "int"),
+    Col("pull_requests", "int"),
+    Col("tool_accepted", "int"),
+    Col("tool_rejected", "int"),
+    Col("tool_accept_rate", "number", nullable=True),
     Col(
         "estimated_cost_usd",
         "money",
-        "Estimated cost in US dollars; spend, so omitted for role admin and for organisations whose spend reports are hidden.",
         spend=True,
     ),
 )
 
 
 def _prefixed(alias: str, columns: tuple[Col, ...]) -> tuple[Col, ...]:
-    return tuple(Col(f"{alias}__{c.name}", c.kind, c.doc, c.nullable, f"{alias}.{c.name}") for c in columns)
+    return tuple(replace(c, name=f"{alias}__{c.name}", expr=f"{alias}.{c.name}", mart_column=c.name) for c in columns)
 
 
 # one row per day: the three daily marts side by side (the API shapes it as the vendor's summary)
@@ -88,17 +92,17 @@ USERS = Listing(
             expr=EMAIL_ADDRESS,
             internal=True,
         ),
-        Col("chats", "int", "Distinct chats created."),
-        Col("messages", "int", "Messages sent."),
-        Col("projects_created", "int", "Projects created."),
-        Col("artifacts_created", "int", "Artifacts created."),
-        Col("connector_uses", "int", "Connector uses."),
-        Col("claude_code_sessions", "int", "Claude Code sessions."),
-        Col("claude_code_lines_added", "int", "Lines added by Claude Code."),
-        Col("claude_code_lines_removed", "int", "Lines removed by Claude Code."),
-        Col("claude_code_commits", "int", "Commits by Claude Code."),
-        Col("claude_code_pull_requests", "int", "Pull requests by Claude Code."),
-        Col("spend_usd", "money", "Billed spend in US dollars."),
+        Col("chats", "int"),
+        Col("messages", "int"),
+        Col("projects_created", "int"),
+        Col("artifacts_created", "int"),
+        Col("connector_uses", "int"),
+        Col("claude_code_sessions", "int"),
+        Col("claude_code_lines_added", "int"),
+        Col("claude_code_lines_removed", "int"),
+        Col("claude_code_commits", "int"),
+        Col("claude_code_pull_requests", "int"),
+        Col("spend_usd", "money"),
         Col("input_tokens", "int", "Input tokens."),
         Col("output_tokens", "int", "Output tokens."),
     ),
@@ -114,10 +118,10 @@ ENGAGEMENT = Listing(
         USER_ID,
         EMAIL,
         FULL_NAME,
-        Col("first_active_date", "date", "Earliest active day on or before the as-of date.", nullable=True),
-        Col("last_active_date", "date", "Latest active day on or before the as-of date.", nullable=True),
-        Col("active_days_30", "int", "Active days in the 30 days ending on the as-of date."),
-        Col("tier", "text", "power (15-30 active days), regular (5-14), light (1-4) or dormant (0)."),
+        Col("first_active_date", "date", nullable=True),
+        Col("last_active_date", "date", nullable=True),
+        Col("active_days_30", "int"),
+        Col("tier", "text"),
     ),
     key=("user_id",),
     where="as_of_date = $as_of_date",
@@ -130,8 +134,8 @@ ORGANIZATION_DAYS = daily_listing(
     "organization_days",
     "marts.organizations_daily",
     (
-        Col("organization_name", "text", "Name.", nullable=True),
-        Col("plan", "text", "team or enterprise."),
-        Col("spend_reports_hidden", "bool", "Spend reports hidden (SPEC §3)."),
+        Col("organization_name", "text", nullable=True),
+        Col("plan", "text"),
+        Col("spend_reports_hidden", "bool"),
     ),
 )

@@ -3,11 +3,12 @@ connectors (SPEC §4, §7 chats, leaderboards, connectors)."""
 
 from .activity import AS_OF, CLAUDE_AI_DAILY_COLUMNS, EMAIL, FULL_NAME, USER_ID
 from .common import Col, Listing, daily_listing
+from .windows import CHAT_WINDOWS
 
-WINDOW = Col("window", "text", "The window ending on the as-of date.", expr='"window"')
+WINDOW = Col("window", "text", expr='"window"')
 
 
-def window_order(windows: list[str]) -> Col:
+def window_order(windows: tuple[str, ...]) -> Col:
     """A column that sorts windows the way people read them (not alphabetically)."""
     listed = ", ".join(f"'{w}'" for w in windows)
     return Col(
@@ -27,17 +28,17 @@ CHATS = Listing(
     columns=(
         AS_OF,
         WINDOW,
-        Col("chats", "int", "Distinct chats created in the window."),
-        Col("projects_created", "int", "Projects created in the window."),
-        Col("artifacts_created", "int", "Artifacts created in the window."),
-        Col("users_with_chat", "int", "Users with at least one chat created in the window."),
-        Col("users_with_project", "int", "Users with at least one project created in the window."),
-        Col("users_with_artifact", "int", "Users with at least one artifact created in the window."),
-        Col("active_members", "int", "Active members on the as-of date."),
-        Col("pct_users_with_chat", "number", "users_with_chat / active_members.", nullable=True),
-        Col("pct_users_with_project", "number", "users_with_project / active_members.", nullable=True),
-        Col("pct_users_with_artifact", "number", "users_with_artifact / active_members.", nullable=True),
-        window_order(["1w", "1m", "3m", "1y", "mtd", "qtd", "ytd"]),
+        Col("chats", "int"),
+        Col("projects_created", "int"),
+        Col("artifacts_created", "int"),
+        Col("users_with_chat", "int"),
+        Col("users_with_project", "int"),
+        Col("users_with_artifact", "int"),
+        Col("active_members", "int"),
+        Col("pct_users_with_chat", "number", nullable=True),
+        Col("pct_users_with_project", "number", nullable=True),
+        Col("pct_users_with_artifact", "number", nullable=True),
+        window_order(CHAT_WINDOWS),
     ),
     key=("window_order",),
     where="as_of_date = $as_of_date",
@@ -48,13 +49,13 @@ LEADERBOARDS = Listing(
     source="marts.leaderboards",
     columns=(
         AS_OF,
-        Col("metric", "text", "What is ranked."),
+        Col("metric", "text"),
         WINDOW,
-        Col("rank", "int", "1 to 10."),
+        Col("rank", "int"),
         USER_ID,
         EMAIL,
         FULL_NAME,
-        Col("value", "money", "The metric over the window, as a decimal string (counts are whole)."),
+        Col("value", "money"),
     ),
     key=("rank",),
     where='as_of_date = $as_of_date and metric = $metric and "window" = $window',
@@ -66,10 +67,10 @@ CONNECTORS = Listing(
     columns=(
         AS_OF,
         WINDOW,
-        Col("rank", "int", "1 to 10."),
-        Col("connector", "text", "The connector's name."),
-        Col("unique_users", "int", "Users who used it in the window."),
-        Col("uses", "int", "Uses in the window."),
+        Col("rank", "int"),
+        Col("connector", "text"),
+        Col("unique_users", "int"),
+        Col("uses", "int"),
     ),
     key=("rank",),
     where='as_of_date = $as_of_date and "window" = $window',

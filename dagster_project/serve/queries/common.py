@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 
+from .catalog import column_doc
+
 
 @dataclass(frozen=True)
 class Col:
-    """One output column: its name, JSON type, meaning, and the SQL that computes it."""
+    """One output column: its name, JSON type and the SQL that computes it. Its meaning is the dbt
+    description of the mart column it reads (catalog.py); `doc` only for columns no mart holds."""
 
     name: str
     kind: str  # text | int | number (a fraction or a ratio) | money (decimal string) | date | bool
@@ -22,10 +26,16 @@ class Col:
     expr: str | None = None  # SQL; the column of the same name by default
     internal: bool = False  # used for ordering only, not shown to API users
     spend: bool = False  # SPEC §7 (v3): omitted for role admin and for organisations whose spend is hidden
+    mart: str | None = None  # the mart it reads (its listing's by default)
+    mart_column: str | None = None  # the column it reads there (`name` by default)
 
     @property
     def sql(self) -> str:
         return f'{self.expr or self.name} as "{self.name}"'
+
+    @property
+    def description(self) -> str:
+        return self.doc or column_doc(self.mart, self.mart_column or self.name)
 
 
 @dataclass(frozen=True)
@@ -37,9 +47,19 @@ class Listing:
     columns: tuple[Col, ...]
     key: tuple[str, ...]  # output columns whose values order the rows uniquely
     where: str = "true"  # more conditions, with $named parameters
+    mart: str | None = None  # the mart the columns read, when `source` is not simply marts.<name>
+
+    def __post_init__(self) -> None:
+        mart = self.mart or (self.source[len("marts.") :] if re.fullmatch(r"marts\.\w+", self.source) else None)
+        object.__setattr__(self, "columns", tuple(c if c.mart else replace(c, mart=mart) for c in self.columns))
 
     def column(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)
+
+
+def in_mart(mart: str, *columns: Col) -> tuple[Col, ...]:
+    """Columns read from `mart` (their meaning is its dbt documentation), wherever they are listed."""
+    return tuple(replace(c, mart=mart) for c in columns)
 
 
 DATE = Col("date", "date", "The UTC day.")

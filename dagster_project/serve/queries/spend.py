@@ -3,7 +3,8 @@
 
 from .activity import AS_OF, EMAIL, FULL_NAME, USER_ID
 from .adoption import WINDOW, window_order
-from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing
+from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing, in_mart
+from .windows import SPEND_TOTAL_WINDOWS
 
 COST_REPORT = Listing(
     name="cost_report",
@@ -25,8 +26,8 @@ COST_REPORT_BY_MODEL = daily_listing(
     "cost_report_by_model",
     "marts.spend_daily",
     (
-        Col("model", "text", "The model billed."),
-        Col("spend_usd", "money", "Billed spend."),
+        Col("model", "text"),
+        Col("spend_usd", "money"),
         Col("input_tokens", "int", "Input tokens."),
         Col("output_tokens", "int", "Output tokens."),
     ),
@@ -39,8 +40,8 @@ SPEND_TOTALS = Listing(
     columns=(
         AS_OF,
         WINDOW,
-        Col("spend_usd", "money", "Spend over the window (mtd, qtd, ytd)."),
-        window_order(["mtd", "qtd", "ytd"]),
+        Col("spend_usd", "money"),
+        window_order(SPEND_TOTAL_WINDOWS),
     ),
     key=("window_order",),
     where="as_of_date = $as_of_date",
@@ -49,7 +50,7 @@ SPEND_TOTALS = Listing(
 SPEND_BY_MODEL = Listing(
     name="spend_by_model",
     source="marts.spend_by_model",
-    columns=(AS_OF, WINDOW, Col("model", "text", "The model billed."), Col("spend_usd", "money", "Spend over the window.")),
+    columns=(AS_OF, WINDOW, Col("model", "text"), Col("spend_usd", "money")),
     key=("model",),
     where='as_of_date = $as_of_date and "window" = $window',
 )
@@ -59,11 +60,11 @@ SPEND_FORECAST = Listing(
     source="marts.spend_forecast",
     columns=(
         AS_OF,
-        Col("spend_mtd_usd", "money", "Spend of the month so far."),
-        Col("days_elapsed", "int", "Day of the month."),
-        Col("days_in_month", "int", "Days in the month."),
-        Col("projected_month_usd", "money", "The month at the same daily pace."),
-        Col("previous_month_usd", "money", "Spend of the whole previous month."),
+        Col("spend_mtd_usd", "money"),
+        Col("days_elapsed", "int"),
+        Col("days_in_month", "int"),
+        Col("projected_month_usd", "money"),
+        Col("previous_month_usd", "money"),
     ),
     key=("as_of_date",),
     where="as_of_date = $as_of_date",
@@ -73,9 +74,9 @@ SPEND_ALERTS = daily_listing(
     "spend_alerts",
     "marts.spend_alerts",
     (
-        Col("spend_usd", "money", "The day's spend."),
-        Col("baseline_usd", "money", "Median daily spend of the 28 days before."),
-        Col("ratio", "number", "spend / baseline; null when the baseline is 0.", nullable=True),
+        Col("spend_usd", "money"),
+        Col("baseline_usd", "money"),
+        Col("ratio", "number", nullable=True),
     ),
 )
 
@@ -89,9 +90,7 @@ USER_COST_REPORT = Listing(
     f"and {IN_DATE_RANGE} group by all "
     "having sum(spend_usd) <> 0 or sum(input_tokens) + sum(output_tokens) > 0) as per_user",
     columns=(
-        USER_ID,
-        EMAIL,
-        FULL_NAME,
+        *in_mart("user_activity_daily", USER_ID, EMAIL, FULL_NAME),
         Col("spend_usd", "money", "Billed spend over the range."),
         Col("input_tokens", "int", "Input tokens over the range."),
         Col("output_tokens", "int", "Output tokens over the range."),
