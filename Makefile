@@ -57,7 +57,7 @@ backfill: manifest
 
 ## test: every test, on two workers (pytest-xdist); the slowest 25 listed at the end
 test: manifest browser spark-setup
-	$(PY) -m pytest -n 2 --dist loadscope --durations=25
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=25
 
 ## test-fast: the tests that run no real job (the edit loop; well under a minute)
 test-fast: manifest
@@ -71,7 +71,7 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
 
 ## serve: the Analytics API and the dashboard on http://127.0.0.1:8000 (ANALYTICS_API_HOST / _PORT)
-serve: setup
+serve: manifest
 	$(PY) -m dagster_project.serve
 
 ## api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>] [EXPIRES=<days>]: a new key, printed once (last line)

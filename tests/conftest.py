@@ -105,10 +105,29 @@ def generate(out: Path, *args: str) -> Path:
     return out
 
 
+def shared_build(tmp_path_factory, name: str, raw_dir: Path, **options) -> Warehouse:
+    """A warehouse the whole job builds from `raw_dir` once per test session, whichever worker asks
+    first (the others wait on a file lock), and each caller's own copy of it, free to change."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-warehouses"
+    shared.mkdir(exist_ok=True)
+    built = shared / name
+    with FileLock(f"{built}.lock"):
+        if not (built / ".complete").exists():
+            shutil.rmtree(built, ignore_errors=True)
+            build(built, raw_dir, **options)
+            (built / ".complete").touch()
+    copy = tmp_path_factory.mktemp(name)
+    shutil.copytree(built, copy, symlinks=True, dirs_exist_ok=True)
+    return Warehouse(copy, raw_dir, **options)
+
+
 @pytest.fixture(scope="session")
 def fixture_warehouse(tmp_path_factory) -> Warehouse:
-    """raw_fixtures/ built once, from scratch, by the whole job."""
-    return build(tmp_path_factory.mktemp("fixtures_wh"), FIXTURES)
+    """raw_fixtures/ built from scratch by the whole job (once a session; this worker's copy)."""
+    return shared_build(tmp_path_factory, "fixtures_wh", FIXTURES)
 
 
 @pytest.fixture(scope="session")
@@ -215,7 +234,18 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "job: runs the real Dagster job or reads a warehouse it built (slow tier)")
 
 
+# Test groups for pytest-xdist (`make test`: --dist loadgroup): a module's tests run on one worker,
+# so that a module-scoped warehouse is made once; the failed-run scenarios each form a group of
+# their own, so that the two workers share them (their warehouses are shared builds, copied).
+SPLIT_MODULES = {"test_faults"}
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__
+        own = item.module.__name__.rsplit(".", 1)[-1] in SPLIT_MODULES and hasattr(item, "callspec")
+        item.add_marker(pytest.mark.xdist_group(f"{module}::{item.originalname}[{item.callspec.id}]" if own else module))
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
         if module in JOB_MODULES or JOB_FIXTURES & set(item.fixturenames) or item.get_closest_marker("job"):
