@@ -57,7 +57,7 @@ backfill: manifest
 
 ## test: every test, on two workers (pytest-xdist); the slowest 25 listed at the end
 test: manifest browser spark-setup
-	$(PY) -m pytest -n 2 --dist loadgroup --durations=25
+	$(PY) -m pytest -n 2 --dist loadscope --durations=25
 
 ## test-fast: the tests that run no real job (the edit loop; well under a minute)
 test-fast: manifest

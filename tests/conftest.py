@@ -234,18 +234,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "job: runs the real Dagster job or reads a warehouse it built (slow tier)")
 
 
-# Test groups for pytest-xdist (`make test`: --dist loadgroup): a module's tests run on one worker,
-# so that a module-scoped warehouse is made once; the failed-run scenarios each form a group of
-# their own, so that the two workers share them (their warehouses are shared builds, copied).
-SPLIT_MODULES = {"test_faults"}
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        module = item.module.__name__
-        own = item.module.__name__.rsplit(".", 1)[-1] in SPLIT_MODULES and hasattr(item, "callspec")
-        item.add_marker(pytest.mark.xdist_group(f"{module}::{item.originalname}[{item.callspec.id}]" if own else module))
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
         if module in JOB_MODULES or JOB_FIXTURES & set(item.fixturenames) or item.get_closest_marker("job"):

@@ -248,3 +248,59 @@ def test_signing_out_and_a_revoked_key_end_the_session(session, api):
     page2.click("text=Sign out")
     page2.goto(page2.url.split("/signin")[0] + "/analytics/claude-ai")
     assert "/signin" in page2.url
+
+
+# every number the pages show: tile values, table cells marked numeric, ranks
+NUMBER_CELLS = ".tile .value, td.num, td.rank"
+
+
+def wrapped_numbers(page) -> list[str]:
+    """Numbers laid out on more than one line (a cell's height over 1.5 of its line height)."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(el => {
+            const style = getComputedStyle(el);
+            const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+            const range = document.createRange(); range.selectNodeContents(el);
+            const rects = [...range.getClientRects()].filter(r => r.width > 0);
+            const tops = new Set(rects.map(r => Math.round(r.top)));
+            return tops.size > 1 || (rects.length && range.getBoundingClientRect().height > 1.5 * line);
+        }).map(el => el.textContent.trim())""",
+        NUMBER_CELLS,
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_numbers_never_wrap_and_every_page_says_how_fresh_it_is(session, width):
+    page = session(ENTERPRISE, width=width)
+    for slug in PAGES:
+        page.goto(page.url.split("/analytics/")[0] + f"/analytics/{slug}")
+        assert page.query_selector_all(NUMBER_CELLS), slug
+        assert wrapped_numbers(page) == [], f"{slug} at {width} px"
+        freshness = page.inner_text(".freshness")
+        assert freshness.startswith(f"Data through {LATEST}, published ") and freshness.endswith(" UTC"), freshness
+        if width == 390:
+            # two tiles a row on a phone
+            tops = [round(t.bounding_box()["y"]) for t in page.query_selector_all(".tiles")[0].query_selector_all(".tile")]
+            assert len(tops) < 2 or tops[0] == tops[1], f"{slug}: the first two tiles are not side by side"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{slug} is wider than the screen"
+        assert page.console_errors == []
+
+
+def test_changes_are_coloured_by_direction_in_the_tiles_unit(session, fixture_warehouse):
+    page = session(ENTERPRISE)
+    page.goto(page.url.split("/analytics/")[0] + f"/analytics/claude-code?date={LATEST}")
+    notes = {
+        t.get_attribute("data-metric"): t.query_selector(".note .change")
+        for t in page.query_selector_all(".tile[data-metric]")
+        if t.query_selector(".note .change")
+    }
+    assert notes, "no day-over-day change shown"
+    for metric, change in notes.items():
+        tone = change.get_attribute("class").split()[-1]
+        text = change.inner_text()
+        assert tone in ("up", "down", "neutral"), metric
+        assert (tone == "up") == text.startswith("▲") or tone == "neutral", metric
+        if "rate" in metric:
+            assert text.endswith(" pp"), f"{metric}: {text} (a rate changes in percentage points)"
+        if "cost" in metric or "spend" in metric:
+            assert tone == "neutral" and "$" in text, metric

@@ -3,7 +3,10 @@ and the API keep 6), signed day-over-day changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+
+from markupsafe import Markup, escape
 
 
 def count(value) -> str:
@@ -18,13 +21,34 @@ def money(value) -> str:
     return "–" if value is None else f"${Decimal(value):,.2f}"
 
 
-def change(value, kind: str = "count") -> str:
+CHANGE_TEXT = {
+    "money": money,
+    "pct": lambda v: f"{v * 100:,.1f} pp",  # a rate's change in percentage points, beside a percentage
+    "number": lambda v: f"{v:,.2f}",
+    "count": count,
+}
+
+
+def change(value, kind: str = "count") -> Markup | str:
+    """The day-over-day change in the tile's unit, coloured by direction (spend in a neutral colour:
+    more spend is neither good nor bad news); the arrow says the direction without colour."""
     if value is None:
         return "no change to compare"
     if value == 0:
         return "± 0 vs the day before"
-    text = money(abs(value)) if kind == "money" else f"{abs(value):,.2f}" if kind == "number" else count(abs(value))
-    return f"{'▲' if value > 0 else '▼'} {text} vs the day before"
+    direction = "up" if value > 0 else "down"
+    tone = "neutral" if kind == "money" else direction
+    arrow = "▲" if value > 0 else "▼"
+    return Markup(f'<span class="change {tone}">{arrow} {escape(CHANGE_TEXT[kind](abs(value)))}</span> vs the day before')
+
+
+def utc(value) -> str:
+    """A timestamp as people read it: to the minute, in UTC."""
+    if value is None:
+        return "–"
+    if getattr(value, "tzinfo", None) is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%d %H:%M")
 
 
 def exact(value) -> str:
@@ -36,4 +60,4 @@ def exact(value) -> str:
     return str(value)
 
 
-FILTERS = {"count": count, "pct": pct, "money": money, "change": change, "exact": exact}
+FILTERS = {"count": count, "pct": pct, "money": money, "change": change, "exact": exact, "utc": utc}

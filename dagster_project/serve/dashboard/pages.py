@@ -48,6 +48,7 @@ class Viewer:
     first_date: dt.date | None
     latest_date: dt.date | None
     present: frozenset  # the days the organisation is in the organizations snapshot
+    published_at: dt.datetime | None = None  # when the served warehouse was published (the freshness line)
 
     @property
     def spend_reason(self) -> str | None:
@@ -92,6 +93,7 @@ def viewer(request: Request) -> Viewer:
         first,
         snapshot.latest_date,
         frozenset(d["date"] for d in days),
+        snapshot.published_at,
     )
 
 
