@@ -12,7 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup manifest run backfill test test-fast dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
-	serve api-key api-keys api-key-revoke browser spark-setup run-spark java
+	serve api-key api-keys api-key-revoke browser spark-setup run-spark java screenshots
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -62,6 +62,10 @@ test: manifest browser spark-setup
 ## test-fast: the tests that run no real job (the edit loop; well under a minute)
 test-fast: manifest
 	$(PY) -m pytest -m "not job" --durations=10
+
+## screenshots: the README's pictures of the pages (docs/screenshots/), taken by the browser tests
+screenshots: manifest browser
+	ANALYTICS_README_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/serve/test_dashboard.py -k readme_screenshots
 
 ## browser: Debian's chromium for the dashboard's browser tests (Playwright drives it; it never downloads one)
 browser:

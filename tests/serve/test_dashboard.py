@@ -304,3 +304,83 @@ def test_changes_are_coloured_by_direction_in_the_tiles_unit(session, fixture_wa
             assert text.endswith(" pp"), f"{metric}: {text} (a rate changes in percentage points)"
         if "cost" in metric or "spend" in metric:
             assert tone == "neutral" and "$" in text, metric
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("role", ["owner", "admin"])
+def test_every_page_is_accessible_signed_in_and_out(browser, session, api, role):
+    page = browser.new_page()
+    for path in ("/signin", "/signin?ended=1"):
+        page.goto(api.url + path)
+        assert serious_accessibility_violations(page) == [], path
+    page.close()
+    page = session(ENTERPRISE, role)
+    for slug in PAGES:
+        page.goto(page.url.split("/analytics/")[0] + f"/analytics/{slug}")
+        page.wait_for_load_state("networkidle")
+        assert serious_accessibility_violations(page) == [], f"{slug} as {role}"
+    page.goto(page.url.split("/analytics/")[0] + "/signout")
+    assert serious_accessibility_violations(page) == [], "sign-out page"
+
+
+def test_the_pages_work_by_keyboard_alone(session):
+    """Tab reaches the page links, the date picker and its button; Enter follows a link."""
+    page = session(ENTERPRISE)
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("(() => { const e = document.activeElement; return e.id || e.textContent.trim() })()"))
+    assert {"Claude.ai", "Claude Code", "date"} <= set(reached), reached
+    page.focus("nav a[href^='/analytics/claude-code']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/analytics/claude-code**")
+    page.focus("#date")
+    page.keyboard.type("03152026")  # Chromium's date field: month, day, year
+    page.keyboard.press("Enter")
+    page.wait_for_url("**date=2026-03-15**")
+
+
+def test_a_refused_export_says_what_to_fix_beside_the_form_and_keeps_the_values(session):
+    page = session(ENTERPRISE)
+    page.fill("#from", "2026-04-10")
+    page.fill("#to", "2026-04-01")
+    page.click("form.export button")
+    page.wait_for_url("**/analytics/all-activity?**")
+    assert page.input_value("#from") == "2026-04-10" and page.input_value("#to") == "2026-04-01"
+    problem = page.inner_text("#export-problem")
+    assert "start (2026-04-10) is after the end (2026-04-01)" in problem
+    assert page.get_attribute("#from", "aria-invalid") == "true"
+    # corrected in place, the same form downloads
+    page.fill("#from", "2026-04-01")
+    page.fill("#to", "2026-04-10")
+    with page.expect_download() as download:
+        page.click("form.export button")
+    assert download.value.suggested_filename.endswith("_2026-04-01_2026-04-10.csv")
+    assert page.console_errors == []
+
+
+def test_readme_screenshots(session):
+    """Each page as the README shows it (the first screen, 1280 px wide, JPEG): written beside the
+    other screenshots, and into docs/screenshots/ by `make screenshots` (ANALYTICS_README_SCREENSHOTS)."""
+    page = session(ENTERPRISE)
+    targets = [SCREENSHOTS / "readme"]
+    if os.environ.get("ANALYTICS_README_SCREENSHOTS"):
+        targets.append(Path(os.environ["ANALYTICS_README_SCREENSHOTS"]))
+    for slug in PAGES:
+        page.goto(page.url.split("/analytics/")[0] + f"/analytics/{slug}?date={LATEST}")
+        page.wait_for_load_state("networkidle")
+        for target in targets:
+            target.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(target / f"{slug}.jpg"), type="jpeg", quality=60)
+            assert (target / f"{slug}.jpg").stat().st_size < 250_000

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -169,6 +170,19 @@ def board(cursor, org: str, day: dt.date, metric: str, window: str) -> list[dict
     return fetch_all(cursor, adoption.LEADERBOARDS, org, {"as_of_date": day, "metric": metric, "window": window})
 
 
+def export_form(request: Request, who: Viewer, day: dt.date) -> dict:
+    """The Export Spend Report form: this month by default; after a refused export, what was typed
+    and what to fix (the download sends the reader back here)."""
+    if "from" not in request.query_params and "to" not in request.query_params:
+        return {"report_from": day.replace(day=1), "report_to": day, "report_problem": None}
+    _, _, problem = report_range(request, who)
+    return {
+        "report_from": request.query_params.get("from", ""),
+        "report_to": request.query_params.get("to", ""),
+        "report_problem": problem,
+    }
+
+
 def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
     org = who.key.organization_id
     trend = fetch_all(cursor, activity.ACTIVITY_DAILY, org, trend_range(who, day))
@@ -200,8 +214,7 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
                     org,
                     {"starting_date": day - dt.timedelta(days=89), "ending_date": day + dt.timedelta(days=1)},
                 ),
-                "report_from": day.replace(day=1),
-                "report_to": day,
+                **export_form(request, who, day),
             }
         )
     return context
@@ -365,6 +378,25 @@ def download(data: bytes, name: str) -> Response:
     return Response(data, media_type="text/csv; charset=utf-8", headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
+def report_range(request: Request, who: Viewer) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """Export Spend Report's from and to (inclusive), or what to fix in them."""
+    try:
+        start = dt.date.fromisoformat(request.query_params.get("from", ""))
+        end = dt.date.fromisoformat(request.query_params.get("to", ""))
+    except ValueError:
+        return None, None, "Pick a start and an end date (YYYY-MM-DD)."
+    first, latest = who.first_date, who.latest_date
+    if latest is None or first is None:
+        return start, end, "The warehouse holds no data for this organisation yet."
+    if end < start:
+        return start, end, f"The start ({start}) is after the end ({end}): pick a start on or before the end."
+    if start < first or end > latest:
+        return start, end, f"Pick dates from {first} (the organisation's first day) to {latest} (the latest built date)."
+    if (end - start).days >= 366:
+        return start, end, "Pick a range of at most 366 days."
+    return start, end, None
+
+
 @router.get("/analytics/exports/spend-report")
 def spend_report(request: Request):
     """Export Spend Report: the API's user_cost_report as CSV, from and to inclusive."""
@@ -374,13 +406,11 @@ def spend_report(request: Request):
         return signin_redirect(exc.message)
     if who.spend_reason:
         return message_page(request, who.spend_reason, 403)
-    try:
-        start = dt.date.fromisoformat(request.query_params.get("from", ""))
-        end = dt.date.fromisoformat(request.query_params.get("to", ""))
-    except ValueError:
-        return message_page(request, "Pick a start and an end date (YYYY-MM-DD).", 400)
-    if end < start or (end - start).days >= 366 or who.latest_date is None or end > who.latest_date:
-        return message_page(request, f"Pick a range of at most 366 days, start before end, ending by {who.latest_date}.", 400)
+    start, end, problem = report_range(request, who)
+    if problem:
+        # back to the form, which keeps what was typed and says what to fix beside it
+        kept = urlencode({k: request.query_params.get(k, "") for k in ("from", "to")})
+        return RedirectResponse(f"/analytics/all-activity?{kept}#export", status_code=303)
     with services(request).warehouse.cursor() as (cursor, _):
         data, name = user_cost_report_csv(cursor, who.key.organization_id, start, end + dt.timedelta(days=1))
     return download(data, name)
