@@ -384,3 +384,20 @@ def test_readme_screenshots(session):
             target.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(target / f"{slug}.jpg"), type="jpeg", quality=60)
             assert (target / f"{slug}.jpg").stat().st_size < 250_000
+
+
+def test_each_top_10_has_one_period_selector(session, fixture_warehouse):
+    page = session(ENTERPRISE)
+    page.goto(page.url.split("/analytics/")[0] + f"/analytics/claude-ai?date={LATEST}")
+    boards = page.query_selector_all("[data-board]")
+    assert [b.get_attribute("data-board") for b in boards] == ["projects_used", "artifacts_created"]
+    for board in boards:
+        metric = board.get_attribute("data-board")
+        shown = [t for t in board.query_selector_all("[data-period]") if t.is_visible()]
+        assert [t.get_attribute("data-period") for t in shown] == ["mtd"] == [board.get_attribute("data-window")]
+        board.query_selector("select").select_option("ytd")
+        shown = [t for t in board.query_selector_all("[data-period]") if t.is_visible()]
+        assert [t.get_attribute("data-period") for t in shown] == ["ytd"] == [board.get_attribute("data-window")]
+        users = [r.get_attribute("data-user-id") for r in shown[0].query_selector_all("tr[data-user-id]")]
+        assert users == leaderboard(fixture_warehouse, ENTERPRISE, LATEST, metric, "ytd")
+    assert page.console_errors == []

@@ -229,9 +229,8 @@ def claude_ai(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
         "today": today,
         "windows": [w for w in windows if w["window"] in ROLLING_WINDOWS],
         "boards": [
-            (metric, label, window, board(cursor, org, day, metric, window))
+            (metric, label, [(window, board(cursor, org, day, metric, window)) for window in LEADERBOARD_WINDOWS[metric]])
             for metric, label in (("projects_used", "projects used"), ("artifacts_created", "artifacts created"))
-            for window in LEADERBOARD_WINDOWS[metric]
         ],
         "charts": {
             "chats": series(daily, "chats"),

@@ -28,5 +28,18 @@
       });
     });
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+  // a top-10's period selector shows that period's table (every period is on the page already)
+  function periods() {
+    document.querySelectorAll("[data-period-select]").forEach(function (select) {
+      var board = select.closest("[data-board]");
+      select.addEventListener("change", function () {
+        board.querySelectorAll("[data-period]").forEach(function (table) {
+          table.hidden = table.getAttribute("data-period") !== select.value;
+        });
+        board.setAttribute("data-window", select.value);
+      });
+    });
+  }
+  function start() { periods(); draw(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
