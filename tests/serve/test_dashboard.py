@@ -401,3 +401,32 @@ def test_each_top_10_has_one_period_selector(session, fixture_warehouse):
         users = [r.get_attribute("data-user-id") for r in shown[0].query_selector_all("tr[data-user-id]")]
         assert users == leaderboard(fixture_warehouse, ENTERPRISE, LATEST, metric, "ytd")
     assert page.console_errors == []
+
+
+def test_spend_is_drawn_per_day_with_the_forecast_and_by_model_per_period(session, fixture_warehouse):
+    page = session(ENTERPRISE)
+    page.goto(page.url.split("/analytics/")[0] + f"/analytics/all-activity?date={LATEST}")
+    for name in ("spend_daily", "spend_month", "spend_by_model_1m"):
+        page.wait_for_selector(f'[data-chart="{name}"][data-chart-state="drawn"]', timeout=15_000)
+    charts = page.evaluate("JSON.parse(document.getElementById('chart-data').textContent)")
+    ((projected, spent),) = fixture_warehouse.query(
+        "select projected_month_usd, spend_mtd_usd from marts.spend_forecast where organization_id = ? and as_of_date = ?",
+        [ENTERPRISE, LATEST],
+    )
+    month = charts["spend_month"]
+    assert month["x"][-1] == "2026-04-30" and Decimal(month["forecast"][-1]) == projected
+    assert Decimal(month["spend_to_date"][month["x"].index(LATEST)]) == spent
+    models = dict(
+        fixture_warehouse.query(
+            "select model, spend_usd from marts.spend_by_model "
+            "where organization_id = ? and as_of_date = ? and \"window\" = '3m'",
+            [ENTERPRISE, LATEST],
+        )
+    )
+    by_model = charts["spend_by_model_3m"]
+    assert {m: Decimal(v) for m, v in zip(by_model["x"], by_model["spend_usd"], strict=True)} == models
+    board = page.query_selector('[data-board="spend_by_model"]')
+    board.query_selector("select").select_option("3m")
+    assert board.get_attribute("data-window") == "3m"
+    assert page.query_selector('[data-period="3m"] [data-chart="spend_by_model_3m"]').is_visible()
+    assert page.console_errors == []

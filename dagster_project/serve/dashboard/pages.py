@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from ..downloads import claude_code_users_csv, user_cost_report_csv
 from ..keys import ApiKey
 from ..queries import activity, adoption, claude_code, fetch_all, spend
-from ..queries.windows import CLAUDE_CODE_USER_WINDOWS, LEADERBOARD_WINDOWS, ROLLING_WINDOWS
+from ..queries.windows import CLAUDE_CODE_USER_WINDOWS, LEADERBOARD_WINDOWS, ROLLING_WINDOWS, SPEND_MODEL_WINDOWS
 from ..services import get_services
 from ..warehouse import WarehouseUnavailable
 from .format import FILTERS
@@ -183,6 +183,39 @@ def export_form(request: Request, who: Viewer, day: dt.date) -> dict:
     }
 
 
+def spend_charts(cursor, org: str, who: Viewer, day: dt.date) -> dict:
+    """Spend per day over the trend's days; the month so far, cumulated, with the forecast's line to
+    the month's end; spend by model per window (the chart beside each window's table)."""
+    daily = fetch_all(cursor, spend.COST_REPORT, org, trend_range(who, day))
+    month_start = day.replace(day=1)
+    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+    by_day = {r["date"]: r["spend_usd"] for r in daily}
+    month = fetch_all(cursor, spend.COST_REPORT, org, {"starting_date": month_start, "ending_date": day + dt.timedelta(days=1)})
+    forecast = next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None)
+    days = [month_start + dt.timedelta(days=i) for i in range((next_month - month_start).days)]
+    so_far, total, spent = [], 0, {r["date"]: r["spend_usd"] for r in month}
+    for d in days:
+        total += spent.get(d, 0)
+        so_far.append(total if d <= day else None)
+    projected = forecast["projected_month_usd"] if forecast else None
+    pace = (projected - total) / max((days[-1] - day).days, 1) if projected is not None and day < days[-1] else None
+    ahead = [
+        None if d < day else total if d == day else (total + pace * (d - day).days if pace is not None else None) for d in days
+    ]
+    charts = {
+        "spend_daily": {"x": [str(d) for d in sorted(by_day)], "spend_usd": [by_day[d] for d in sorted(by_day)]},
+        "spend_month": {"x": [str(d) for d in days], "spend_to_date": so_far, "forecast": ahead},
+    }
+    by_model = {w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w}) for w in SPEND_MODEL_WINDOWS}
+    for window, rows in by_model.items():
+        charts[f"spend_by_model_{window}"] = {
+            "kind": "bar",
+            "x": [r["model"] for r in rows],
+            "spend_usd": [r["spend_usd"] for r in rows],
+        }
+    return {"by_model": by_model, "charts_spend": charts}
+
+
 def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
     org = who.key.organization_id
     trend = fetch_all(cursor, activity.ACTIVITY_DAILY, org, trend_range(who, day))
@@ -203,10 +236,8 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
         context.update(
             {
                 "totals": fetch_all(cursor, spend.SPEND_TOTALS, org, {"as_of_date": day}),
-                "by_model": {
-                    w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w}) for w in ("1m", "3m", "1y")
-                },
                 "top_spend": board(cursor, org, day, "spend_usd", "mtd"),
+                **spend_charts(cursor, org, who, day),
                 "forecast": next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None),
                 "alerts": fetch_all(
                     cursor,
@@ -217,6 +248,7 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
                 **export_form(request, who, day),
             }
         )
+        context["charts"].update(context.pop("charts_spend"))
     return context
 
 

@@ -6,7 +6,8 @@
     dau: "Daily active", wau: "Weekly active", mau: "Monthly active", chats: "Chats",
     projects_created: "Projects", artifacts_created: "Artifacts", active_users: "Active users",
     sessions: "Sessions", lines_added: "Lines added", lines_removed: "Lines removed", commits: "Commits",
-    pull_requests: "Pull requests", tool_accept_rate: "Accept rate", estimated_cost_usd: "Cost (USD)"
+    pull_requests: "Pull requests", tool_accept_rate: "Accept rate", estimated_cost_usd: "Cost (USD)",
+    spend_usd: "Spend (USD)", spend_to_date: "Spent so far", forecast: "Forecast"
   };
   function draw() {
     var source = document.getElementById("chart-data");
@@ -15,14 +16,18 @@
       var series = data[el.getAttribute("data-chart")];
       // data-chart-state says when a chart is done (the browser tests and make bench-api wait for it)
       if (!series || !window.Plotly) { el.setAttribute("data-chart-state", "empty"); return; }
-      var traces = Object.keys(series).filter(function (k) { return k !== "x"; }).map(function (k) {
-        return { x: series.x, y: series[k].map(function (v) { return v === null ? null : Number(v); }),
-                 name: LABELS[k] || k, type: "scatter", mode: "lines+markers" };
+      var bar = series.kind === "bar";
+      var traces = Object.keys(series).filter(function (k) { return k !== "x" && k !== "kind"; }).map(function (k) {
+        var trace = { x: series.x, y: series[k].map(function (v) { return v === null ? null : Number(v); }),
+                      name: LABELS[k] || k, type: bar ? "bar" : "scatter", mode: "lines+markers" };
+        if (k === "forecast") { trace.line = { dash: "dot" }; }
+        return trace;
       });
       var percent = Object.keys(series).indexOf("tool_accept_rate") >= 0;
       window.Plotly.newPlot(el, traces, {
         margin: { l: 48, r: 12, t: 8, b: 36 }, legend: { orientation: "h", y: -0.25 },
-        yaxis: { rangemode: "tozero", tickformat: percent ? ".0%" : ",~r" }, xaxis: { type: "date" }
+        yaxis: { rangemode: "tozero", tickformat: percent ? ".0%" : ",~r" }, xaxis: { type: bar ? "category" : "date" },
+        showlegend: !bar
       }, { displayModeBar: false, responsive: true }).then(function () {
         el.setAttribute("data-chart-state", "drawn");
       });
@@ -37,6 +42,10 @@
           table.hidden = table.getAttribute("data-period") !== select.value;
         });
         board.setAttribute("data-window", select.value);
+        // a chart drawn while hidden has no width: size it now that it shows
+        board.querySelectorAll("[data-period]:not([hidden]) [data-chart]").forEach(function (chart) {
+          if (window.Plotly && chart.classList.contains("js-plotly-plot")) { window.Plotly.Plots.resize(chart); }
+        });
       });
     });
   }
