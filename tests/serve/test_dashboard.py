@@ -425,6 +425,10 @@ def test_spend_is_drawn_per_day_with_the_forecast_and_by_model_per_period(sessio
     )
     by_model = charts["spend_by_model_3m"]
     assert {m: Decimal(v) for m, v in zip(by_model["x"], by_model["spend_usd"], strict=True)} == models
+    # every chart's numbers are in a table under it (keyboard and screen readers reach them)
+    for name, series in charts.items():
+        rows = page.query_selector_all(f'[data-chart="{name}"] + details.chart-numbers tbody tr')
+        assert len(rows) == len(series["x"]), name
     board = page.query_selector('[data-board="spend_by_model"]')
     board.query_selector("select").select_option("3m")
     assert board.get_attribute("data-window") == "3m"

@@ -31,7 +31,31 @@
       }, { displayModeBar: false, responsive: true }).then(function () {
         el.setAttribute("data-chart-state", "drawn");
       });
+      numbers(el, series, traces);
     });
+  }
+  // every chart's numbers as a table under it, folded (reachable by keyboard and screen readers)
+  function numbers(el, series, traces) {
+    var details = document.createElement("details");
+    details.className = "chart-numbers";
+    var summary = document.createElement("summary");
+    summary.textContent = "The numbers";
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    [series.kind === "bar" ? "Model" : "Day"].concat(traces.map(function (t) { return t.name; })).forEach(function (text) {
+      var th = document.createElement("th"); th.scope = "col"; th.textContent = text; head.appendChild(th);
+    });
+    var body = table.createTBody();
+    series.x.forEach(function (x, i) {
+      var row = body.insertRow();
+      row.insertCell().textContent = x;
+      traces.forEach(function (t) {
+        var cell = row.insertCell(); cell.className = "num";
+        cell.textContent = t.y[i] === null ? "–" : t.y[i].toLocaleString("en-US", { maximumFractionDigits: 2 });
+      });
+    });
+    details.appendChild(summary); details.appendChild(table);
+    el.insertAdjacentElement("afterend", details);
   }
   // a top-10's period selector shows that period's table (every period is on the page already)
   function periods() {
