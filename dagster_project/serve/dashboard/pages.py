@@ -183,19 +183,20 @@ def export_form(request: Request, who: Viewer, day: dt.date) -> dict:
     }
 
 
-def spend_charts(cursor, org: str, who: Viewer, day: dt.date) -> dict:
+def spend_charts(cursor, org: str, who: Viewer, day: dt.date, forecast: dict | None) -> dict:
     """Spend per day over the trend's days; the month so far, cumulated, with the forecast's line to
-    the month's end; spend by model per window (the chart beside each window's table)."""
-    daily = fetch_all(cursor, spend.COST_REPORT, org, trend_range(who, day))
+    the month's end; spend by model per window (the chart beside each window's table). One read of
+    the daily spend covers both the trend and the month."""
+    trend = trend_range(who, day)
     month_start = day.replace(day=1)
+    start = min(trend["starting_date"], month_start)
+    spent = {r["date"]: r["spend_usd"] for r in fetch_all(cursor, spend.COST_REPORT, org, {**trend, "starting_date": start})}
+    trend_days = sorted(d for d in spent if d >= trend["starting_date"])
     next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
-    by_day = {r["date"]: r["spend_usd"] for r in daily}
-    month = fetch_all(cursor, spend.COST_REPORT, org, {"starting_date": month_start, "ending_date": day + dt.timedelta(days=1)})
-    forecast = next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None)
     days = [month_start + dt.timedelta(days=i) for i in range((next_month - month_start).days)]
-    so_far, total, spent = [], 0, {r["date"]: r["spend_usd"] for r in month}
+    so_far, total = [], 0
     for d in days:
-        total += spent.get(d, 0)
+        total += spent.get(d, 0) if d <= day else 0
         so_far.append(total if d <= day else None)
     projected = forecast["projected_month_usd"] if forecast else None
     pace = (projected - total) / max((days[-1] - day).days, 1) if projected is not None and day < days[-1] else None
@@ -203,7 +204,7 @@ def spend_charts(cursor, org: str, who: Viewer, day: dt.date) -> dict:
         None if d < day else total if d == day else (total + pace * (d - day).days if pace is not None else None) for d in days
     ]
     charts = {
-        "spend_daily": {"x": [str(d) for d in sorted(by_day)], "spend_usd": [by_day[d] for d in sorted(by_day)]},
+        "spend_daily": {"x": [str(d) for d in trend_days], "spend_usd": [spent[d] for d in trend_days]},
         "spend_month": {"x": [str(d) for d in days], "spend_to_date": so_far, "forecast": ahead},
     }
     by_model = {w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w}) for w in SPEND_MODEL_WINDOWS}
@@ -233,12 +234,13 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
         "charts": {"usage": series(trend, "dau", "wau", "mau")},
     }
     if who.spend_reason is None:
+        forecast = next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None)
         context.update(
             {
                 "totals": fetch_all(cursor, spend.SPEND_TOTALS, org, {"as_of_date": day}),
                 "top_spend": board(cursor, org, day, "spend_usd", "mtd"),
-                **spend_charts(cursor, org, who, day),
-                "forecast": next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None),
+                "forecast": forecast,
+                **spend_charts(cursor, org, who, day, forecast),
                 "alerts": fetch_all(
                     cursor,
                     spend.SPEND_ALERTS,
