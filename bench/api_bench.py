@@ -48,13 +48,13 @@ def requests_mix(latest: str, rng: random.Random) -> tuple[str, dict]:
         ("engagement", {"as_of_date": str(day), "limit": 100}),
         ("chats", {"as_of_date": str(day)}),
         ("leaderboards", {"as_of_date": str(day), "metric": "projects_used", "window": "mtd"}),
-        ("connectors", {"as_of_date": str(day), "window": "1m"}),
+        ("top_connectors", {"as_of_date": str(day), "window": "1m"}),
         ("claude_code", {"starting_date": str(start), "ending_date": str(day)}),
         ("claude_code_users", {"as_of_date": str(day), "window": "mtd", "limit": 100}),
-        ("cost_report", {"starting_date": str(start), "ending_date": str(day), "group_by": "model"}),
+        ("spend_daily", {"starting_date": str(start), "ending_date": str(day), "group_by": "model"}),
         ("spend_totals", {"as_of_date": str(day)}),
         ("spend_by_model", {"as_of_date": str(day), "window": "3m"}),
-        ("user_cost_report", {"starting_date": str(start), "ending_date": str(day), "limit": 100}),
+        ("user_spend_report", {"starting_date": str(start), "ending_date": str(day), "limit": 100}),
     ]
     return rng.choice(mix)
 

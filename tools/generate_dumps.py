@@ -37,6 +37,7 @@ CONNECTORS = [
     "Figma",
 ]
 ARTIFACT_TYPES = ["code", "document", "html", "svg", "mermaid"]
+PROJECT_TOPICS = ["Roadmap", "Onboarding", "Q3 launch", "Pricing", "Support macros", "Research notes"]
 TERMINALS = ["vscode", "iterm2", "jetbrains", "ghostty"]
 PLANS = [
     ("team", "seat_based", False),
@@ -61,6 +62,9 @@ def iso(ts: dt.datetime, offset: str) -> str:
 class Generator:
     def __init__(self, args: argparse.Namespace):
         self.rng = random.Random(args.seed)
+        # v3's optional properties (a project's name, an artifact's is_shared) come from their own
+        # stream, so that adding them left every other record of a seed as it was
+        self.extras = random.Random(f"{args.seed}:optional-properties")
         self.args = args
         self.start = dt.date.fromisoformat(args.start)
         self.days = [self.start + dt.timedelta(days=i) for i in range(args.days)]
@@ -208,12 +212,16 @@ class Generator:
             project = {"project_id": self.next_id("proj")}
             org["projects"].append(project)
             props = dict(project)
+            if self.extras.random() < 0.8:  # optional (SPEC §2.1 v3): some dumps lack it
+                props["name"] = f"{self.extras.choice(PROJECT_TOPICS)} {self.extras.randint(1, 99)}"
         elif kind == "artifact.created":
             props = {
                 "artifact_id": self.next_id("art"),
                 "chat_id": rng.choice(own_chats)["chat_id"],
                 "artifact_type": rng.choice(ARTIFACT_TYPES),
             }
+            if self.extras.random() < 0.7:  # optional (SPEC §2.1 v3)
+                props["is_shared"] = self.extras.random() < 0.3
         else:
             props = {
                 "connector": rng.choice(CONNECTORS[: 4 + len(org["organization_id"]) % 9]),

@@ -12,7 +12,7 @@ from ..exports.csv_files import render_csv
 from ..exports.organization_csvs import CLAUDE_CODE_CSV
 from .queries import fetch_all
 from .queries.claude_code import CLAUDE_CODE_USERS
-from .queries.spend import USER_COST_REPORT
+from .queries.spend import USER_SPEND_REPORT
 
 USER_COST_COLUMNS = ("user_id", "email", "full_name", "spend_usd", "input_tokens", "output_tokens")
 # the nightly per-user Claude Code file's columns: a download reads like the file finance gets
@@ -22,13 +22,13 @@ CLAUDE_CODE_COLUMNS = CLAUDE_CODE_CSV.columns
 _cell = money_text  # money as a decimal string with 6 places (SPEC §7); the rest as it is
 
 
-def user_cost_report_csv(
+def user_spend_report_csv(
     cursor: duckdb.DuckDBPyConnection, organization_id: str, start: dt.date, end: dt.date
 ) -> tuple[bytes, str]:
     """Spend per user over [start, end) and the file's name (its last day is end - 1)."""
-    rows = fetch_all(cursor, USER_COST_REPORT, organization_id, {"starting_date": start, "ending_date": end})
+    rows = fetch_all(cursor, USER_SPEND_REPORT, organization_id, {"starting_date": start, "ending_date": end})
     data = render_csv(USER_COST_COLUMNS, [[_cell(r[c]) for c in USER_COST_COLUMNS] for r in rows], ["spend_usd"])
-    return data, f"user_cost_report_{organization_id}_{start}_{end - dt.timedelta(days=1)}.csv"
+    return data, f"user_spend_report_{organization_id}_{start}_{end - dt.timedelta(days=1)}.csv"
 
 
 def claude_code_users_csv(

@@ -19,14 +19,14 @@ ENDPOINTS = {  # endpoint -> (the parameters it needs, is it a spend endpoint)
     "engagement": ({}, False),
     "chats": ({}, False),
     "leaderboards": ({"metric": "projects_used", "window": "mtd"}, False),
-    "connectors": ({"window": "1m"}, False),
+    "top_connectors": ({"window": "1m"}, False),
     "claude_code": ({"starting_date": "2026-04-01"}, False),
     "claude_code_users": ({"window": "mtd"}, False),
-    "cost_report": ({"starting_date": "2026-04-01"}, True),
+    "spend_daily": ({"starting_date": "2026-04-01"}, True),
     "spend_totals": ({}, True),
     "spend_by_model": ({"window": "1m"}, True),
     "spend_forecast": ({}, True),
-    "user_cost_report": ({"starting_date": "2026-04-01"}, True),
+    "user_spend_report": ({"starting_date": "2026-04-01"}, True),
     "spend_alerts": ({"starting_date": "2026-01-01"}, True),
 }
 
@@ -132,7 +132,7 @@ FLAT = {  # endpoint, params -> the mart rows it serves (same columns, same orde
         f"leaderboards where as_of_date = '{LATEST}' and metric = 'artifacts_created' and \"window\" = 'qtd'",
         "rank",
     ),
-    "connectors": ({"window": "3m"}, f"top_connectors where as_of_date = '{LATEST}' and \"window\" = '3m'", "rank"),
+    "top_connectors": ({"window": "3m"}, f"top_connectors where as_of_date = '{LATEST}' and \"window\" = '3m'", "rank"),
     "claude_code": ({"starting_date": "2026-03-01"}, "claude_code_daily where date >= '2026-03-01'", "date"),
     "claude_code_users": (
         {"window": "qtd"},
@@ -143,7 +143,7 @@ FLAT = {  # endpoint, params -> the mart rows it serves (same columns, same orde
     "spend_by_model": ({"window": "1y"}, f"spend_by_model where as_of_date = '{LATEST}' and \"window\" = '1y'", "model"),
     "spend_forecast": ({"as_of_date": "2026-02-28"}, "spend_forecast where as_of_date = '2026-02-28'", "as_of_date"),
     "spend_alerts": ({"starting_date": "2026-02-10"}, "spend_alerts where true", "date"),
-    "cost_report": (
+    "spend_daily": (
         {"starting_date": "2026-03-01", "group_by": "model"},
         "spend_daily where date >= '2026-03-01'",
         "date, model",
@@ -252,7 +252,7 @@ def test_users_speak_the_vendor_shape_ordered_by_email(api, fixture_warehouse):
         assert all("spend" not in r for r in client.get(BASE + "users", params={"date": "2026-03-31"}).json()["data"])
 
 
-def test_user_cost_report_adds_up_to_the_spend_of_the_range(api, fixture_warehouse):
+def test_user_spend_report_adds_up_to_the_spend_of_the_range(api, fixture_warehouse):
     params = {"starting_date": "2026-02-20", "ending_date": "2026-04-03"}
     total = mart(
         fixture_warehouse,
@@ -261,8 +261,8 @@ def test_user_cost_report_adds_up_to_the_spend_of_the_range(api, fixture_warehou
         [ENTERPRISE],
     )[0]["s"]
     with api.client(api.key()) as client:
-        rows = all_pages(client, "user_cost_report", params, 7)
-        csv_response = client.get(BASE + "user_cost_report", params={**params, "format": "csv"})
+        rows = all_pages(client, "user_spend_report", params, 7)
+        csv_response = client.get(BASE + "user_spend_report", params={**params, "format": "csv"})
     assert sum(Decimal(r["spend_usd"]) for r in rows) == Decimal(total)
     assert [r["user_id"] for r in rows] == sorted(r["user_id"] for r in rows)
     import csv
@@ -282,7 +282,7 @@ PAGED = {
     "engagement": {"as_of_date": "2026-03-31"},
     "claude_code_users": {"window": "qtd"},
     "summaries": {"starting_date": "2026-02-10"},
-    "cost_report": {"starting_date": "2026-02-10", "group_by": "model"},
+    "spend_daily": {"starting_date": "2026-02-10", "group_by": "model"},
 }
 
 
@@ -305,7 +305,7 @@ def test_pages_add_up_to_the_whole_list(api, endpoint):
         ("summaries", {"starting_date": "2026-05-01"}, "starting_date 2026-05-01 is after the latest built date"),
         ("users", {"date": "2026-04-15"}, "date 2026-04-15 is after the latest built date"),
         ("users", {}, "date"),
-        ("connectors", {"window": "2w"}, "window"),
+        ("top_connectors", {"window": "2w"}, "window"),
         ("leaderboards", {"metric": "messages", "window": "mtd"}, "metric"),
         ("leaderboards", {"metric": "spend_usd", "window": "ytd"}, "ranked for windows mtd"),
         ("chats", {"limit": "0"}, "limit"),

@@ -184,7 +184,7 @@ def test_export_spend_report_downloads_the_ranges_spend(session, fixture_warehou
         [ENTERPRISE],
     )[0][0]
     assert sum(Decimal(r["spend_usd"]) for r in rows) == total
-    assert download.value.suggested_filename == f"user_cost_report_{ENTERPRISE}_2026-03-01_2026-03-31.csv"
+    assert download.value.suggested_filename == f"user_spend_report_{ENTERPRISE}_2026-03-01_2026-03-31.csv"
 
 
 def test_claude_code_csv_download(session, fixture_warehouse):

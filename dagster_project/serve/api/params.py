@@ -67,17 +67,18 @@ class SpendModelWindow(AsOf):
     window: Literal[SPEND_MODEL_WINDOWS] = Field(description=WINDOW_MEANING)
 
 
-class CostReport(DateRange):
+class SpendDaily(DateRange):
     group_by: Literal["model"] | None = Field(None, description="`model`: a row per date and model.")
 
 
-class UserCostReport(DateRange):
+class UserSpendReport(DateRange):
     format: Literal["json", "csv"] = Field("json", description="`csv`: every row as a CSV download (no paging).")
 
 
 def no_repeated_parameters(request: Request) -> None:
-    """A router dependency: a parameter given twice is a 400 (which one was meant is not ours to guess)."""
-    repeated = sorted(k for k in set(request.query_params) if len(request.query_params.getlist(k)) > 1)
+    """A router dependency: a parameter given twice is a 400 (which one was meant is not ours to guess);
+    list parameters (`name[]`, the vendor's spelling) repeat by design."""
+    repeated = sorted(k for k in set(request.query_params) if not k.endswith("[]") and len(request.query_params.getlist(k)) > 1)
     if repeated:
         raise invalid(f"query parameter {repeated[0]!r} is given more than once")
 

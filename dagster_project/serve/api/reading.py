@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from ...core.money import money_text
 from ..queries import Listing, fetch_page
@@ -35,3 +36,26 @@ def read_page(
     shape = shape or flat(listing)
     next_page = services.cursors.issue(listing.name, caller.organization_id, params, result.next_key) if result.next_key else None
     return {"data": [shape(row) for row in result.rows], "next_page": next_page}
+
+
+@contextmanager
+def warehouse_cursor(services: Services):
+    """A cursor on the current published state (and the state), or the API's 503 when there is none."""
+    try:
+        with services.warehouse.cursor() as (cursor, snapshot):
+            yield cursor, snapshot
+    except WarehouseUnavailable as exc:
+        raise ApiError(503, str(exc)) from None
+
+
+def page_offset(services: Services, caller: Caller, endpoint: str, params: dict, page: str | None) -> int:
+    """Where an offset-paged answer resumes: the signed cursor binds the offset to the endpoint, the
+    organisation and every parameter, so it cannot be altered or reused with other parameters."""
+    if not page:
+        return 0
+    (offset,) = services.cursors.read(page, endpoint, caller.organization_id, params)[:1] or (0,)
+    return int(offset)
+
+
+def offset_cursor(services: Services, caller: Caller, endpoint: str, params: dict, offset: int) -> str:
+    return services.cursors.issue(endpoint, caller.organization_id, params, (offset,))

@@ -9,8 +9,13 @@ from .reading import Shape, public
 SEAT_RATES = {"daily_adoption_rate": "a__dau", "weekly_adoption_rate": "a__wau", "monthly_adoption_rate": "a__mau"}
 
 
+def rfc3339(moment: dt.datetime) -> str:
+    """A UTC time (the warehouse stores UTC without a zone) as RFC 3339 with `Z`."""
+    return moment.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def midnight(day: dt.date) -> str:
-    return dt.datetime.combine(day, dt.time(), dt.UTC).isoformat().replace("+00:00", "Z")
+    return rfc3339(dt.datetime.combine(day, dt.time()))
 
 
 def nested(row: dict, alias: str) -> dict:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..downloads import claude_code_users_csv, user_cost_report_csv
+from ..downloads import claude_code_users_csv, user_spend_report_csv
 from ..keys import ApiKey
 from ..queries import activity, adoption, claude_code, fetch_all, spend
 from ..queries.windows import CLAUDE_CODE_USER_WINDOWS, LEADERBOARD_WINDOWS, ROLLING_WINDOWS, SPEND_MODEL_WINDOWS
@@ -190,7 +190,7 @@ def spend_charts(cursor, org: str, who: Viewer, day: dt.date, forecast: dict | N
     trend = trend_range(who, day)
     month_start = day.replace(day=1)
     start = min(trend["starting_date"], month_start)
-    spent = {r["date"]: r["spend_usd"] for r in fetch_all(cursor, spend.COST_REPORT, org, {**trend, "starting_date": start})}
+    spent = {r["date"]: r["spend_usd"] for r in fetch_all(cursor, spend.SPEND_DAILY, org, {**trend, "starting_date": start})}
     trend_days = sorted(d for d in spent if d >= trend["starting_date"])
     next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
     days = [month_start + dt.timedelta(days=i) for i in range((next_month - month_start).days)]
@@ -230,7 +230,7 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
         "claude_ai": claude_ai[0] if claude_ai else None,
         "top_projects": board(cursor, org, day, "projects_used", "mtd"),
         "top_artifacts": board(cursor, org, day, "artifacts_created", "mtd"),
-        "connectors": fetch_all(cursor, adoption.CONNECTORS, org, {"as_of_date": day, "window": "1m"}),
+        "connectors": fetch_all(cursor, adoption.TOP_CONNECTORS, org, {"as_of_date": day, "window": "1m"}),
         "charts": {"usage": series(trend, "dau", "wau", "mau")},
     }
     if who.spend_reason is None:
@@ -432,7 +432,7 @@ def report_range(request: Request, who: Viewer) -> tuple[dt.date | None, dt.date
 
 @router.get("/analytics/exports/spend-report")
 def spend_report(request: Request):
-    """Export Spend Report: the API's user_cost_report as CSV, from and to inclusive."""
+    """Export Spend Report: the API's user_spend_report as CSV, from and to inclusive."""
     try:
         who = viewer(request)
     except SignInRequired as exc:
@@ -445,7 +445,7 @@ def spend_report(request: Request):
         kept = urlencode({k: request.query_params.get(k, "") for k in ("from", "to")})
         return RedirectResponse(f"/analytics/all-activity?{kept}#export", status_code=303)
     with services(request).warehouse.cursor() as (cursor, _):
-        data, name = user_cost_report_csv(cursor, who.key.organization_id, start, end + dt.timedelta(days=1))
+        data, name = user_spend_report_csv(cursor, who.key.organization_id, start, end + dt.timedelta(days=1))
     return download(data, name)
 
 

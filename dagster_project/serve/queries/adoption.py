@@ -61,8 +61,8 @@ LEADERBOARDS = Listing(
     where='as_of_date = $as_of_date and metric = $metric and "window" = $window',
 )
 
-CONNECTORS = Listing(
-    name="connectors",
+TOP_CONNECTORS = Listing(
+    name="top_connectors",
     source="marts.top_connectors",
     columns=(
         AS_OF,

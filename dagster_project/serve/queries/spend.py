@@ -6,8 +6,8 @@ from .adoption import WINDOW, window_order
 from .common import DATE, IN_DATE_RANGE, Col, Listing, daily_listing, in_mart
 from .windows import SPEND_TOTAL_WINDOWS
 
-COST_REPORT = Listing(
-    name="cost_report",
+SPEND_DAILY = Listing(
+    name="spend_daily",
     source="(select organization_id, date, sum(spend_usd) as spend_usd, sum(input_tokens) as input_tokens, "
     "sum(output_tokens) as output_tokens from marts.spend_daily "
     f"where organization_id = $organization_id and {IN_DATE_RANGE} "
@@ -22,8 +22,8 @@ COST_REPORT = Listing(
     key=("date",),
 )
 
-COST_REPORT_BY_MODEL = daily_listing(
-    "cost_report_by_model",
+SPEND_DAILY_BY_MODEL = daily_listing(
+    "spend_daily_by_model",
     "marts.spend_daily",
     (
         Col("model", "text"),
@@ -81,8 +81,8 @@ SPEND_ALERTS = daily_listing(
 )
 
 # per person over any range: the dashboard's "Export Spend Report"
-USER_COST_REPORT = Listing(
-    name="user_cost_report",
+USER_SPEND_REPORT = Listing(
+    name="user_spend_report",
     source="(select organization_id, user_id, any_value(email order by date desc) as email, "
     "any_value(full_name order by date desc) as full_name, sum(spend_usd) as spend_usd, "
     "sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens "

@@ -7,10 +7,7 @@ with events as (
 ),
 
 chat_projects as (
-    select organization_id, chat_id, any_value(project_id) as project_id
-    from {{ ref('stg_events__events') }}
-    where event_type = 'chat.created' and project_id is not null
-    group by organization_id, chat_id
+    select * from {{ ref('int_chat_projects') }}
 ),
 
 project_uses as (

@@ -18,6 +18,14 @@ final as (
         {{ json_str('properties.message_id') }} as message_id,
         {{ json_str('properties.artifact_id') }} as artifact_id,
         {{ json_str('properties.artifact_type') }} as artifact_type,
+        -- v3 optional properties, null where the dump lacks them (never invented)
+        -- (read on their own event type only: elsewhere a field of that name is an unknown extra)
+        case
+            when {{ json_str('event_type') }} = 'project.created' then {{ json_str('properties.name') }}
+        end as project_name,
+        case
+            when {{ json_str('event_type') }} = 'artifact.created' then cast({{ json_str('properties.is_shared') }} as boolean)
+        end as is_shared,
         {{ json_str('properties.connector') }} as connector,
         dump_date,
         file as source_file,

@@ -4,7 +4,7 @@
   and check, the rows that break it. One query per model instead of one per column and check
   keeps a nightly run's dbt time on the data, not on per-test overhead; every assertion stays.
 
-  Checks: not_null, not_negative (null allowed), fraction (0 to 1, null allowed), unique,
+  Checks: not_null, not_negative (null allowed), positive (null allowed), fraction (0 to 1, null allowed), unique,
   {accepted_values: [...]} and {between: [min, max]} (null allowed).
 #}
 {% test column_checks(model) %}
@@ -19,6 +19,8 @@
                 {%- do conditions.append((column.name ~ ": not_null", "count(*) filter (where " ~ quoted ~ " is null)")) -%}
             {%- elif check == "not_negative" -%}
                 {%- do conditions.append((column.name ~ ": not_negative", "count(*) filter (where " ~ quoted ~ " < 0)")) -%}
+            {%- elif check == "positive" -%}
+                {%- do conditions.append((column.name ~ ": positive", "count(*) filter (where " ~ quoted ~ " <= 0)")) -%}
             {%- elif check == "fraction" -%}
                 {%- do conditions.append((column.name ~ ": fraction", "count(*) filter (where " ~ quoted ~ " < 0 or " ~ quoted ~ " > 1)")) -%}
             {%- elif check == "unique" -%}

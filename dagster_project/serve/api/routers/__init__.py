@@ -4,10 +4,10 @@ from fastapi import APIRouter, Depends
 
 from ..errors import ERROR_RESPONSES
 from ..params import no_repeated_parameters
-from . import activity, adoption, claude_code, spend
+from . import activity, adoption, claude_code, spend, vendor_activity, vendor_reports
 
 router = APIRouter(
     prefix="/v1/organizations/analytics", responses=ERROR_RESPONSES, dependencies=[Depends(no_repeated_parameters)]
 )
-for area in (activity, adoption, claude_code, spend):
+for area in (activity, adoption, claude_code, spend, vendor_activity, vendor_reports):
     router.include_router(area.router)

@@ -37,8 +37,8 @@ def leaderboards(query: Annotated[Leaderboard, Query()], caller: EnterpriseCalle
     return read_page(services, caller, adoption.LEADERBOARDS, params, query)
 
 
-@router.get("/connectors", response_model=models.listing_page_model(adoption.CONNECTORS), summary="Top connectors")
-def connectors(query: Annotated[ConnectorWindow, Query()], caller: EnterpriseCaller, services: ServicesDep):
+@router.get("/top_connectors", response_model=models.listing_page_model(adoption.TOP_CONNECTORS), summary="Top connectors")
+def top_connectors(query: Annotated[ConnectorWindow, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.top_connectors: by unique users, then uses, then name."""
     params = {"as_of_date": as_of(query.as_of_date, caller.latest_date), "window": query.window}
-    return read_page(services, caller, adoption.CONNECTORS, params, query)
+    return read_page(services, caller, adoption.TOP_CONNECTORS, params, query)

@@ -8,23 +8,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from ...downloads import user_cost_report_csv
+from ...downloads import user_spend_report_csv
 from ...queries import spend
 from ...warehouse import WarehouseUnavailable
 from .. import models
 from ..deps import ServicesDep, SpendCaller
 from ..errors import ApiError, invalid
-from ..params import AsOf, CostReport, DateRange, SpendModelWindow, UserCostReport, as_of, date_range
+from ..params import AsOf, DateRange, SpendDaily, SpendModelWindow, UserSpendReport, as_of, date_range
 from ..reading import read_page
 
 router = APIRouter(tags=["spend"])
 
 
-@router.get("/cost_report", response_model=models.listing_page_model(spend.COST_REPORT), summary="Spend per day")
-def cost_report(query: Annotated[CostReport, Query()], caller: SpendCaller, services: ServicesDep):
+@router.get("/spend_daily", response_model=models.listing_page_model(spend.SPEND_DAILY), summary="Spend per day")
+def spend_daily(query: Annotated[SpendDaily, Query()], caller: SpendCaller, services: ServicesDep):
     """Spend and tokens per date from marts.spend_daily; with `group_by=model`, per date and model
     (`model` is null without it)."""
-    listing = spend.COST_REPORT_BY_MODEL if query.group_by == "model" else spend.COST_REPORT
+    listing = spend.SPEND_DAILY_BY_MODEL if query.group_by == "model" else spend.SPEND_DAILY
     return read_page(services, caller, listing, date_range(query, caller.latest_date), query)
 
 
@@ -56,22 +56,22 @@ def spend_alerts(query: Annotated[DateRange, Query()], caller: SpendCaller, serv
 
 
 @router.get(
-    "/user_cost_report",
-    response_model=models.listing_page_model(spend.USER_COST_REPORT),
+    "/user_spend_report",
+    response_model=models.listing_page_model(spend.USER_SPEND_REPORT),
     responses={200: {"content": {"text/csv": {}}, "description": "JSON, or with format=csv a CSV file"}},
     summary="Spend per person over a range",
 )
-def user_cost_report(query: Annotated[UserCostReport, Query()], caller: SpendCaller, services: ServicesDep):
+def user_spend_report(query: Annotated[UserSpendReport, Query()], caller: SpendCaller, services: ServicesDep):
     """Per user spend_usd, input_tokens and output_tokens over the range, ordered by user_id; with
     `format=csv` every row as a CSV download (formula-safe, amounts with 6 decimals)."""
     params = date_range(query, caller.latest_date)
     if query.format == "json":
-        return read_page(services, caller, spend.USER_COST_REPORT, params, query)
+        return read_page(services, caller, spend.USER_SPEND_REPORT, params, query)
     if query.page:
         raise invalid("page does not apply to format=csv: the CSV holds every row")
     try:
         with services.warehouse.cursor() as (cursor, _):
-            data, name = user_cost_report_csv(cursor, caller.organization_id, params["starting_date"], params["ending_date"])
+            data, name = user_spend_report_csv(cursor, caller.organization_id, params["starting_date"], params["ending_date"])
     except WarehouseUnavailable as exc:
         raise ApiError(503, str(exc)) from None
     return StreamingResponse(

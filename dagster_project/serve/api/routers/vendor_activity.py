@@ -1,0 +1,144 @@
+"""The vendor's per-connector, per-artifact and per-project activity (SPEC §7 "Vendor surface"):
+`client.organization.analytics.connectors.list`, `.artifacts.list` and `.apps.chat.projects.list`
+of the pinned SDK work against these unchanged."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from ...queries import breakdowns
+from .. import vendor_models as vm
+from ..deps import EnterpriseCaller, ServicesDep
+from ..errors import invalid
+from ..reading import offset_cursor, page_offset, warehouse_cursor
+from ..shapes import rfc3339
+from ..vendor_params import ActivityParams, ArtifactParams, activity_range, ordering, parse_filters, parse_group_by
+
+router = APIRouter(tags=["vendor activity"])
+
+NO_SESSIONS = {"distinct_session_connector_used_count": None}  # Claude Code, Cowork, Office: not held
+
+
+def page(services, caller, breakdown, days, query, params: dict, shape, **options) -> dict:
+    """One offset-paged page of a breakdown, in the vendor's page shape."""
+    offset = page_offset(services, caller, breakdown.name, params, query.page)
+    with warehouse_cursor(services) as (cursor, _):
+        rows, more = breakdowns.fetch_breakdown(
+            cursor, breakdown, caller.organization_id, days, limit=query.limit, offset=offset, **options
+        )
+    next_page = offset_cursor(services, caller, breakdown.name, params, offset + len(rows)) if more else None
+    return {"data": [shape(row) for row in rows], "next_page": next_page}
+
+
+def grouped_keys(row: dict, group_by: list[str]) -> dict:
+    return {dimension: row[dimension] for dimension in group_by}
+
+
+@router.get(
+    "/connectors",
+    response_model=vm.ConnectorPage,
+    response_model_exclude_unset=True,
+    summary="Activity per connector (vendor shape)",
+)
+def connectors(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+    """One row per connector for a day (`date`) or rolled up over a range (`starting_date`): distinct
+    users (exact over the range), in the shape of the vendor's `connectors.list`."""
+    start, end, is_range = activity_range(query, caller.latest_date)
+    group_by = parse_group_by(query.group_by, ("product", "user_id"))
+    filters = parse_filters(query.filter, ("connector_name", "product", "user_id"))
+    order_by, descending = ordering(query, "connector_name", ("distinct_user_count",))
+    breakdown = breakdowns.connector_activity(per_user_day=not is_range and "user_id" in group_by)
+
+    def shape(row: dict) -> dict:
+        return {
+            "connector_name": row["connector_name"],
+            "distinct_user_count": row["distinct_user_count"],
+            "chat_metrics": {"distinct_conversation_connector_used_count": row["conversations"]},
+            "claude_code_metrics": NO_SESSIONS,
+            "cowork_metrics": NO_SESSIONS,
+            "office_metrics": {product: NO_SESSIONS for product in ("excel", "outlook", "powerpoint", "word")},
+            **grouped_keys(row, group_by),
+        }
+
+    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
+    return page(
+        services, caller, breakdown, (start, end), query, params, shape,
+        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
+    )  # fmt: skip
+
+
+@router.get(
+    "/artifacts",
+    response_model=vm.ArtifactPage,
+    response_model_exclude_unset=True,
+    summary="Artifacts created per type (vendor shape)",
+)
+def artifacts(query: Annotated[ArtifactParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+    """The day's non-empty (artifact_type, is_shared) buckets, whole; with `group_by[]` split by the
+    dimensions and paged, in the shape of the vendor's `artifacts.list`."""
+    start, end, _ = activity_range(ActivityParams(date=query.date), caller.latest_date)
+    group_by = parse_group_by(query.group_by, ("product", "user_id"))
+    filters = parse_filters(query.filter, ("artifact_type", "is_shared", "product", "user_id"))
+    if query.page and not group_by:
+        raise invalid("page applies only with group_by[]: the ungrouped buckets come whole")
+    whole = query if group_by else query.model_copy(update={"limit": 1000})
+
+    def shape(row: dict) -> dict:
+        return {
+            "artifact_type": row["artifact_type"],
+            "is_shared": row["is_shared"],
+            "artifacts_created_count": row["artifacts_created_count"],
+            "distinct_user_count": row["distinct_user_count"],
+            "published_artifacts_created_count": None,
+            **grouped_keys(row, group_by),
+        }
+
+    params = {"days": (start, end), "group_by": group_by, "filters": filters}
+    return page(
+        services, caller, breakdowns.ARTIFACT_ACTIVITY, (start, end), whole, params, shape,
+        group_by=group_by, filters=filters,
+    )  # fmt: skip
+
+
+@router.get(
+    "/apps/chat/projects",
+    response_model=vm.ProjectPage,
+    response_model_exclude_unset=True,
+    summary="Activity per project (vendor shape)",
+)
+def projects(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+    """One row per project used on a day (`date`) or over a range (`starting_date`): distinct users
+    (exact over the range), messages, conversations, its name and creator, in the shape of the
+    vendor's `apps.chat.projects.list`."""
+    start, end, is_range = activity_range(query, caller.latest_date)
+    group_by = parse_group_by(query.group_by, ("user_id",))
+    filters = parse_filters(query.filter, ("project_id", "user_id"))
+    order_by, descending = ordering(query, "project_id", ("distinct_user_count", "message_count"))
+    if is_range:
+        conversations = "not_countable"
+    elif "user_id" in group_by:
+        conversations = "per_user_day"
+    else:
+        conversations = "not_countable" if "user_id" in filters else "per_project_day"
+    breakdown = breakdowns.project_activity(breakdowns.PROJECT_CONVERSATIONS[conversations])
+
+    def shape(row: dict) -> dict:
+        creator = row["created_by"]
+        return {
+            "project_id": row["project_id"],
+            "project_name": row["project_name"],
+            "created_at": rfc3339(row["created_at"]) if row["created_at"] else None,
+            "created_by": {"id": creator, "email_address": row["created_by_email"], "type": "user"} if creator else None,
+            "distinct_user_count": row["distinct_user_count"],
+            "message_count": row["message_count"],
+            "distinct_conversation_count": row["distinct_conversation_count"],
+            **grouped_keys(row, group_by),
+        }
+
+    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
+    return page(
+        services, caller, breakdown, (start, end), query, params, shape,
+        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
+    )  # fmt: skip
