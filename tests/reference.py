@@ -24,6 +24,8 @@ EVENT_PROPS = {
     "artifact.created": {"artifact_id": False, "chat_id": False, "artifact_type": False},
     "connector.used": {"connector": False, "chat_id": True},
 }  # property -> may be null
+# SPEC §2.1 (v3): optional properties, which may be absent but, when present, have their type
+OPTIONAL_EVENT_PROPS = {"project.created": {"name": "str"}, "artifact.created": {"is_shared": "bool"}}
 ROLES = {"primary_owner", "owner", "admin", "member"}
 TOOLS = ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]
 # SPEC §2.5 (v3): an offset is a valid RFC 3339 offset, hours 00-23 and minutes 00-59
@@ -36,7 +38,7 @@ MAX_CENTS = 10**12 - 1
 # SPEC §5: letters, digits, `_`, `-`, `.`, not starting with `.`
 SAFE_ID_RE = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")
 MAX_LINE_BYTES = 16 * 1024 * 1024
-SNAPSHOT_TABLES = ("organizations", "members", "invites")
+SNAPSHOT_TABLES = ("organizations", "members", "invites", "groups", "group_members")
 ONE_DAY = dt.timedelta(days=1)
 MICRO = Decimal("0.000001")
 
@@ -101,11 +103,15 @@ def parse_line(line: bytes):
     return json.loads(line, object_pairs_hook=no_duplicate_keys, parse_float=Decimal, parse_constant=lambda name: float(name))
 
 
-def org_id(obj):
-    value = need(obj, "organization_id", "str")
+def safe_name(obj, field: str):
+    value = need(obj, field, "str")
     if not SAFE_ID_RE.match(value):
         raise Bad("invalid_field")
     return value
+
+
+def org_id(obj):
+    return safe_name(obj, "organization_id")
 
 
 def enum(obj, path, values):
@@ -124,6 +130,8 @@ def check_event(r):
     need(r, "properties", "dict")
     for prop, nullable in EVENT_PROPS[kind].items():
         need(r, "properties." + prop, "str", nullable)
+    for prop, prop_kind in OPTIONAL_EVENT_PROPS.get(kind, {}).items():
+        need(r, "properties." + prop, prop_kind, nullable=True)
     return r["event_id"], ts.date()
 
 
@@ -182,6 +190,16 @@ def check_snapshot(table):
             need(r, "seat_count", "count")
             parse_ts(need(r, "created_at", "str"))
             return r["organization_id"], None
+        if table == "groups":  # v3
+            org_id(r)
+            safe_name(r, "rbac_group_id")
+            need(r, "name", "str")
+            return (r["organization_id"], r["rbac_group_id"]), None
+        if table == "group_members":  # v3
+            org_id(r)
+            safe_name(r, "rbac_group_id")
+            need(r, "user_id", "str")
+            return (r["organization_id"], r["rbac_group_id"], r["user_id"]), None
         if table == "members":
             org_id(r)
             for f in ["user_id", "email", "full_name"]:
@@ -244,7 +262,7 @@ class Raw:
         for source, check in [("events", check_event), ("usage", check_usage), ("claude_code", check_claude_code)]:
             loaded = self._load(raw_dir, source, lambda _p, check=check: check)
             self.records[source] = {k: v[1] for k, v in loaded.items()}
-        checks = {t: check_snapshot(t) for t in ["organizations", "members", "invites"]}
+        checks = {t: check_snapshot(t) for t in SNAPSHOT_TABLES}
         self._load(raw_dir, "snapshots", lambda p: checks[p.name.split(".")[0]])
 
     def _load(self, raw_dir: Path, source: str, checker_for) -> dict:
@@ -770,6 +788,198 @@ class Reference:
                     }
         return rows
 
+    # -- groups (SPEC §3 Groups, §4 "Per group", v3) ---------------------------------------------
+    def groups_on(self, org: str, day: dt.date) -> dict[str, str]:
+        """Group id -> name, in the groups snapshot holding on the day."""
+        return {g["rbac_group_id"]: g["name"] for g in self.snapshot("groups", day) if g["organization_id"] == org}
+
+    def group_users(self, org: str, day: dt.date) -> dict[str, set[str]]:
+        """Group id -> the users the group_members snapshot holding on the day lists in it, for the
+        groups of that day's groups snapshot (a membership of any other group is ignored)."""
+        groups = self.groups_on(org, day)
+        listed = defaultdict(set)
+        for m in self.snapshot("group_members", day):
+            if m["organization_id"] == org and m["rbac_group_id"] in groups:
+                listed[m["rbac_group_id"]].add(m["user_id"])
+        return {g: listed[g] for g in groups}
+
+    def groups_daily(self) -> dict:
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                active = {
+                    m["user_id"] for m in self.snapshot("members", d) if m["organization_id"] == org and m["status"] == "active"
+                }
+                names = self.groups_on(org, d)
+                for g, users in self.group_users(org, d).items():
+                    rows[(org, d, g)] = {"name": names[g], "members": len(users), "seats": len(users & active)}
+        return rows
+
+    def user_day_values(self) -> dict[tuple[str, str, dt.date], dict]:
+        """(organisation, user, day) -> what the user did that day, for the group sums."""
+        values = defaultdict(lambda: defaultdict(int))
+        chats = defaultdict(set)
+        for e in self.events:
+            key = (e["organization_id"], e["user_id"], e["_day"])
+            values[key]["active"] = 1
+            kind = e["event_type"]
+            if kind == "chat.created":
+                chats[key].add(e["properties"]["chat_id"])
+            elif kind == "message.sent":
+                values[key]["messages"] += 1
+            elif kind == "project.created":
+                values[key]["projects_created"] += 1
+            elif kind == "artifact.created":
+                values[key]["artifacts_created"] += 1
+        for key, ids in chats.items():
+            values[key]["chats"] = len(ids)
+        for c in self.claude_code:
+            if not c["_user"]:
+                continue
+            key = (c["organization_id"], c["_user"], c["_day"])
+            core = c["core_metrics"]
+            if core["num_sessions"] > 0:
+                values[key]["active"] = 1
+                values[key]["claude_code_active"] = 1
+            values[key]["claude_code_sessions"] += core["num_sessions"]
+            values[key]["claude_code_lines_added"] += core["lines_of_code"]["added"]
+            values[key]["claude_code_lines_removed"] += core["lines_of_code"]["removed"]
+            values[key]["claude_code_commits"] += core["commits_by_claude_code"]
+            values[key]["claude_code_pull_requests"] += core["pull_requests_by_claude_code"]
+        for u in self.usage:
+            values[(u["organization_id"], u["user_id"], u["_day"])]["spend_usd"] += u["_cost"]
+        return values
+
+    def group_activity_daily(self) -> dict:
+        values = self.user_day_values()
+        in_group = {}  # (org, day) -> group -> users
+        rows = {}
+        for d in self.days:
+            for org in self.orgs_on(d):
+                in_group[(org, d)] = self.group_users(org, d)
+        seats = self.groups_daily()
+        for (org, d), groups in in_group.items():
+            for g, users in groups.items():
+
+                def active_in(start: dt.date, org=org, g=g, d=d) -> set[str]:
+                    """Users active on a day of [start, d] on which they were in the group."""
+                    out = set()
+                    x = start
+                    while x <= d:
+                        for u in in_group.get((org, x), {}).get(g, set()):
+                            if values.get((org, u, x), {}).get("active"):
+                                out.add(u)
+                        x += ONE_DAY
+                    return out
+
+                day = [values.get((org, u, d), {}) for u in users]
+                wau = len(active_in(d - dt.timedelta(days=6)))
+                group_seats = seats[(org, d, g)]["seats"]
+                rows[(org, d, g)] = {
+                    "dau": len(active_in(d)),
+                    "wau": wau,
+                    "mau": len(active_in(d - dt.timedelta(days=29))),
+                    "seats": group_seats,
+                    "utilization": frac(wau, group_seats),
+                    **{
+                        k: sum(v.get(k, 0) for v in day)
+                        for k in (
+                            "chats",
+                            "messages",
+                            "projects_created",
+                            "artifacts_created",
+                            "claude_code_sessions",
+                            "claude_code_lines_added",
+                            "claude_code_lines_removed",
+                            "claude_code_commits",
+                            "claude_code_pull_requests",
+                        )
+                    },
+                    "users_with_chat": sum(1 for v in day if v.get("chats", 0) > 0),
+                    "claude_code_active_users": sum(1 for v in day if v.get("claude_code_active")),
+                    "spend_usd": sum((v.get("spend_usd", Decimal(0)) for v in day), Decimal(0)),
+                }
+        return rows
+
+    # -- the vendor's shapes (SPEC §7 "Vendor surface"), over any range [start, end) ---------------
+    def events_between(self, org: str, kind: str, start: dt.date, end: dt.date) -> list[dict]:
+        """Events of a kind whose day is in [start, end) and on which the organisation is present."""
+        return [e for e in self.events_of(org, kind, start, end - ONE_DAY) if org in self.orgs_on(e["_day"])]
+
+    def connectors_over(self, org: str, start: dt.date, end: dt.date) -> dict[str, int]:
+        """Connector -> distinct users who used it in [start, end)."""
+        users = defaultdict(set)
+        for e in self.events_between(org, "connector.used", start, end):
+            users[e["properties"]["connector"]].add(e["user_id"])
+        return {c: len(u) for c, u in users.items()}
+
+    def artifacts_on(self, org: str, day: dt.date) -> dict[tuple[str, bool | None], dict]:
+        """(artifact_type, is_shared or None) -> artifacts created and distinct creators on the day."""
+        buckets = defaultdict(list)
+        for e in self.events_between(org, "artifact.created", day, day + ONE_DAY):
+            buckets[(e["properties"]["artifact_type"], e["properties"].get("is_shared"))].append(e["user_id"])
+        return {k: {"artifacts_created_count": len(v), "distinct_user_count": len(set(v))} for k, v in buckets.items()}
+
+    def projects_over(self, org: str, start: dt.date, end: dt.date) -> dict[str, dict]:
+        """Project -> distinct users who used it (SPEC §3) and messages in its chats over [start, end),
+        with its name and creator where a project.created event says."""
+        chat_project = {
+            e["properties"]["chat_id"]: e["properties"]["project_id"]
+            for e in self.events
+            if e["organization_id"] == org and e["event_type"] == "chat.created" and e["properties"].get("project_id")
+        }
+        users, messages, chats = defaultdict(set), defaultdict(int), defaultdict(set)
+        for kind in ("project.created", "chat.created", "message.sent"):
+            for e in self.events_between(org, kind, start, end):
+                p = e["properties"]
+                project = p.get("project_id") if kind != "message.sent" else chat_project.get(p["chat_id"])
+                if not project:
+                    continue
+                users[project].add(e["user_id"])
+                if kind == "message.sent":
+                    messages[project] += 1
+                if kind != "project.created":
+                    chats[project].add(p["chat_id"])
+        created = {}
+        for e in sorted(
+            self.events_of(org, "project.created", self.days[0], self.days[-1]), key=lambda e: parse_ts(e["occurred_at"])
+        ):
+            created.setdefault(e["properties"]["project_id"], e)
+        out = {}
+        for project, who in users.items():
+            first = created.get(project)
+            out[project] = {
+                "distinct_user_count": len(who),
+                "message_count": messages[project],
+                "conversations": len(chats[project]),
+                "project_name": first["properties"].get("name") if first else None,
+                "created_by": first["user_id"] if first else None,
+            }
+        return out
+
+    def ledger(self, org: str, start: dt.date, end: dt.date) -> list[dict]:
+        """Usage records of [start, end) on days the organisation is present."""
+        return [u for u in self.spend_between(org, start, end - ONE_DAY) if org in self.orgs_on(u["_day"])]
+
+    def cost_by_day(self, org: str, start: dt.date, end: dt.date) -> dict[tuple[dt.date, str, str], dict]:
+        """(day, model, product as the vendor names it) -> cost in US cents and requests."""
+        rows = defaultdict(lambda: {"cents": Decimal(0), "requests": 0})
+        for u in self.ledger(org, start, end):
+            row = rows[(u["_day"], u["model"], "chat" if u["product"] == "claude_ai" else u["product"])]
+            row["cents"] += u["_cost"] * 100
+            row["requests"] += 1
+        return dict(rows)
+
+    def tokens_by_user(self, org: str, start: dt.date, end: dt.date) -> dict[str, dict]:
+        """User -> token counts and requests over [start, end)."""
+        rows = defaultdict(lambda: defaultdict(int))
+        for u in self.ledger(org, start, end):
+            row = rows[u["user_id"]]
+            for kind in ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"):
+                row[kind] += u[kind]
+            row["requests"] += 1
+        return {user: dict(row) for user, row in rows.items()}
+
 
 # mart -> its grain columns, in SPEC §4
 GRAINS = {
@@ -788,4 +998,6 @@ GRAINS = {
     "claude_code_users": ["organization_id", "as_of_date", "window", "user_id"],
     "spend_forecast": ["organization_id", "as_of_date"],
     "spend_alerts": ["organization_id", "date"],
+    "groups_daily": ["organization_id", "date", "rbac_group_id"],
+    "group_activity_daily": ["organization_id", "date", "rbac_group_id"],
 }

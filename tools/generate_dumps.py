@@ -37,6 +37,17 @@ CONNECTORS = [
     "Figma",
 ]
 ARTIFACT_TYPES = ["code", "document", "html", "svg", "mermaid"]
+# v3 RBAC groups (SPEC §2.4), some with names that look nested
+DEPARTMENTS = [
+    "Engineering / Platform",
+    "Engineering / Mobile",
+    "Sales",
+    "Research & Development",
+    "Support (EMEA)",
+    "Finance",
+    "Legal",
+    "Marketing / Growth",
+]
 PROJECT_TOPICS = ["Roadmap", "Onboarding", "Q3 launch", "Pricing", "Support macros", "Research notes"]
 TERMINALS = ["vscode", "iterm2", "jetbrains", "ghostty"]
 PLANS = [
@@ -65,6 +76,7 @@ class Generator:
         # v3's optional properties (a project's name, an artifact's is_shared) come from their own
         # stream, so that adding them left every other record of a seed as it was
         self.extras = random.Random(f"{args.seed}:optional-properties")
+        self.group_rng = random.Random(f"{args.seed}:groups")  # v3 groups, likewise
         self.args = args
         self.start = dt.date.fromisoformat(args.start)
         self.days = [self.start + dt.timedelta(days=i) for i in range(args.days)]
@@ -380,9 +392,71 @@ class Generator:
                             "expires_at": expires,
                         }
                     )
-            for name, rows in [("organizations", orgs), ("members", members), ("invites", invites)]:
+            groups, group_members = self.group_rows(day)
+            tables = [("organizations", orgs), ("members", members), ("invites", invites), ("groups", groups)]
+            if day != self.membership_gap:  # a day whose group_members file is missing: the day before holds
+                tables.append(("group_members", group_members))
+            for name, rows in tables:
                 fname = f"{name}.jsonl.gz" if day % 7 == 3 else f"{name}.jsonl"
                 self.deliveries["snapshots"][day][fname] = [json.dumps(r, separators=(",", ":")) for r in rows]
+
+    # -- RBAC groups (v3) ----------------------------------------------------------
+    def build_groups(self) -> None:
+        """Groups per organisation from their own random stream (the other records of a seed stay as
+        they were): every fifth organisation has none, a user is in one to three groups, and the first
+        organisation with groups (a Team one) plants a user in two groups, a user who moves mid-month,
+        a renamed group and a deleted group whose memberships stay listed (and are ignored)."""
+        rng, n_days = self.group_rng, len(self.days)
+        self.membership_gap = n_days // 4 if n_days >= 8 else -1
+        for i, org in enumerate(self.orgs):
+            org["groups"] = []
+            if i % 5 == 3:
+                continue  # an organisation without groups
+            n_groups = min(50, max(3, len(org["members"]) // 5))
+            for k in range(n_groups):
+                name = DEPARTMENTS[k % len(DEPARTMENTS)] + (f" {k // len(DEPARTMENTS) + 1}" if k >= len(DEPARTMENTS) else "")
+                org["groups"].append({"rbac_group_id": f"rbac_group_{i + 1:04d}_{k + 1:03d}", "name": name, "renames": []})
+            for m in org["members"]:
+                m["groups"] = [(g["rbac_group_id"], 0, None) for g in rng.sample(org["groups"], rng.choice([1, 1, 1, 2, 3]))]
+        planted = next((o for o in self.orgs if o["groups"]), None)
+        if planted is None or n_days < 8:
+            return
+        first, second, last = planted["groups"][0], planted["groups"][1], planted["groups"][-1]
+        two, mover = planted["members"][1], planted["members"][2]
+        two["groups"] = [(first["rbac_group_id"], 0, None), (second["rbac_group_id"], 0, None)]
+        middle = n_days // 2  # the mover leaves the first group and joins the second on this day
+        mover["groups"] = [(first["rbac_group_id"], 0, middle), (second["rbac_group_id"], middle, None)]
+        second["renames"].append((middle + 3, second["name"] + " (renamed)"))
+        last["deleted_day"] = middle + 6
+        planted["stray_member"] = two["user_id"]  # also listed in a group no groups snapshot holds: ignored
+
+    def group_rows(self, day: int) -> tuple[list[dict], list[dict]]:
+        groups, memberships = [], []
+        for org in self.orgs:
+            if day < org["first_day"]:
+                continue
+            for g in org.get("groups", []):
+                if day >= g.get("deleted_day", day + 1):
+                    continue
+                name = next((n for d, n in reversed(g["renames"]) if day >= d), g["name"])
+                groups.append({"organization_id": org["organization_id"], "rbac_group_id": g["rbac_group_id"], "name": name})
+            for m in org["members"]:
+                if m["join_day"] > day:
+                    continue
+                for group_id, since, until in m.get("groups", []):
+                    if since <= day and (until is None or day < until):
+                        memberships.append(
+                            {"organization_id": org["organization_id"], "rbac_group_id": group_id, "user_id": m["user_id"]}
+                        )
+            if "stray_member" in org:
+                memberships.append(
+                    {
+                        "organization_id": org["organization_id"],
+                        "rbac_group_id": "rbac_group_unknown",
+                        "user_id": org["stray_member"],
+                    }
+                )
+        return groups, memberships
 
     def plant_cases(self) -> None:
         """Deterministic edge cases that the tests refer to by id."""
@@ -792,6 +866,13 @@ class Generator:
                 }
             )
         ]
+        # v3 groups: an unsafe group id (invalid_field) and a membership without a user (missing_field)
+        snap["groups.jsonl"] = list(snap.get("groups.jsonl", [])) + [
+            json.dumps({"organization_id": org["organization_id"], "rbac_group_id": "../groups", "name": "Escape"})
+        ]
+        snap["group_members.jsonl"] = list(snap.get("group_members.jsonl", [])) + [
+            json.dumps({"organization_id": org["organization_id"], "rbac_group_id": "rbac_group_x"})
+        ]
 
     # -- output --------------------------------------------------------------
     def write(self, out: Path) -> int:
@@ -816,6 +897,7 @@ class Generator:
 
     def run(self, out: Path) -> int:
         self.build_world()
+        self.build_groups()
         if self.args.bad_lines:
             self.plant_member_cases()
         self.events_and_usage()

@@ -162,11 +162,34 @@ INVITES = Table(
     ),
 )
 
+# v3 (SPEC §2.4): the organisations' RBAC groups and who is in them; a group id is a safe name
+GROUPS = Table(
+    name="groups",
+    key=f"concat_ws('|', {_s('organization_id')}, {_s('rbac_group_id')})",
+    file_stem="groups",
+    fields=(
+        Field("organization_id", "safe_name"),
+        Field("rbac_group_id", "safe_name"),
+        Field("name", "string"),
+    ),
+)
+
+GROUP_MEMBERS = Table(
+    name="group_members",
+    key=f"concat_ws('|', {_s('organization_id')}, {_s('rbac_group_id')}, {_s('user_id')})",
+    file_stem="group_members",
+    fields=(
+        Field("organization_id", "safe_name"),
+        Field("rbac_group_id", "safe_name"),
+        Field("user_id", "string"),
+    ),
+)
+
 SOURCES = {
     "events": Source("events", (EVENTS,)),
     "usage": Source("usage", (USAGE,)),
     "claude_code": Source("claude_code", (CLAUDE_CODE,)),
-    "snapshots": Source("snapshots", (ORGANIZATIONS, MEMBERS, INVITES)),
+    "snapshots": Source("snapshots", (ORGANIZATIONS, MEMBERS, INVITES, GROUPS, GROUP_MEMBERS)),
 }
 
 

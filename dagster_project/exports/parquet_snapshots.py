@@ -32,6 +32,9 @@ MART_DATE_COLUMNS = {
     "artifact_users_daily": "date",
     "project_users_daily": "date",
     "usage_daily": "date",
+    # v3 groups (SPEC §4 "Per group")
+    "groups_daily": "date",
+    "group_activity_daily": "date",
 }
 
 

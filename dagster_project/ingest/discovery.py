@@ -30,7 +30,7 @@ REASONS = {
     "bad_dump_date": "the folder's date does not parse as dt=YYYY-MM-DD",
     "dump_date_in_future": "the folder is dated after the current UTC day",
     "not_a_dump_file": "not a *.jsonl or *.jsonl.gz file (names are case-sensitive)",
-    "unknown_snapshot_table": "snapshots hold only organizations, members and invites files",
+    "unknown_snapshot_table": "snapshots hold only organizations, members, invites, groups and group_members files",
     "symlink": "a symbolic link (to a file or a folder): never followed, so nothing outside the dump directory is read",
 }
 

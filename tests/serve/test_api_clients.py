@@ -22,6 +22,22 @@ CROSS_PARAMETER_RULES = (
     "is ranked for windows",
     "page does not apply to format=csv",
     "page is not a cursor",
+    # the vendor surface's (SPEC §7): modes, UTC days, what the warehouse does not hold
+    "use either date or starting_date",
+    "date or starting_date is required",
+    "ending_date is only valid with starting_date",
+    "is not a UTC midnight",
+    "has no time zone",
+    "is out of range",
+    "must be after starting_at",
+    "at most 31 days",
+    "only `1d` buckets",
+    "has no such dimension",
+    "has not loaded RBAC groups",
+    "filter[]",
+    "group_by[]",
+    "order_by",
+    "page applies only with group_by[]",
 )
 
 

@@ -133,7 +133,10 @@ def utc_day(name: str, moment: dt.datetime) -> dt.date:
     """A report bound as a UTC day: it must be tz-aware and a UTC midnight (the warehouse holds days)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise invalid(f"{name} {moment.isoformat()} has no time zone: give an RFC 3339 time such as 2026-03-01T00:00:00Z")
-    utc = moment.astimezone(dt.UTC)
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise invalid(f"{name} {moment.isoformat()} is out of range") from None
     if utc.time() != dt.time():
         raise invalid(
             f"{name} {moment.isoformat()} is not a UTC midnight: this warehouse holds whole UTC days, "

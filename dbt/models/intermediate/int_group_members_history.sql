@@ -1,0 +1,1 @@
+{{ snapshot_history('stg_snapshots__group_members', 'group_members') }}

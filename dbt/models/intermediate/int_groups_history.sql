@@ -1,0 +1,1 @@
+{{ snapshot_history('stg_snapshots__groups', 'groups') }}

@@ -1,0 +1,118 @@
+{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=29, calendar_only=true) }}") }}
+-- One row per organisation, day and RBAC group (SPEC §4 marts.group_activity_daily): its users'
+-- activity, Claude Code and spend, each user's day counting for every group they were in that day
+-- (SPEC §3 Groups). A user active on day a counts in the WAU of a .. a+6 and the MAU of a .. a+29
+-- of the groups they were in on a, hence the lookahead of an incremental run.
+with group_days as (
+    select * from {{ ref('groups_daily') }}
+    {{ where_affected('date', lookahead=29) }}
+),
+
+member_days as (
+    select * from {{ ref('int_group_member_days') }}
+    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=29) }}){% endif %}
+),
+
+user_days as (
+    select * from {{ ref('fct_user_activity_daily') }}
+    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=29) }}){% endif %}
+),
+
+user_spend as (
+    select organization_id, user_id, date, sum(spend_usd) as spend_usd
+    from {{ ref('fct_user_spend_daily') }}
+    {{ where_affected('date', lookahead=29) }}
+    group by all
+),
+
+-- each user's day, attributed to the groups the user was in on that day
+group_user_days as (
+    select
+        member_days.organization_id,
+        member_days.date,
+        member_days.rbac_group_id,
+        member_days.user_id,
+        coalesce(user_days.is_active, false) as is_active,
+        coalesce(user_days.chats_created, 0) as chats,
+        coalesce(user_days.messages_sent, 0) as messages,
+        coalesce(user_days.projects_created, 0) as projects_created,
+        coalesce(user_days.artifacts_created, 0) as artifacts_created,
+        coalesce(user_days.claude_code_sessions, 0) as claude_code_sessions,
+        coalesce(user_days.claude_code_lines_added, 0) as claude_code_lines_added,
+        coalesce(user_days.claude_code_lines_removed, 0) as claude_code_lines_removed,
+        coalesce(user_days.claude_code_commits, 0) as claude_code_commits,
+        coalesce(user_days.claude_code_pull_requests, 0) as claude_code_pull_requests,
+        coalesce(user_spend.spend_usd, 0) as spend_usd
+    from member_days
+    left join user_days using (organization_id, user_id, date)
+    left join user_spend using (organization_id, user_id, date)
+),
+
+daily as (
+    select
+        organization_id,
+        date,
+        rbac_group_id,
+        count(*) filter (where is_active) as dau,
+        sum(chats) as chats,
+        sum(messages) as messages,
+        sum(projects_created) as projects_created,
+        sum(artifacts_created) as artifacts_created,
+        count(*) filter (where chats > 0) as users_with_chat,
+        count(*) filter (where claude_code_sessions > 0) as claude_code_active_users,
+        sum(claude_code_sessions) as claude_code_sessions,
+        sum(claude_code_lines_added) as claude_code_lines_added,
+        sum(claude_code_lines_removed) as claude_code_lines_removed,
+        sum(claude_code_commits) as claude_code_commits,
+        sum(claude_code_pull_requests) as claude_code_pull_requests,
+        cast(sum(spend_usd) as {{ type_money() }}) as spend_usd
+    from group_user_days
+    group by all
+),
+
+rolling as (
+    -- distinct users active in the 7 and the 30 days ending on each day, on days they were in the group
+    select
+        group_days.organization_id,
+        group_days.date,
+        group_days.rbac_group_id,
+        count(distinct active.user_id)
+        filter (where active.date >= {{ window_start('1w', 'group_days.date') }}) as wau,
+        count(distinct active.user_id) as mau
+    from group_days
+    inner join group_user_days as active
+        on group_days.organization_id = active.organization_id
+        and group_days.rbac_group_id = active.rbac_group_id
+        and active.date between {{ window_start('1m', 'group_days.date') }} and group_days.date
+    where active.is_active
+    group by all
+),
+
+final as (
+    select
+        group_days.organization_id,
+        group_days.date,
+        group_days.rbac_group_id,
+        coalesce(daily.dau, 0) as dau,
+        coalesce(rolling.wau, 0) as wau,
+        coalesce(rolling.mau, 0) as mau,
+        group_days.seats,
+        {{ ratio('coalesce(rolling.wau, 0)', 'group_days.seats') }} as utilization,
+        coalesce(daily.chats, 0) as chats,
+        coalesce(daily.messages, 0) as messages,
+        coalesce(daily.projects_created, 0) as projects_created,
+        coalesce(daily.artifacts_created, 0) as artifacts_created,
+        coalesce(daily.users_with_chat, 0) as users_with_chat,
+        coalesce(daily.claude_code_active_users, 0) as claude_code_active_users,
+        coalesce(daily.claude_code_sessions, 0) as claude_code_sessions,
+        coalesce(daily.claude_code_lines_added, 0) as claude_code_lines_added,
+        coalesce(daily.claude_code_lines_removed, 0) as claude_code_lines_removed,
+        coalesce(daily.claude_code_commits, 0) as claude_code_commits,
+        coalesce(daily.claude_code_pull_requests, 0) as claude_code_pull_requests,
+        coalesce(daily.spend_usd, 0) as spend_usd
+    from group_days
+    left join daily using (organization_id, date, rbac_group_id)
+    left join rolling using (organization_id, date, rbac_group_id)
+)
+
+select * from final

@@ -1,0 +1,15 @@
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_this_runs_snapshots() }}") }}
+with snapshot as (
+    {{ snapshot_rows('group_members') }}
+),
+
+final as (
+    select
+        snapshot_date,
+        {{ json_str('organization_id') }} as organization_id,
+        {{ json_str('rbac_group_id') }} as rbac_group_id,
+        {{ json_str('user_id') }} as user_id
+    from snapshot
+)
+
+select * from final
