@@ -17,11 +17,8 @@ def test_the_fixtures_hold_every_group_case(fixture_warehouse, reference):
     with_groups = {org for (org,) in q("select distinct organization_id from marts.groups_daily")}
     organizations = {org for (org,) in q("select distinct organization_id from marts.activity_daily")}
     assert organizations - with_groups, "an organisation without groups"
-    plans = dict(
-        q(
-            "select organization_id, plan from marts.organizations_daily where date = (select max(date) from marts.organizations_daily)"
-        )
-    )
+    latest = "(select max(date) from marts.organizations_daily)"
+    plans = dict(q(f"select organization_id, plan from marts.organizations_daily where date = {latest}"))
     assert plans[PLANTED] == "team" and PLANTED in with_groups, "a Team organisation with groups"
     assert any(" / " in name for (name,) in q("select distinct name from marts.groups_daily")), "nested-looking names"
 
