@@ -803,6 +803,15 @@ class Reference:
                 listed[m["rbac_group_id"]].add(m["user_id"])
         return {g: listed[g] for g in groups}
 
+    def group_members_daily(self) -> dict:
+        return {
+            (org, d, g, user): {}
+            for d in self.days
+            for org in self.orgs_on(d)
+            for g, users in self.group_users(org, d).items()
+            for user in users
+        }
+
     def groups_daily(self) -> dict:
         rows = {}
         for d in self.days:
@@ -998,6 +1007,7 @@ GRAINS = {
     "claude_code_users": ["organization_id", "as_of_date", "window", "user_id"],
     "spend_forecast": ["organization_id", "as_of_date"],
     "spend_alerts": ["organization_id", "date"],
+    "group_members_daily": ["organization_id", "date", "rbac_group_id", "user_id"],
     "groups_daily": ["organization_id", "date", "rbac_group_id"],
     "group_activity_daily": ["organization_id", "date", "rbac_group_id"],
 }

@@ -33,6 +33,7 @@ MART_DATE_COLUMNS = {
     "project_users_daily": "date",
     "usage_daily": "date",
     # v3 groups (SPEC §4 "Per group")
+    "group_members_daily": "date",
     "groups_daily": "date",
     "group_activity_daily": "date",
 }

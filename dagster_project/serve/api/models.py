@@ -83,13 +83,15 @@ class UserSpend(BaseModel):
 
 
 class UserActivity(BaseModel):
-    user: User
+    user: User | None = Field(description="The person; null on rows summed per group (group_by[]=rbac_group_id).")
     chat_metrics: ChatMetrics
     claude_code_metrics: ClaudeCodeMetrics
     last_activity_date: dt.date = Field(description="The requested date.")
     spend: UserSpend | None = Field(
         None, description="This warehouse's own; omitted for role admin and for organisations whose spend reports are hidden."
     )
+    rbac_group_id: str | None = Field(None, description="With group_by[]=rbac_group_id: the group the row sums.")
+    rbac_group_name: str | None = Field(None, description="The group's name now; null once it is deleted.")
 
 
 UserActivityPage = page_model(UserActivity, "UserActivityPage")
@@ -105,15 +107,19 @@ def summary_model(activity: tuple[Col, ...], claude_ai: tuple[Col, ...], claude_
         daily_active_user_count=(int, Field(description="DAU.")),
         weekly_active_user_count=(int, Field(description="WAU: users active in the 7 days ending on the day.")),
         monthly_active_user_count=(int, Field(description="MAU: users active in the 30 days ending on the day.")),
-        assigned_seat_count=(int, Field(description="Seats of the organisation on the day.")),
+        assigned_seat_count=(int | None, Field(description="Seats of the organisation on the day; null on group-scoped rows.")),
         daily_adoption_rate=(float | None, Field(description=rate.format("DAU"))),
         weekly_adoption_rate=(float | None, Field(description=rate.format("WAU"))),
         monthly_adoption_rate=(float | None, Field(description=rate.format("MAU"))),
-        pending_invite_count=(int, Field(description="Pending invites.")),
+        pending_invite_count=(int | None, Field(description="Pending invites; null on group-scoped rows.")),
         claude_code_daily_active_user_count=(int, Field(description="Users with a Claude Code session.")),
-        activity_daily=(prefixed_model(activity, "ActivityDaily"), Field(description="marts.activity_daily")),
-        claude_ai_daily=(prefixed_model(claude_ai, "ClaudeAiDaily"), Field(description="marts.claude_ai_daily")),
-        claude_code_daily=(prefixed_model(claude_code, "ClaudeCodeDaily"), Field(description="marts.claude_code_daily")),
+        # the organisation's daily marts: absent on group-scoped rows (they are the organisation's)
+        activity_daily=(prefixed_model(activity, "ActivityDaily") | None, Field(None, description="marts.activity_daily")),
+        claude_ai_daily=(prefixed_model(claude_ai, "ClaudeAiDaily") | None, Field(None, description="marts.claude_ai_daily")),
+        claude_code_daily=(
+            prefixed_model(claude_code, "ClaudeCodeDaily") | None,
+            Field(None, description="marts.claude_code_daily"),
+        ),
     )
 
 

@@ -44,6 +44,28 @@ class OneDay(Paged):
     limit: int = Field(20, ge=1, le=1000, description="Rows per page, 1 to 1000.")
 
 
+GROUP_FILTER = "`rbac_group_id:<id>`; repeat for any of several groups (SPEC §7 groups)."
+
+
+class Summaries(DateRange):
+    filter: list[str] | None = Field(
+        None, alias="filter[]", max_length=100, description=GROUP_FILTER + " Rows re-aggregated over their users."
+    )
+
+
+class Users(OneDay):
+    filter: list[str] | None = Field(
+        None, alias="filter[]", max_length=100, description=GROUP_FILTER + " Users who held one of them on the date."
+    )
+    group_by: list[str] | None = Field(
+        None, alias="group_by[]", max_length=100, description="`rbac_group_id`: the users' rows summed per group."
+    )
+
+
+class GroupsOnDate(Paged):
+    date: dt.date | None = Field(None, description="The day (YYYY-MM-DD); default: the latest built date.")
+
+
 class AsOf(Paged):
     as_of_date: dt.date | None = Field(None, description="The as-of date (YYYY-MM-DD); default: the latest built date.")
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from ...core.money import money_text
-from ..queries import Listing, fetch_page
+from ..queries import Listing, fetch_page, groups
 from ..services import Services
 from ..warehouse import WarehouseUnavailable
 from .auth import Caller
@@ -59,3 +59,13 @@ def page_offset(services: Services, caller: Caller, endpoint: str, params: dict,
 
 def offset_cursor(services: Services, caller: Caller, endpoint: str, params: dict, offset: int) -> str:
     return services.cursors.issue(endpoint, caller.organization_id, params, (offset,))
+
+
+def known_groups(cursor, caller: Caller, ids: list[str] | None) -> list[str] | None:
+    """The RBAC group ids a caller named, each one a group of its organisation (else a 400 naming it)."""
+    if not ids:
+        return None
+    unknown = groups.unknown_groups(cursor, caller.organization_id, ids)
+    if unknown:
+        raise ApiError(400, f"rbac_group_id {unknown[0]!r} is not a group of this organisation (`/groups` lists them)")
+    return list(dict.fromkeys(ids))

@@ -50,10 +50,30 @@ def summary_row(row: dict, with_spend: bool) -> dict:
     }
 
 
-def user_shape(with_spend: bool) -> Shape:
+def scoped_summary_row(row: dict) -> dict:
+    """A day of a group-scoped summary (SPEC §7 groups): the organisation's seats, invites and the
+    rates derived from them are null, as the vendor documents for scoped rows."""
+    return {
+        "starting_at": midnight(row["date"]),
+        "ending_at": midnight(row["date"] + dt.timedelta(days=1)),
+        "daily_active_user_count": row["dau"],
+        "weekly_active_user_count": row["wau"],
+        "monthly_active_user_count": row["mau"],
+        "assigned_seat_count": None,
+        **dict.fromkeys(SEAT_RATES),
+        "pending_invite_count": None,
+        "claude_code_daily_active_user_count": row["claude_code_dau"],
+    }
+
+
+def user_shape(with_spend: bool, group_names: dict | None = None) -> Shape:
+    """A user row in the vendor's shape; a row summed per group (group_by[]=rbac_group_id) has no
+    user and carries its group instead."""
+
     def shape(row: dict) -> dict:
+        per_group = "rbac_group_id" in row
         out = {
-            "user": {"id": row["user_id"], "email_address": row["email_address"], "type": "user"},
+            "user": None if per_group else {"id": row["user_id"], "email_address": row["email_address"], "type": "user"},
             "chat_metrics": {
                 "message_count": row["messages"],
                 "distinct_conversation_count": row["chats"],
@@ -80,6 +100,9 @@ def user_shape(with_spend: bool) -> Shape:
                 "input_tokens": row["input_tokens"],
                 "output_tokens": row["output_tokens"],
             }
+        if per_group:
+            out["rbac_group_id"] = row["rbac_group_id"]
+            out["rbac_group_name"] = (group_names or {}).get(row["rbac_group_id"])
         return out
 
     return shape

@@ -42,6 +42,8 @@ class ConnectorActivity(BaseModel):
     office_metrics: OfficeMetrics
     product: str | None = Field(None, description="`chat` (with group_by[]=product): connector use is Claude.ai's.")
     user_id: str | None = Field(None, description="With group_by[]=user_id.")
+    rbac_group_id: str | None = Field(None, description="With group_by[]=rbac_group_id.")
+    rbac_group_name: str | None = Field(None, description="The group's name now; null once it is deleted.")
 
 
 class ArtifactActivity(BaseModel):
@@ -52,6 +54,8 @@ class ArtifactActivity(BaseModel):
     published_artifacts_created_count: int | None = Field(description=NOT_HELD)
     product: str | None = Field(None, description="`chat` (with group_by[]=product).")
     user_id: str | None = Field(None, description="With group_by[]=user_id.")
+    rbac_group_id: str | None = Field(None, description="With group_by[]=rbac_group_id.")
+    rbac_group_name: str | None = Field(None, description="The group's name now; null once it is deleted.")
 
 
 class ProjectUser(BaseModel):
@@ -72,6 +76,8 @@ class ProjectActivity(BaseModel):
         "users, where one chat's days or users cannot be told apart."
     )
     user_id: str | None = Field(None, description="With group_by[]=user_id.")
+    rbac_group_id: str | None = Field(None, description="With group_by[]=rbac_group_id.")
+    rbac_group_name: str | None = Field(None, description="The group's name now; null once it is deleted.")
 
 
 class ActivityPage(BaseModel):
@@ -96,6 +102,9 @@ class ProjectPage(ActivityPage):
 class Dimensions(BaseModel):
     model: str | None = Field(None, description="With group_by[]=model.")
     product: str | None = Field(None, description="With group_by[]=product: `chat` (Claude.ai) or `claude_code`.")
+    rbac_group_id: str | None = Field(
+        None, description="With group_by[]=rbac_group_id; null on the one row of users in no group that day."
+    )
 
 
 class CostResult(Dimensions):

@@ -18,10 +18,6 @@ from .params import MAX_RANGE_DAYS, not_after_latest
 Order = Literal["asc", "desc"]
 MAX_LIST = 100  # the SDK documents "at most 100 entries" for filter[] and group_by[]
 REPORT_MAX_DAYS = 31  # the beta reports' range (SDK: "The range may span at most 31 days")
-GROUPS_NOT_LOADED = (
-    "rbac_group_id: this warehouse has not loaded RBAC groups yet (SPEC §2.4 groups arrive with the group "
-    "marts); leave the group out"
-)
 
 
 def _list(alias: str, description: str):
@@ -70,7 +66,7 @@ class ReportParams(BaseModel):
         f"{REPORT_MAX_DAYS} days; at most {REPORT_MAX_DAYS} days.",
     )
     bucket_width: str | None = Field(None, max_length=10, description="`1d` (the only width a warehouse of days has).")
-    group_by: list[str] | None = _list("group_by[]", "model and/or product.")
+    group_by: list[str] | None = _list("group_by[]", "model, product and/or rbac_group_id.")
     models: list[str] | None = _list("models[]", "Models to include.")
     products: list[str] | None = _list("products[]", "Product surfaces to include: chat, claude_code.")
     user_ids: list[str] | None = _list("user_ids[]", "Users to include.")
@@ -152,8 +148,6 @@ def report_range(query: ReportParams, latest: dt.date | None) -> tuple[dt.date, 
     for name in UNHELD_REPORT_FILTERS:
         if getattr(query, name):
             raise invalid(f"{name}[]: the billing ledger this warehouse holds (SPEC §2.2) has no such dimension")
-    if query.rbac_group_ids:
-        raise invalid(GROUPS_NOT_LOADED)
     start = utc_day("starting_at", query.starting_at)
     not_after_latest("starting_at", start, latest)
     end = (
@@ -176,8 +170,6 @@ def parse_filters(values: list[str] | None, supported: tuple[str, ...]) -> dict[
         dimension, colon, value = item.partition(":")
         if not colon or not value:
             raise invalid(f"filter[] {item!r}: write it as dimension:value, e.g. {supported[0]}:…")
-        if dimension == "rbac_group_id":
-            raise invalid(GROUPS_NOT_LOADED)
         if dimension not in supported:
             raise invalid(
                 f"filter[] dimension {dimension!r} is not supported here; this endpoint filters by {', '.join(supported)}"
@@ -191,8 +183,6 @@ def parse_filters(values: list[str] | None, supported: tuple[str, ...]) -> dict[
 def parse_group_by(values: list[str] | None, supported: tuple[str, ...]) -> list[str]:
     dimensions: list[str] = []
     for dimension in values or []:
-        if dimension == "rbac_group_id":
-            raise invalid(GROUPS_NOT_LOADED)
         if dimension not in supported:
             raise invalid(f"group_by[] {dimension!r} is not supported here; this endpoint groups by {', '.join(supported)}")
         if dimension not in dimensions:

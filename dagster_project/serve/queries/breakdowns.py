@@ -41,6 +41,22 @@ def _filter_conditions(filters: Mapping[str, str], folded: frozenset[str], asked
     return conditions, params
 
 
+def group_join(groups: Sequence[str] | None, by_group: bool, unassigned_row: bool = False) -> tuple[str, dict]:
+    """The join that scopes user-day rows to RBAC groups (SPEC §3 Groups: a user's day counts for
+    every group the user was in that day): kept only for users in one of `groups` that day, and/or
+    fanned out to one row per group of theirs (`by_group`, column rbac_group_id). With
+    `unassigned_row`, users in no group keep one row with a null group (the vendor's cost reports)."""
+    if not groups and not by_group:
+        return "", {}
+    picked = " and list_contains($groups, rbac_group_id)" if groups else ""
+    columns = "organization_id, date, user_id" + (", rbac_group_id" if by_group else "")
+    members = f"select distinct {columns} from marts.group_members_daily where organization_id = $organization_id{picked}"
+    kind = "semi" if not by_group else ("left" if unassigned_row and not groups else "inner")
+    return f" {kind} join ({members}) as memberships using (organization_id, date, user_id)", (
+        {"groups": list(groups)} if groups else {}
+    )
+
+
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
     names = [d[0] for d in cursor.description]
@@ -55,16 +71,21 @@ def fetch_breakdown(
     *,
     group_by: Sequence[str] = (),
     filters: Mapping[str, Sequence[str]] | None = None,
+    groups: Sequence[str] | None = None,
     order_by: str | None = None,
     descending: bool = False,
     limit: int,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], bool]:
-    """One page of the breakdown over `[days[0], days[1])`, and whether more rows follow. Rows are
-    ordered by `order_by` (an entity or metric name), then by entity and dimensions: a unique order,
-    so that offsets page without a gap or a repeat."""
-    keys = {**breakdown.entity, **{d: breakdown.dimensions[d] for d in group_by}}
-    conditions, params = _filter_conditions(breakdown.filters, breakdown.folded, filters or {})
+    """One page of the breakdown over `[days[0], days[1])`, and whether more rows follow: user rows
+    of users in one of `groups` on their day only, and per group with group_by rbac_group_id. Rows
+    are ordered by `order_by` (an entity or metric name), then by entity and dimensions: a unique
+    order, so that offsets page without a gap or a repeat."""
+    dimensions = {**breakdown.dimensions, "rbac_group_id": "rbac_group_id"}
+    keys = {**breakdown.entity, **{d: dimensions[d] for d in group_by}}
+    scope, params = group_join(groups, "rbac_group_id" in group_by)
+    conditions, filter_params = _filter_conditions(breakdown.filters, breakdown.folded, filters or {})
+    params.update(filter_params)
     where = " and ".join(["organization_id = $organization_id", "date >= $starting_date", "date < $ending_date", *conditions])
     select = [f'{sql} as "{name}"' for name, sql in keys.items()]
     select += [f'{sql} as "{name}"' for name, sql in breakdown.metrics.items()]
@@ -72,7 +93,7 @@ def fetch_breakdown(
     order = [f'"{order_by}" {direction} nulls last'] if order_by else []
     order += [f'"{name}" asc nulls first' for name in keys if name != order_by]
     sql = (
-        f"select {', '.join(select)} from {breakdown.source} where {where} group by all "
+        f"select {', '.join(select)} from {breakdown.source}{scope} where {where} group by all "
         f"order by {', '.join(order)} limit {int(limit) + 1} offset {int(offset)}"
     )
     rows = _rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
@@ -95,10 +116,16 @@ USAGE_METRICS = {
 }
 
 
-def _ledger_where(filters: Mapping[str, Sequence[str]]) -> tuple[str, dict]:
-    conditions, params = _filter_conditions(LEDGER_FILTERS, frozenset(), filters)
+def _ledger_rows(filters: Mapping[str, Sequence[str]], groups: Sequence[str] | None, group_by: Sequence[str]) -> tuple[str, dict]:
+    """FROM and WHERE of the ledger's rows for the range, filtered and scoped to groups."""
+    scope, params = group_join(groups, "rbac_group_id" in group_by, unassigned_row=True)
+    conditions, filter_params = _filter_conditions(LEDGER_FILTERS, frozenset(), filters)
     where = " and ".join(["organization_id = $organization_id", "date >= $starting_date", "date < $ending_date", *conditions])
-    return where, params
+    return f"marts.usage_daily{scope} where {where}", {**params, **filter_params}
+
+
+def _ledger_key(dimension: str) -> str:
+    return f'{LEDGER_DIMENSIONS.get(dimension, dimension)} as "{dimension}"'
 
 
 def fetch_ledger_days(
@@ -108,13 +135,14 @@ def fetch_ledger_days(
     metrics: Mapping[str, str],
     group_by: Sequence[str] = (),
     filters: Mapping[str, Sequence[str]] | None = None,
+    groups: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The ledger per day (and asked dimensions) over `[days[0], days[1])`, days without usage absent."""
-    where, params = _ledger_where(filters or {})
-    keys = ["date", *(f'{LEDGER_DIMENSIONS[d]} as "{d}"' for d in group_by)]
+    rows, params = _ledger_rows(filters or {}, groups, group_by)
+    keys = ["date", *(_ledger_key(d) for d in group_by)]
     select = keys + [f'{sql} as "{name}"' for name, sql in metrics.items()]
-    order = ", ".join(["date", *(f'"{d}"' for d in group_by)])
-    sql = f"select {', '.join(select)} from marts.usage_daily where {where} group by all order by {order}"
+    order = ", ".join(["date", *(f'"{d}" nulls first' for d in group_by)])
+    sql = f"select {', '.join(select)} from {rows} group by all order by {order}"
     return _rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
 
 
@@ -127,6 +155,7 @@ def fetch_ledger_users(
     by_day: bool,
     group_by: Sequence[str] = (),
     filters: Mapping[str, Sequence[str]] | None = None,
+    groups: Sequence[str] | None = None,
     order_by: str,
     descending: bool,
     exclude_deleted: bool,
@@ -135,8 +164,8 @@ def fetch_ledger_users(
 ) -> tuple[list[dict[str, Any]], bool]:
     """The ledger per user (and day when `by_day`, and asked dimensions), ranked by `order_by`, with
     who each user is on the last day of the range they have usage on."""
-    where, params = _ledger_where(filters or {})
-    keys = ["user_id", *(["date"] if by_day else []), *(f'{LEDGER_DIMENSIONS[d]} as "{d}"' for d in group_by)]
+    rows, params = _ledger_rows(filters or {}, groups, group_by)
+    keys = ["user_id", *(["date"] if by_day else []), *(_ledger_key(d) for d in group_by)]
     key_names = ["user_id", *(["date"] if by_day else []), *(f'"{d}"' for d in group_by)]
     select = keys + [f'{sql} as "{name}"' for name, sql in metrics.items()]
     direction = "desc" if descending else "asc"
@@ -152,13 +181,13 @@ def fetch_ledger_users(
             group by user_id
         ),
         per_row as (
-            select {", ".join(select)} from marts.usage_daily where {where} group by all
+            select {", ".join(select)} from {rows} group by all
         )
         select per_row.*, actors.email, actors.full_name, actors.deleted
         from per_row
         inner join actors using (user_id)
         where {"not actors.deleted" if exclude_deleted else "true"}
-        order by "{order_by}" {direction}, {", ".join(f"per_row.{k}" for k in key_names)}
+        order by "{order_by}" {direction}, {", ".join(f"per_row.{k} nulls first" for k in key_names)}
         limit {int(limit) + 1} offset {int(offset)}
     """
     rows = _rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})

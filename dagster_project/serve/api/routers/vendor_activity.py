@@ -8,11 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ...queries import breakdowns
+from ...queries import breakdowns, groups
 from .. import vendor_models as vm
 from ..deps import EnterpriseCaller, ServicesDep
 from ..errors import invalid
-from ..reading import offset_cursor, page_offset, warehouse_cursor
+from ..reading import known_groups, offset_cursor, page_offset, warehouse_cursor
 from ..shapes import rfc3339
 from ..vendor_params import ActivityParams, ArtifactParams, activity_range, ordering, parse_filters, parse_group_by
 
@@ -21,19 +21,32 @@ router = APIRouter(tags=["vendor activity"])
 NO_SESSIONS = {"distinct_session_connector_used_count": None}  # Claude Code, Cowork, Office: not held
 
 
-def page(services, caller, breakdown, days, query, params: dict, shape, **options) -> dict:
-    """One offset-paged page of a breakdown, in the vendor's page shape."""
+def page(services, caller, breakdown, days, query, params: dict, shape, *, group_by: list[str], filters: dict, **options) -> dict:
+    """One offset-paged page of a breakdown, in the vendor's page shape: scoped to the RBAC groups
+    of `filter[]=rbac_group_id:…` and split by group with `group_by[]=rbac_group_id` (SPEC §7)."""
     offset = page_offset(services, caller, breakdown.name, params, query.page)
+    filters = dict(filters)
     with warehouse_cursor(services) as (cursor, _):
+        scope = known_groups(cursor, caller, filters.pop("rbac_group_id", None))
         rows, more = breakdowns.fetch_breakdown(
-            cursor, breakdown, caller.organization_id, days, limit=query.limit, offset=offset, **options
+            cursor, breakdown, caller.organization_id, days, group_by=group_by, filters=filters, groups=scope,
+            limit=query.limit, offset=offset, **options,
+        )  # fmt: skip
+        names = (
+            groups.group_names(cursor, caller.organization_id, {r["rbac_group_id"] for r in rows})
+            if "rbac_group_id" in group_by
+            else {}
         )
     next_page = offset_cursor(services, caller, breakdown.name, params, offset + len(rows)) if more else None
-    return {"data": [shape(row) for row in rows], "next_page": next_page}
+    return {"data": [{**shape(row), **grouped_keys(row, group_by, names)} for row in rows], "next_page": next_page}
 
 
-def grouped_keys(row: dict, group_by: list[str]) -> dict:
-    return {dimension: row[dimension] for dimension in group_by}
+def grouped_keys(row: dict, group_by: list[str], names: dict) -> dict:
+    """The dimensions a row is broken out by; a group's name beside its id (null once deleted)."""
+    keys = {dimension: row[dimension] for dimension in group_by}
+    if "rbac_group_id" in keys:
+        keys["rbac_group_name"] = names.get(row["rbac_group_id"])
+    return keys
 
 
 @router.get(
@@ -46,8 +59,8 @@ def connectors(query: Annotated[ActivityParams, Query()], caller: EnterpriseCall
     """One row per connector for a day (`date`) or rolled up over a range (`starting_date`): distinct
     users (exact over the range), in the shape of the vendor's `connectors.list`."""
     start, end, is_range = activity_range(query, caller.latest_date)
-    group_by = parse_group_by(query.group_by, ("product", "user_id"))
-    filters = parse_filters(query.filter, ("connector_name", "product", "user_id"))
+    group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
+    filters = parse_filters(query.filter, ("connector_name", "product", "rbac_group_id", "user_id"))
     order_by, descending = ordering(query, "connector_name", ("distinct_user_count",))
     breakdown = breakdowns.connector_activity(per_user_day=not is_range and "user_id" in group_by)
 
@@ -59,7 +72,6 @@ def connectors(query: Annotated[ActivityParams, Query()], caller: EnterpriseCall
             "claude_code_metrics": NO_SESSIONS,
             "cowork_metrics": NO_SESSIONS,
             "office_metrics": {product: NO_SESSIONS for product in ("excel", "outlook", "powerpoint", "word")},
-            **grouped_keys(row, group_by),
         }
 
     params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
@@ -79,8 +91,8 @@ def artifacts(query: Annotated[ArtifactParams, Query()], caller: EnterpriseCalle
     """The day's non-empty (artifact_type, is_shared) buckets, whole; with `group_by[]` split by the
     dimensions and paged, in the shape of the vendor's `artifacts.list`."""
     start, end, _ = activity_range(ActivityParams(date=query.date), caller.latest_date)
-    group_by = parse_group_by(query.group_by, ("product", "user_id"))
-    filters = parse_filters(query.filter, ("artifact_type", "is_shared", "product", "user_id"))
+    group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
+    filters = parse_filters(query.filter, ("artifact_type", "is_shared", "product", "rbac_group_id", "user_id"))
     if query.page and not group_by:
         raise invalid("page applies only with group_by[]: the ungrouped buckets come whole")
     whole = query if group_by else query.model_copy(update={"limit": 1000})
@@ -92,7 +104,6 @@ def artifacts(query: Annotated[ArtifactParams, Query()], caller: EnterpriseCalle
             "artifacts_created_count": row["artifacts_created_count"],
             "distinct_user_count": row["distinct_user_count"],
             "published_artifacts_created_count": None,
-            **grouped_keys(row, group_by),
         }
 
     params = {"days": (start, end), "group_by": group_by, "filters": filters}
@@ -113,15 +124,17 @@ def projects(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller
     (exact over the range), messages, conversations, its name and creator, in the shape of the
     vendor's `apps.chat.projects.list`."""
     start, end, is_range = activity_range(query, caller.latest_date)
-    group_by = parse_group_by(query.group_by, ("user_id",))
-    filters = parse_filters(query.filter, ("project_id", "user_id"))
+    group_by = parse_group_by(query.group_by, ("rbac_group_id", "user_id"))
+    filters = parse_filters(query.filter, ("project_id", "rbac_group_id", "user_id"))
     order_by, descending = ordering(query, "project_id", ("distinct_user_count", "message_count"))
     if is_range:
         conversations = "not_countable"
     elif "user_id" in group_by:
         conversations = "per_user_day"
     else:
-        conversations = "not_countable" if "user_id" in filters else "per_project_day"
+        # the project's own count is of every user's chats: not of some users' (a user or group scope)
+        scoped = "user_id" in filters or "rbac_group_id" in filters or "rbac_group_id" in group_by
+        conversations = "not_countable" if scoped else "per_project_day"
     breakdown = breakdowns.project_activity(breakdowns.PROJECT_CONVERSATIONS[conversations])
 
     def shape(row: dict) -> dict:
@@ -134,7 +147,6 @@ def projects(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller
             "distinct_user_count": row["distinct_user_count"],
             "message_count": row["message_count"],
             "distinct_conversation_count": row["distinct_conversation_count"],
-            **grouped_keys(row, group_by),
         }
 
     params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}

@@ -17,13 +17,13 @@ from ...queries import breakdowns
 from .. import vendor_models as vm
 from ..deps import ServicesDep, SpendCaller
 from ..errors import invalid
-from ..reading import offset_cursor, page_offset, warehouse_cursor
+from ..reading import known_groups, offset_cursor, page_offset, warehouse_cursor
 from ..shapes import midnight
 from ..vendor_params import BucketReportParams, ReportParams, UserReportParams, parse_group_by, report_range
 
 router = APIRouter(tags=["vendor reports (beta)"])
 
-DIMENSIONS = ("model", "product")
+DIMENSIONS = ("model", "product", "rbac_group_id")
 ONE_CENT_FRACTION = Decimal("0.0001")  # 6 decimals of a dollar are 4 of a cent
 
 
@@ -54,7 +54,7 @@ def ledger_filters(query: ReportParams) -> dict[str, list[str]]:
 
 def report_params(query: ReportParams, days: tuple[dt.date, dt.date], group_by: list[str], **more) -> dict:
     """What a page's cursor is bound to: every parameter that decides the rows."""
-    return {"days": days, "group_by": group_by, "filters": ledger_filters(query), **more}
+    return {"days": days, "group_by": group_by, "filters": ledger_filters(query), "groups": query.rbac_group_ids, **more}
 
 
 def bucket_report(
@@ -67,8 +67,9 @@ def bucket_report(
     first = start + dt.timedelta(days=page_offset(services, caller, endpoint, params, query.page))
     last = min(end, first + dt.timedelta(days=query.limit))
     with warehouse_cursor(services) as (cursor, snapshot):
+        scope = known_groups(cursor, caller, query.rbac_group_ids)
         rows = breakdowns.fetch_ledger_days(
-            cursor, caller.organization_id, (first, last), metrics, group_by, ledger_filters(query)
+            cursor, caller.organization_id, (first, last), metrics, group_by, ledger_filters(query), scope
         )
     buckets = []
     for i in range((last - first).days):
@@ -105,8 +106,9 @@ def user_report(
     )
     offset = page_offset(services, caller, endpoint, params, query.page)
     with warehouse_cursor(services) as (cursor, snapshot):
+        scope = known_groups(cursor, caller, query.rbac_group_ids)
         rows, more = breakdowns.fetch_ledger_users(
-            cursor, caller.organization_id, (start, end), metrics,
+            cursor, caller.organization_id, (start, end), metrics, groups=scope,
             by_day=by_day, group_by=group_by, filters=ledger_filters(query), order_by=rankable[order_by],
             descending=query.order == "desc", exclude_deleted=query.exclude_deleted_users, limit=query.limit, offset=offset,
         )  # fmt: skip

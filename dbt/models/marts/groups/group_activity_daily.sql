@@ -9,7 +9,7 @@ with group_days as (
 ),
 
 member_days as (
-    select * from {{ ref('int_group_member_days') }}
+    select * from {{ ref('group_members_daily') }}
     {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=29) }}){% endif %}
 ),
 

@@ -11,7 +11,7 @@ groups as (
 ),
 
 member_days as (
-    select * from {{ ref('int_group_member_days') }}
+    select * from {{ ref('group_members_daily') }}
     {{ where_affected('date') }}
 ),
 

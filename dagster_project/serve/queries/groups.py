@@ -1,0 +1,135 @@
+"""RBAC groups (SPEC §3 Groups, §7 "Groups in the API", v3): the groups on a date, which of the ids
+a caller names the organisation has, and the group-scoped day summaries (re-aggregated from the
+activity of users on days they held a matching group)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import duckdb
+
+from .activity import USERS
+from .common import DATE, Col, Listing, in_mart
+
+GROUPS = Listing(
+    name="groups",
+    source="marts.groups_daily",
+    columns=(
+        DATE,
+        *in_mart("groups_daily", Col("rbac_group_id", "text"), Col("name", "text"), Col("members", "int"), Col("seats", "int")),
+    ),
+    key=("rbac_group_id",),
+    where="date = $date",
+)
+
+# a user row of the day, of a user who held one of $groups that day
+IN_GROUPS_ON_DATE = (
+    "user_id in (select user_id from marts.group_members_daily where organization_id = $organization_id "
+    "and date = $date and list_contains($groups, rbac_group_id))"
+)
+USERS_IN_GROUPS = replace(USERS, name="users_in_groups", where=f"{USERS.where} and {IN_GROUPS_ON_DATE}")
+
+# SPEC §3: active = an accepted event (each kind shows in one of these columns) or a Claude Code session
+ACTIVE = "chats + messages + projects_created + artifacts_created + connector_uses + claude_code_sessions > 0"
+
+
+def unknown_groups(conn: duckdb.DuckDBPyConnection, organization_id: str, ids: Sequence[str]) -> list[str]:
+    """The ids among `ids` that are not a group of the organisation on any day the warehouse holds."""
+    known = {
+        row[0]
+        for row in conn.execute(
+            "select distinct rbac_group_id from marts.groups_daily "
+            "where organization_id = $organization_id and list_contains($ids, rbac_group_id)",
+            {"organization_id": organization_id, "ids": list(ids)},
+        ).fetchall()
+    }
+    return [i for i in ids if i not in known]
+
+
+def group_names(conn: duckdb.DuckDBPyConnection, organization_id: str, ids: Sequence[str]) -> dict[str, str | None]:
+    """Each group's name on the latest date the warehouse holds; a group deleted by then has none."""
+    rows = conn.execute(
+        "select rbac_group_id, name from marts.groups_daily where organization_id = $organization_id "
+        "and date = (select max(date) from marts.groups_daily) and list_contains($ids, rbac_group_id)",
+        {"organization_id": organization_id, "ids": list(ids)},
+    ).fetchall()
+    return {i: dict(rows).get(i) for i in ids}
+
+
+def scoped_summaries(
+    conn: duckdb.DuckDBPyConnection, organization_id: str, groups: Sequence[str], days: tuple[dt.date, dt.date]
+) -> list[dict[str, Any]]:
+    """Per day of `[days[0], days[1])` the organisation holds: DAU, WAU, MAU and Claude Code DAU of
+    the users who were active on days they held one of `groups` (a user counts once however many
+    of the groups they held)."""
+    sql = f"""
+        with member_days as (
+            select distinct date, user_id from marts.group_members_daily
+            where organization_id = $organization_id and list_contains($groups, rbac_group_id)
+                and date >= $starting_date - interval 29 day and date < $ending_date
+        ),
+        active as (
+            select date, user_id, claude_code_sessions > 0 as on_claude_code
+            from marts.user_activity_daily semi join member_days using (date, user_id)
+            where organization_id = $organization_id and {ACTIVE}
+                and date >= $starting_date - interval 29 day and date < $ending_date
+        ),
+        days as (
+            select date from marts.activity_daily
+            where organization_id = $organization_id and date >= $starting_date and date < $ending_date
+        )
+        select
+            days.date,
+            count(distinct active.user_id) filter (where active.date = days.date) as dau,
+            count(distinct active.user_id) filter (where active.date > days.date - interval 7 day) as wau,
+            count(distinct active.user_id) as mau,
+            count(distinct active.user_id) filter (where active.date = days.date and active.on_claude_code) as claude_code_dau
+        from days
+        left join active on active.date > days.date - interval 30 day and active.date <= days.date
+        group by days.date
+        order by days.date
+    """
+    cursor = conn.execute(
+        sql, {"organization_id": organization_id, "groups": list(groups), "starting_date": days[0], "ending_date": days[1]}
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# `users` with group_by[]=rbac_group_id: the day's user rows summed per group (a user in two groups
+# counts in both, as the vendor documents); $groups narrows it to some groups when given
+_SUMMED = (
+    "chats",
+    "messages",
+    "projects_created",
+    "artifacts_created",
+    "connector_uses",
+    "claude_code_sessions",
+    "claude_code_lines_added",
+    "claude_code_lines_removed",
+    "claude_code_commits",
+    "claude_code_pull_requests",
+    "spend_usd",
+    "input_tokens",
+    "output_tokens",
+)
+_USERS_PER_GROUP_SOURCE = (
+    "(select organization_id, date, rbac_group_id, "
+    + ", ".join(f"sum({c}) as {c}" for c in _SUMMED)
+    + " from marts.user_activity_daily inner join marts.group_members_daily using (organization_id, date, user_id) "
+    "where organization_id = $organization_id and date = $date "
+    "and (cast($groups as varchar[]) is null or list_contains($groups, rbac_group_id)) "
+    "group by all) as per_group"
+)
+USERS_PER_GROUP = Listing(
+    name="users_per_group",
+    source=_USERS_PER_GROUP_SOURCE,
+    columns=(DATE, Col("rbac_group_id", "text", "The RBAC group.", mart="groups_daily"))
+    + tuple(replace(c, expr=None) for c in USERS.columns if c.name in _SUMMED),
+    key=("rbac_group_id",),
+    where="date = $date",
+    mart="user_activity_daily",
+)
