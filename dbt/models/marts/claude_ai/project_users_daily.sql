@@ -18,7 +18,7 @@ project_chats as (
 ),
 
 user_chats as (
-    select organization_id, date, project_id, user_id, sum(messages) as messages, count(*) as conversations
+    select organization_id, date, project_id, user_id, cast(sum(messages) as bigint) as messages, count(*) as conversations
     from project_chats
     group by all
 ),
