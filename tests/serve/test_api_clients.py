@@ -33,7 +33,7 @@ CROSS_PARAMETER_RULES = (
     "at most 31 days",
     "only `1d` buckets",
     "has no such dimension",
-    "has not loaded RBAC groups",
+    "is not a group of this organisation",
     "filter[]",
     "group_by[]",
     "order_by",

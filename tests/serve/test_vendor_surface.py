@@ -203,8 +203,8 @@ def test_the_reports_are_refused_to_who_may_not_read_spend(sdk, method, organiza
 def test_what_the_warehouse_cannot_answer_is_a_400_that_says_why(sdk):
     client = sdk()
     cases = [
-        (lambda: client.organization.analytics.connectors.list(date=DAY, filter=["rbac_group_id:rbac_group_1"]), "RBAC groups"),
-        (lambda: client.organization.analytics.artifacts.list(date=DAY, group_by=["rbac_group_id"]), "RBAC groups"),
+        (lambda: client.organization.analytics.connectors.list(date=DAY, filter=["rbac_group_id:rbac_group_1"]), "rbac_group_1"),
+        (lambda: client.organization.analytics.artifacts.list(date=DAY, group_by=["model"]), "group_by[]"),
         (
             lambda: client.beta.organization.analytics.cost_report.list(starting_at="2026-03-01T00:00:00Z", bucket_width="1h"),
             "1d",
