@@ -244,3 +244,12 @@ def test_the_beta_namespace_reaches_the_same_endpoints_and_unheld_methods_are_40
     ):
         with pytest.raises(anthropic.NotFoundError):
             list(unheld())
+
+
+def test_users_in_either_order_through_the_pages(sdk):
+    users = sdk().organization.analytics.users
+    ascending = walked(users.list(date=DAY, limit=3), lambda u: u.user.id)
+    descending = walked(users.list(date=DAY, limit=3, order="desc", order_by="email_address"), lambda u: u.user.id)
+    assert len(ascending) > 3 and [u.user.id for u in descending] == [u.user.id for u in reversed(ascending)]
+    with pytest.raises(anthropic.BadRequestError):
+        list(users.list(date=DAY, order_by="message_count"))

@@ -60,6 +60,10 @@ class Users(OneDay):
     group_by: list[str] | None = Field(
         None, alias="group_by[]", max_length=100, description="`rbac_group_id`: the users' rows summed per group."
     )
+    order: Literal["asc", "desc"] | None = Field(None, description="asc (default) or desc, on the sort column.")
+    order_by: str | None = Field(
+        None, max_length=100, description="`email_address` (the sort column, then user id; per group: `rbac_group_id`)."
+    )
 
 
 class GroupsOnDate(Paged):

@@ -48,6 +48,7 @@ class Listing:
     key: tuple[str, ...]  # output columns whose values order the rows uniquely
     where: str = "true"  # more conditions, with $named parameters
     mart: str | None = None  # the mart the columns read, when `source` is not simply marts.<name>
+    descending: bool = False  # the key order reversed (the vendor's `order=desc`)
 
     def __post_init__(self) -> None:
         mart = self.mart or (self.source[len("marts.") :] if re.fullmatch(r"marts\.\w+", self.source) else None)
@@ -84,7 +85,8 @@ def _after_condition(listing: Listing, after: Sequence) -> tuple[str, dict]:
     exprs = [listing.column(k).expr or k for k in listing.key]
     params, ors = {}, []
     for i in range(len(exprs)):
-        parts = [f"{exprs[j]} = $after_{j}" for j in range(i)] + [f"{exprs[i]} > $after_{i}"]
+        beyond = "<" if listing.descending else ">"
+        parts = [f"{exprs[j]} = $after_{j}" for j in range(i)] + [f"{exprs[i]} {beyond} $after_{i}"]
         ors.append("(" + " and ".join(parts) + ")")
     for j, value in enumerate(after):
         params[f"after_{j}"] = value
@@ -106,7 +108,7 @@ def fetch_page(
         condition, extra = _after_condition(listing, after)
         where.append(condition)
         bound.update(extra)
-    order = ", ".join(listing.column(k).expr or k for k in listing.key)
+    order = ", ".join(f"{listing.column(k).expr or k}{' desc' if listing.descending else ''}" for k in listing.key)
     sql = (
         f"select {', '.join(c.sql for c in listing.columns)} from {listing.source} "
         f"where {' and '.join(where)} order by {order} limit {int(limit) + 1}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query
 from ...queries import activity, groups
 from .. import models
 from ..deps import EnterpriseCaller, ServicesDep
+from ..errors import invalid
 from ..params import AsOf, GroupsOnDate, Summaries, Users, as_of, date_range
 from ..reading import known_groups, offset_cursor, page_offset, read_page, warehouse_cursor
 from ..shapes import scoped_summary_row, summary_shape, user_shape
@@ -55,15 +57,23 @@ def users(query: Annotated[Users, Query()], caller: EnterpriseCaller, services: 
     params = {"date": as_of(query.date, caller.latest_date, "date")}
     asked = parse_filters(query.filter, ("rbac_group_id",)).get("rbac_group_id")
     per_group = parse_group_by(query.group_by, ("rbac_group_id",))
+    sort_column = "rbac_group_id" if per_group else "email_address"
+    if query.order_by not in (None, sort_column):
+        raise invalid(f"order_by {query.order_by!r}: these rows sort by {sort_column} only")
+    descending = query.order == "desc"
+    if descending:
+        params["order"] = "desc"  # a cursor of one order is refused by the other
     if not asked and not per_group:
-        return read_page(services, caller, activity.USERS, params, query, user_shape(caller.may_read_spend))
+        listing = replace(activity.USERS, descending=descending)
+        return read_page(services, caller, listing, params, query, user_shape(caller.may_read_spend))
     with warehouse_cursor(services) as (cursor, _):
         scope = known_groups(cursor, caller, asked)
         names = groups.group_names(cursor, caller.organization_id, scope or []) if per_group else {}
     params["groups"] = scope
     if not per_group:
-        return read_page(services, caller, groups.USERS_IN_GROUPS, params, query, user_shape(caller.may_read_spend))
-    listing = groups.USERS_PER_GROUP
+        listing = replace(groups.USERS_IN_GROUPS, descending=descending)
+        return read_page(services, caller, listing, params, query, user_shape(caller.may_read_spend))
+    listing = replace(groups.USERS_PER_GROUP, descending=descending)
     page = read_page(services, caller, listing, params, query, lambda row: row)
     if not names:
         with warehouse_cursor(services) as (cursor, _):
