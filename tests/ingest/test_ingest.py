@@ -28,7 +28,8 @@ EXPECTED_REJECTIONS = {
     ("events", "line_too_long"): 1,  # a 17 MiB line
     ("usage", "invalid_field"): 1,  # organization_id /tmp/x
     ("claude_code", "invalid_field"): 1,  # organization_id .hidden
-    ("snapshots", "invalid_field"): 1,  # an organization ../../escape
+    ("snapshots", "invalid_field"): 2,  # an organization ../../escape, a group ../groups (v3)
+    ("snapshots", "missing_field"): 1,  # a group membership without user_id (v3)
     ("usage", "not_json_object"): 1,
     ("usage", "negative_value"): 2,  # input_tokens -5; cost_usd "-0.5"
     ("usage", "wrong_type"): 4,  # cost "abc"; output_tokens "12"; input_tokens 1.5; cost 0.1 as a number
@@ -83,7 +84,7 @@ def test_every_line_is_accepted_or_rejected(fixture_warehouse: Warehouse):
         ("events", ["events"]),
         ("usage", ["usage"]),
         ("claude_code", ["claude_code"]),
-        ("snapshots", ["organizations", "members", "invites"]),
+        ("snapshots", ["organizations", "members", "invites", "groups", "group_members"]),
     ]:
         accepted = sum(fixture_warehouse.query(f"select count(*) from raw.{t}", published=False)[0][0] for t in tables)
         assert accepted + rejected[source] == count_lines(source), source
@@ -246,12 +247,13 @@ def test_line_over_16_mib_is_a_rejected_record_not_a_failed_file(fixture_warehou
 
 def test_unsafe_organisation_ids_are_rejected_in_every_source(fixture_warehouse: Warehouse):
     rows = fixture_warehouse.query(
-        "select source, reason from raw.rejected_records where reason_code = 'invalid_field' order by 1"
+        "select source, reason from raw.rejected_records where reason_code = 'invalid_field' order by all"
     )
     assert rows == [
         ("claude_code", "invalid_field: organization_id"),
         ("events", "invalid_field: organization_id"),
         ("snapshots", "invalid_field: organization_id"),
+        ("snapshots", "invalid_field: rbac_group_id"),  # v3: a group id is a safe name too
         ("usage", "invalid_field: organization_id"),
     ]
     for table in ["events", "usage", "claude_code", "organizations"]:
