@@ -269,6 +269,9 @@ def wrapped_numbers(page) -> list[str]:
     )
 
 
+PHONE_HEIGHT_BEFORE = {"all-activity": 5448, "claude-code": 4355, "claude-ai": 6976}  # px at 390 px, on the fixtures
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_numbers_never_wrap_and_every_page_says_how_fresh_it_is(session, width):
     page = session(ENTERPRISE, width=width)
@@ -283,6 +286,10 @@ def test_numbers_never_wrap_and_every_page_says_how_fresh_it_is(session, width):
             tops = [round(t.bounding_box()["y"]) for t in page.query_selector_all(".tiles")[0].query_selector_all(".tile")]
             assert len(tops) < 2 or tops[0] == tops[1], f"{slug}: the first two tiles are not side by side"
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{slug} is wider than the screen"
+            # at most half the height the pages had before the phone layout (issue 23's measurements):
+            # charts and top-10s are swiped through side by side, not stacked
+            height = page.evaluate("document.documentElement.scrollHeight")
+            assert height <= PHONE_HEIGHT_BEFORE[slug] / 2, f"{slug} is {height} px tall at 390 px"
         assert page.console_errors == []
 
 
