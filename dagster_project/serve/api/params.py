@@ -119,9 +119,13 @@ def not_after_latest(name: str, day: dt.date, latest: dt.date | None, slack: int
 
 def date_range(query: DateRange, latest: dt.date | None) -> dict[str, dt.date]:
     """The range's bounds, checked against the warehouse (SPEC §7), as the listings' parameters."""
-    start = query.starting_date
+    return checked_range(query.starting_date, query.ending_date, latest)
+
+
+def checked_range(start: dt.date, ending: dt.date | None, latest: dt.date | None) -> dict[str, dt.date]:
+    """`[start, ending)` with the default end (the latest built date + 1), checked (SPEC §7)."""
     not_after_latest("starting_date", start, latest)
-    end = query.ending_date or (latest + dt.timedelta(days=1))
+    end = ending or (latest + dt.timedelta(days=1))
     not_after_latest("ending_date", end, latest, slack=1)
     if end <= start:
         raise invalid(f"ending_date {end} must be after starting_date {start} (ending_date is exclusive)")

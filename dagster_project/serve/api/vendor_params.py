@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import invalid
-from .params import MAX_RANGE_DAYS, not_after_latest
+from .params import MAX_RANGE_DAYS, checked_range, not_after_latest
 
 Order = Literal["asc", "desc"]
 MAX_LIST = 100  # the SDK documents "at most 100 entries" for filter[] and group_by[]
@@ -114,15 +114,8 @@ def activity_range(query: ActivityParams, latest: dt.date | None) -> tuple[dt.da
         if query.ending_date is not None:
             raise invalid("ending_date is only valid with starting_date")
         raise invalid("date or starting_date is required")
-    start = query.starting_date
-    not_after_latest("starting_date", start, latest)
-    end = query.ending_date or (latest + dt.timedelta(days=1))
-    not_after_latest("ending_date", end, latest, slack=1)
-    if end <= start:
-        raise invalid(f"ending_date {end} must be after starting_date {start} (ending_date is exclusive)")
-    if (end - start).days > MAX_RANGE_DAYS:
-        raise invalid(f"the range {start} .. {end} is {(end - start).days} days; at most {MAX_RANGE_DAYS} days at a time")
-    return start, end, True
+    days = checked_range(query.starting_date, query.ending_date, latest)
+    return days["starting_date"], days["ending_date"], True
 
 
 def utc_day(name: str, moment: dt.datetime) -> dt.date:
