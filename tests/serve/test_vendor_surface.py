@@ -253,3 +253,28 @@ def test_users_in_either_order_through_the_pages(sdk):
     assert len(ascending) > 3 and [u.user.id for u in descending] == [u.user.id for u in reversed(ascending)]
     with pytest.raises(anthropic.BadRequestError):
         list(users.list(date=DAY, order_by="message_count"))
+
+
+def test_the_readme_compatibility_table_names_every_list_method_of_the_pinned_sdk():
+    """README "Compatibility" says, for every analytics list method of the SDK in the lock, whether
+    it works here: a method a newer SDK adds shows up here as missing from the table."""
+    import functools
+    from pathlib import Path
+
+    client = anthropic.Anthropic(api_key="unused", base_url="http://127.0.0.1:9")
+    methods: set[str] = set()
+
+    def walk(resource, path: str) -> None:
+        for name in dir(type(resource)):
+            if name.startswith(("_", "with_")) or not isinstance(getattr(type(resource), name), functools.cached_property):
+                continue
+            child = getattr(resource, name)
+            if callable(getattr(child, "list", None)):
+                methods.add(f"{path}.{name}.list")
+            walk(child, f"{path}.{name}")
+
+    walk(client.organization.analytics, "organization.analytics")
+    walk(client.beta.organization.analytics, "beta.organization.analytics")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme[readme.index("| SDK method (`client.…`)") :]
+    assert len(methods) >= 20 and [m for m in sorted(methods) if f"`{m}`" not in table] == []
