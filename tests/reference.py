@@ -499,6 +499,10 @@ class Reference:
         return rows
 
     def projects_used(self, org: str, s: dt.date, d: dt.date) -> dict[str, int]:
+        return {u: len(ps) for u, ps in self.projects_used_sets(org, s, d).items()}
+
+    def projects_used_sets(self, org: str, s: dt.date, d: dt.date) -> dict[str, set[str]]:
+        """User -> the projects they used in [s, d] (SPEC §3)."""
         chat_project = {
             e["properties"]["chat_id"]: e["properties"]["project_id"]
             for e in self.events
@@ -513,7 +517,7 @@ class Reference:
                 used[e["user_id"]].add(p["project_id"])
             elif e["event_type"] == "message.sent" and p["chat_id"] in chat_project:
                 used[e["user_id"]].add(chat_project[p["chat_id"]])
-        return {u: len(ps) for u, ps in used.items()}
+        return used
 
     @staticmethod
     def top10(values: dict) -> list[tuple[str, object]]:

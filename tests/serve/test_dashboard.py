@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import shutil
@@ -441,3 +442,81 @@ def test_spend_is_drawn_per_day_with_the_forecast_and_by_model_per_period(sessio
     assert board.get_attribute("data-window") == "3m"
     assert page.query_selector('[data-period="3m"] [data-chart="spend_by_model_3m"]').is_visible()
     assert page.console_errors == []
+
+
+GROUP_DAY = dt.date.fromisoformat(LATEST)
+
+
+def group_of(fixture_warehouse) -> tuple[str, str]:
+    return fixture_warehouse.query(
+        "select rbac_group_id, name from marts.groups_daily where organization_id = ? and date = ? order by 1 limit 1",
+        [ENTERPRISE, LATEST],
+    )[0]
+
+
+def test_a_groups_pages_show_the_group_marts(session, fixture_warehouse):
+    """SPEC §8 (v3): with ?group= every tile is the group's (marts.group_activity_daily), the page
+    names the group, and the picker offers the organisation's groups of the day."""
+    group, name = group_of(fixture_warehouse)
+    row = dict(
+        zip(
+            ("dau", "wau", "mau", "utilization", "chats", "projects_created", "sessions", "lines_added", "pull_requests"),
+            fixture_warehouse.query(
+                "select dau, wau, mau, utilization, chats, projects_created, claude_code_sessions, claude_code_lines_added, "
+                "claude_code_pull_requests from marts.group_activity_daily where organization_id = ? and date = ? "
+                "and rbac_group_id = ?",
+                [ENTERPRISE, LATEST, group],
+            )[0],
+            strict=True,
+        )
+    )
+    month = fixture_warehouse.query(
+        "select sum(spend_usd) from marts.group_activity_daily where organization_id = ? and rbac_group_id = ? "
+        "and date >= ? and date <= ?",
+        [ENTERPRISE, group, GROUP_DAY.replace(day=1), LATEST],
+    )[0][0]
+    page = session(ENTERPRISE)
+    base = page.url.split("/analytics")[0]
+    page.goto(f"{base}/analytics/all-activity?date={LATEST}&group={group}")
+    assert name in page.inner_text("h1")
+    assert group in [o.get_attribute("value") for o in page.query_selector_all("select#group option")]
+    shown = tiles(page)
+    for metric in ("dau", "wau", "mau", "chats", "projects_created"):
+        assert shown[(metric, None)] == str(row[metric]), metric
+    assert shown[("utilization", None)] == exact(row["utilization"])
+    assert ("pending_invites", None) not in shown  # the organisation's, not a group's
+    assert shown[("spend_usd", "mtd")] == exact(month)
+    page.goto(f"{base}/analytics/claude-code?date={LATEST}&group={group}")
+    shown = tiles(page)
+    assert (shown[("sessions", None)], shown[("lines_added", None)], shown[("pull_requests", None)]) == (
+        str(row["sessions"]),
+        str(row["lines_added"]),
+        str(row["pull_requests"]),
+    )
+    # the nav keeps the group
+    assert all(f"group={group}" in a.get_attribute("href") for a in page.query_selector_all("nav[aria-label=Pages] a"))
+    page.goto(f"{base}/analytics/claude-ai?date={LATEST}&group=rbac_group_nope")
+    assert "not a group" in page.inner_text(".problem")
+    assert page.console_errors == []
+
+
+def test_a_groups_top_10_counts_only_days_its_users_held_it(session, fixture_warehouse, reference):
+    group, _ = group_of(fixture_warehouse)
+    start = GROUP_DAY.replace(day=1)
+    used: dict[str, set] = {}
+    day = start
+    while day <= GROUP_DAY:
+        held = reference.group_users(ENTERPRISE, day).get(group, set())
+        for user, projects in reference.projects_used_sets(ENTERPRISE, day, day).items():
+            if user in held:
+                used.setdefault(user, set()).update(projects)
+        day += dt.timedelta(days=1)
+    expected = [u for u, _ in sorted(((u, len(p)) for u, p in used.items() if p), key=lambda kv: (-kv[1], kv[0]))[:10]]
+    page = session(ENTERPRISE)
+    page.goto(f"{page.url.split('/analytics')[0]}/analytics/all-activity?date={LATEST}&group={group}")
+    assert expected and board_ids(page, "projects_used", "mtd") == expected
+    values = {
+        r.get_attribute("data-user-id"): r.get_attribute("data-value")
+        for r in page.query_selector_all('table[data-metric="projects_used"][data-window="mtd"] tr[data-user-id]')
+    }
+    assert values == {u: str(len(used[u])) for u in expected}

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..downloads import claude_code_users_csv, user_spend_report_csv
 from ..keys import ApiKey
-from ..queries import activity, adoption, claude_code, fetch_all, spend
+from ..queries import activity, adoption, claude_code, fetch_all, group_pages, spend
 from ..queries.windows import CLAUDE_CODE_USER_WINDOWS, LEADERBOARD_WINDOWS, ROLLING_WINDOWS, SPEND_MODEL_WINDOWS
 from ..services import get_services
 from ..warehouse import WarehouseUnavailable
@@ -121,6 +121,17 @@ def chosen_date(request: Request, who: Viewer) -> tuple[dt.date | None, str | No
     return day, None
 
 
+def chosen_group(request: Request, who: Viewer, day: dt.date, groups: list[dict]) -> tuple[dict | None, str | None]:
+    """The RBAC group asked for with ?group= (SPEC §8, v3), or why it cannot be shown."""
+    asked = request.query_params.get("group")
+    if not asked:
+        return None, None
+    group = next((g for g in groups if g["rbac_group_id"] == asked), None)
+    if group is None:
+        return None, f"“{asked}” is not a group of {who.organization_name or who.key.organization_id} on {day}."
+    return group, None
+
+
 def page(request: Request, name: str, template: str, build) -> Response:
     try:
         who = viewer(request)
@@ -140,7 +151,11 @@ def page(request: Request, name: str, template: str, build) -> Response:
     }
     if problem is None:
         with services(request).warehouse.cursor() as (cursor, _):
-            context.update(build(cursor, who, day, request))
+            context["groups"] = group_pages.groups_on(cursor, who.key.organization_id, day)
+            group, context["problem"] = chosen_group(request, who, day, context["groups"])
+            context["group"] = group
+            if context["problem"] is None:
+                context.update(build(cursor, who, day, request, group))
     context["charts_json"] = json.dumps(context["charts"], default=str)
     return templates.TemplateResponse(request, template, context)
 
@@ -188,10 +203,19 @@ def spend_charts(cursor, org: str, who: Viewer, day: dt.date, forecast: dict | N
     the month's end; spend by model per window (the chart beside each window's table). One read of
     the daily spend covers both the trend and the month."""
     trend = trend_range(who, day)
-    month_start = day.replace(day=1)
-    start = min(trend["starting_date"], month_start)
+    start = min(trend["starting_date"], day.replace(day=1))
     spent = {r["date"]: r["spend_usd"] for r in fetch_all(cursor, spend.SPEND_DAILY, org, {**trend, "starting_date": start})}
-    trend_days = sorted(d for d in spent if d >= trend["starting_date"])
+    charts = spend_series(spent, trend, day, forecast)
+    by_model = {w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w}) for w in SPEND_MODEL_WINDOWS}
+    charts.update(by_model_charts(by_model))
+    return {"by_model": by_model, "charts_spend": charts}
+
+
+def spend_series(spent: dict, trend: dict, day: dt.date, forecast: dict | None) -> dict:
+    """Spend per day over the trend's days (days with spend), and the month so far cumulated with
+    the forecast's line to the month's end."""
+    month_start = day.replace(day=1)
+    trend_days = sorted(d for d in spent if trend["starting_date"] <= d <= day)
     next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
     days = [month_start + dt.timedelta(days=i) for i in range((next_month - month_start).days)]
     so_far, total = [], 0
@@ -203,21 +227,55 @@ def spend_charts(cursor, org: str, who: Viewer, day: dt.date, forecast: dict | N
     ahead = [
         None if d < day else total if d == day else (total + pace * (d - day).days if pace is not None else None) for d in days
     ]
-    charts = {
+    return {
         "spend_daily": {"x": [str(d) for d in trend_days], "spend_usd": [spent[d] for d in trend_days]},
         "spend_month": {"x": [str(d) for d in days], "spend_to_date": so_far, "forecast": ahead},
     }
-    by_model = {w: fetch_all(cursor, spend.SPEND_BY_MODEL, org, {"as_of_date": day, "window": w}) for w in SPEND_MODEL_WINDOWS}
-    for window, rows in by_model.items():
-        charts[f"spend_by_model_{window}"] = {
-            "kind": "bar",
-            "x": [r["model"] for r in rows],
-            "spend_usd": [r["spend_usd"] for r in rows],
-        }
-    return {"by_model": by_model, "charts_spend": charts}
 
 
-def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
+def by_model_charts(by_model: dict) -> dict:
+    return {
+        f"spend_by_model_{window}": {"kind": "bar", "x": [r["model"] for r in rows], "spend_usd": [r["spend_usd"] for r in rows]}
+        for window, rows in by_model.items()
+    }
+
+
+def group_all_activity(cursor, who: Viewer, day: dt.date, request: Request, group: dict) -> dict:
+    """All activity for one group: the same tiles, charts and top 10s over the group's users on the
+    days they held it; pending invites and spend alerts are the organisation's and left out."""
+    org, gid = who.key.organization_id, group["rbac_group_id"]
+    trend_days = trend_range(who, day)
+    trend = group_pages.daily(cursor, org, gid, trend_days["starting_date"], trend_days["ending_date"])
+    usage, usage_before = by_date(trend, day)
+    context = {
+        "usage": usage,
+        "usage_before": usage_before,
+        "claude_ai": usage,
+        "top_projects": group_pages.board(cursor, org, gid, day, "projects_used", "mtd"),
+        "top_artifacts": group_pages.board(cursor, org, gid, day, "artifacts_created", "mtd"),
+        "connectors": group_pages.connectors(cursor, org, gid, day),
+        "charts": {"usage": series(trend, "dau", "wau", "mau")},
+    }
+    if who.spend_reason is None:
+        scoped = group_pages.spend(cursor, org, gid, day)
+        context.update(
+            {
+                "totals": scoped["totals"],
+                "forecast": scoped["forecast"],
+                "top_spend": group_pages.board(cursor, org, gid, day, "spend_usd", "mtd"),
+                "by_model": scoped["by_model"],
+                "alerts": None,
+                **export_form(request, who, day),
+            }
+        )
+        context["charts"].update(spend_series(scoped["spend_by_day"], trend_days, day, scoped["forecast"]))
+        context["charts"].update(by_model_charts(scoped["by_model"]))
+    return context
+
+
+def all_activity(cursor, who: Viewer, day: dt.date, request: Request, group: dict | None = None) -> dict:
+    if group:
+        return group_all_activity(cursor, who, day, request, group)
     org = who.key.organization_id
     trend = fetch_all(cursor, activity.ACTIVITY_DAILY, org, trend_range(who, day))
     usage, usage_before = by_date(trend, day)
@@ -254,16 +312,24 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
     return context
 
 
-def claude_ai(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
+def claude_ai(cursor, who: Viewer, day: dt.date, request: Request, group: dict | None = None) -> dict:
     org = who.key.organization_id
-    daily = fetch_all(cursor, adoption.CLAUDE_AI_DAILY, org, trend_range(who, day))
-    today, _ = by_date(daily, day)
-    windows = fetch_all(cursor, adoption.CHATS, org, {"as_of_date": day})
+    if group:
+        trend = trend_range(who, day)
+        daily = group_pages.daily(cursor, org, group["rbac_group_id"], trend["starting_date"], trend["ending_date"])
+        today, _ = by_date(daily, day)
+        windows = group_pages.windows(cursor, org, group["rbac_group_id"], day, today["total_seats"] if today else 0)
+        rank = lambda metric, window: group_pages.board(cursor, org, group["rbac_group_id"], day, metric, window)  # noqa: E731
+    else:
+        daily = fetch_all(cursor, adoption.CLAUDE_AI_DAILY, org, trend_range(who, day))
+        today, _ = by_date(daily, day)
+        windows = fetch_all(cursor, adoption.CHATS, org, {"as_of_date": day})
+        rank = lambda metric, window: board(cursor, org, day, metric, window)  # noqa: E731
     return {
         "today": today,
         "windows": [w for w in windows if w["window"] in ROLLING_WINDOWS],
         "boards": [
-            (metric, label, [(window, board(cursor, org, day, metric, window)) for window in LEADERBOARD_WINDOWS[metric]])
+            (metric, label, [(window, rank(metric, window)) for window in LEADERBOARD_WINDOWS[metric]])
             for metric, label in (("projects_used", "projects used"), ("artifacts_created", "artifacts created"))
         ],
         "charts": {
@@ -277,27 +343,35 @@ def claude_ai(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
 CODE_WINDOWS = LEADERBOARD_WINDOWS["claude_code_lines_added"]
 
 
-def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request) -> dict:
+def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request, group: dict | None = None) -> dict:
     org = who.key.organization_id
     window = request.query_params.get("window", "mtd")
     window = window if window in CODE_WINDOWS else "mtd"
-    daily = fetch_all(cursor, claude_code.CLAUDE_CODE_DAILY, org, trend_range(who, day))
+    trend = trend_range(who, day)
+    if group:
+        # tool actions and estimated cost are not held per user and day: not shown for a group (README)
+        daily = group_pages.daily(cursor, org, group["rbac_group_id"], trend["starting_date"], trend["ending_date"])
+        rank = lambda metric: group_pages.board(cursor, org, group["rbac_group_id"], day, metric, window)  # noqa: E731
+    else:
+        daily = fetch_all(cursor, claude_code.CLAUDE_CODE_DAILY, org, trend)
+        rank = lambda metric: board(cursor, org, day, metric, window)  # noqa: E731
     today, before = by_date(daily, day)
     charts = {
         "code_users": series(daily, "active_users", "sessions"),
         "code_lines": series(daily, "lines_added", "lines_removed"),
         "code_commits": series(daily, "commits", "pull_requests"),
-        "code_accept": series(daily, "tool_accept_rate"),
     }
-    if who.spend_reason is None:  # SPEC §7 (v3): the estimated cost is spend
-        charts["code_cost"] = series(daily, "estimated_cost_usd")
+    if not group:
+        charts["code_accept"] = series(daily, "tool_accept_rate")
+        if who.spend_reason is None:  # SPEC §7 (v3): the estimated cost is spend
+            charts["code_cost"] = series(daily, "estimated_cost_usd")
     return {
         "today": today,
         "before": before,
         "window": window,
         "windows": CODE_WINDOWS,
-        "top_lines": board(cursor, org, day, "claude_code_lines_added", window),
-        "top_pulls": board(cursor, org, day, "claude_code_pull_requests", window),
+        "top_lines": rank("claude_code_lines_added"),
+        "top_pulls": rank("claude_code_pull_requests"),
         "charts": charts,
     }
 
