@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 
+from .common import read_rows
+
 # the ledger's product (SPEC §2.2) as the vendor's Cost & Usage product names it
 VENDOR_PRODUCT = "case product when 'claude_ai' then 'chat' else product end"
 
@@ -57,12 +59,6 @@ def group_join(groups: Sequence[str] | None, by_group: bool, unassigned_row: boo
     )
 
 
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def fetch_breakdown(
     conn: duckdb.DuckDBPyConnection,
     breakdown: Breakdown,
@@ -96,7 +92,7 @@ def fetch_breakdown(
         f"select {', '.join(select)} from {breakdown.source}{scope} where {where} group by all "
         f"order by {', '.join(order)} limit {int(limit) + 1} offset {int(offset)}"
     )
-    rows = _rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
+    rows = read_rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
     return rows[:limit], len(rows) > limit
 
 
@@ -143,7 +139,7 @@ def fetch_ledger_days(
     select = keys + [f'{sql} as "{name}"' for name, sql in metrics.items()]
     order = ", ".join(["date", *(f'"{d}" nulls first' for d in group_by)])
     sql = f"select {', '.join(select)} from {rows} group by all order by {order}"
-    return _rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
+    return read_rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
 
 
 def fetch_ledger_users(
@@ -190,7 +186,7 @@ def fetch_ledger_users(
         order by "{order_by}" {direction}, {", ".join(f"per_row.{k} nulls first" for k in key_names)}
         limit {int(limit) + 1} offset {int(offset)}
     """
-    rows = _rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
+    rows = read_rows(conn, sql, {"organization_id": organization_id, "starting_date": days[0], "ending_date": days[1], **params})
     return rows[:limit], len(rows) > limit
 
 

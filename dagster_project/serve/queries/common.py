@@ -113,14 +113,18 @@ def fetch_page(
         f"select {', '.join(c.sql for c in listing.columns)} from {listing.source} "
         f"where {' and '.join(where)} order by {order} limit {int(limit) + 1}"
     )
-    used = {k: v for k, v in bound.items() if f"${k}" in sql}
-    cursor = conn.execute(sql, used)
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rows = read_rows(conn, sql, bound)
     more = len(rows) > limit
     rows = rows[:limit]
     next_key = tuple(jsonable_key(rows[-1][k]) for k in listing.key) if more and rows else None
     return Page(rows, next_key)
+
+
+def read_rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a query as dicts; of `params`, the ones the SQL names ($name) are bound."""
+    cursor = conn.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def fetch_all(

@@ -11,6 +11,9 @@ from typing import Any
 
 import duckdb
 
+from .common import read_rows
+from .windows import ROLLING_WINDOWS, SPEND_MODEL_WINDOWS, SPEND_TOTAL_WINDOWS, window_start
+
 # the user-days on which users held the group: what every scoped read is restricted to
 HELD = (
     "(select organization_id, date, user_id from marts.group_members_daily "
@@ -25,30 +28,12 @@ BOARD_VALUES = {
     "claude_code_lines_added": ("marts.user_activity_daily", "sum(claude_code_lines_added)"),
     "claude_code_pull_requests": ("marts.user_activity_daily", "sum(claude_code_pull_requests)"),
 }
-ROLLING_DAYS = {"1w": 7, "1m": 30, "3m": 90, "1y": 365}
 MICRO = Decimal("0.000001")
-
-
-def window_start(window: str, day: dt.date) -> dt.date:
-    """The first day of a window ending on `day` (SPEC §3)."""
-    if window in ROLLING_DAYS:
-        return day - dt.timedelta(days=ROLLING_DAYS[window] - 1)
-    if window == "mtd":
-        return day.replace(day=1)
-    if window == "qtd":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return day.replace(month=1, day=1)
-
-
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def groups_on(conn: duckdb.DuckDBPyConnection, organization_id: str, day: dt.date) -> list[dict[str, Any]]:
     """The organisation's groups on the day, by name (the picker's choices)."""
-    return _rows(
+    return read_rows(
         conn,
         "select rbac_group_id, name, members, seats from marts.groups_daily "
         "where organization_id = $organization_id and date = $day order by name, rbac_group_id",
@@ -85,7 +70,7 @@ def daily(conn, organization_id: str, group: str, start: dt.date, end: dt.date) 
         where g.organization_id = $organization_id and g.rbac_group_id = $group and g.date >= $start and g.date < $end
         order by g.date
     """
-    rows = _rows(conn, sql, {"organization_id": organization_id, "group": group, "start": start, "end": end})
+    rows = read_rows(conn, sql, {"organization_id": organization_id, "group": group, "start": start, "end": end})
     for before, row in zip([None, *rows], rows, strict=False):
         adjacent = before is not None and before["date"] == row["date"] - dt.timedelta(days=1)
         for column in ("chats", "projects_created", "artifacts_created"):
@@ -117,7 +102,9 @@ def board(conn, organization_id: str, group: str, day: dt.date, metric: str, win
         where ranked.rank <= 10
         order by ranked.rank
     """
-    return _rows(conn, sql, {"organization_id": organization_id, "group": group, "day": day, "start": window_start(window, day)})
+    return read_rows(
+        conn, sql, {"organization_id": organization_id, "group": group, "day": day, "start": window_start(window, day)}
+    )
 
 
 def connectors(conn, organization_id: str, group: str, day: dt.date) -> list[dict[str, Any]]:
@@ -134,14 +121,16 @@ def connectors(conn, organization_id: str, group: str, day: dt.date) -> list[dic
         order by rank
         limit 10
     """
-    return _rows(conn, sql, {"organization_id": organization_id, "group": group, "day": day, "start": window_start("1m", day)})
+    return read_rows(
+        conn, sql, {"organization_id": organization_id, "group": group, "day": day, "start": window_start("1m", day)}
+    )
 
 
 def windows(conn, organization_id: str, group: str, day: dt.date, seats: int) -> list[dict[str, Any]]:
     """Claude.ai over 1w, 1m, 3m, 1y for the group: counts of its users' events and the share of the
     group's seats with one (users who had one on a day they held the group)."""
     out = []
-    for window in ROLLING_DAYS:
+    for window in ROLLING_WINDOWS:
         sql = f"""
             select
                 sum(chats) as chats, sum(projects_created) as projects_created, sum(artifacts_created) as artifacts_created,
@@ -152,7 +141,7 @@ def windows(conn, organization_id: str, group: str, day: dt.date, seats: int) ->
             where organization_id = $organization_id and date >= $start and date <= $day
         """
         params = {"organization_id": organization_id, "group": group, "day": day, "start": window_start(window, day)}
-        row = {k: v or 0 for k, v in _rows(conn, sql, params)[0].items()}
+        row = {k: v or 0 for k, v in read_rows(conn, sql, params)[0].items()}
         for kind in ("chat", "project", "artifact"):
             row[f"pct_users_with_{kind}"] = row[f"users_with_{kind}"] / seats if seats else None
         out.append({"window": window, **row})
@@ -166,7 +155,7 @@ def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any
     previous_start = (month_start - dt.timedelta(days=1)).replace(day=1)
     per_day = {
         r["date"]: r["spend_usd"]
-        for r in _rows(
+        for r in read_rows(
             conn,
             "select date, spend_usd from marts.group_activity_daily where organization_id = $organization_id "
             "and rbac_group_id = $group and date >= $start and date <= $day",
@@ -182,7 +171,7 @@ def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any
     def between(start: dt.date, end: dt.date) -> Decimal:
         return sum((v for d, v in per_day.items() if start <= d <= end), Decimal(0))
 
-    totals = [{"window": w, "spend_usd": between(window_start(w, day), day)} for w in ("mtd", "qtd", "ytd")]
+    totals = [{"window": w, "spend_usd": between(window_start(w, day), day)} for w in SPEND_TOTAL_WINDOWS]
     mtd = totals[0]["spend_usd"]
     days_in_month = ((month_start + dt.timedelta(days=32)).replace(day=1) - month_start).days
     forecast = {
@@ -193,8 +182,8 @@ def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any
         "previous_month_usd": between(previous_start, month_start - dt.timedelta(days=1)),
     }
     by_model = {}
-    for window in ("1m", "3m", "1y"):
-        by_model[window] = _rows(
+    for window in SPEND_MODEL_WINDOWS:
+        by_model[window] = read_rows(
             conn,
             f"select model, sum(spend_usd) as spend_usd from marts.usage_daily semi join {HELD} as held "
             "using (organization_id, date, user_id) where organization_id = $organization_id "

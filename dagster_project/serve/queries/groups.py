@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from .activity import USERS
-from .common import DATE, Col, Listing, in_mart
+from .common import DATE, Col, Listing, in_mart, read_rows
 
 GROUPS = Listing(
     name="groups",
@@ -92,11 +92,9 @@ def scoped_summaries(
         group by days.date
         order by days.date
     """
-    cursor = conn.execute(
-        sql, {"organization_id": organization_id, "groups": list(groups), "starting_date": days[0], "ending_date": days[1]}
+    return read_rows(
+        conn, sql, {"organization_id": organization_id, "groups": list(groups), "starting_date": days[0], "ending_date": days[1]}
     )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # `users` with group_by[]=rbac_group_id: the day's user rows summed per group (a user in two groups
