@@ -19,7 +19,7 @@ from dagster import (
 from .ingest.discovery import DumpDirectory
 from .jobs import warehouse_job
 from .partitions import dump_date_partitions
-from .settings import AnalyticsSettings
+from .settings_resource import AnalyticsSettings
 
 
 @schedule(

@@ -14,7 +14,8 @@ from packaging import version
 
 from .core.environ import environment
 from .run_control import WriterLock
-from .settings import DBT_PROJECT_DIR, SPARK_VENV, AnalyticsSettings, Settings
+from .settings import DBT_PROJECT_DIR, SPARK_VENV, Settings
+from .settings_resource import AnalyticsSettings
 
 DBT_CHILD = Path(__file__).resolve().parent / "bin" / "dbt-child"
 

@@ -23,7 +23,8 @@ from .core.atomic import remove_leftover_temp_files
 from .core.sources import SOURCES
 from .exports.staging import recover_staged_exports
 from .partitions import run_dump_window
-from .settings import AnalyticsSettings, Settings
+from .settings import Settings
+from .settings_resource import AnalyticsSettings
 
 
 class WarehouseBusyError(RuntimeError):

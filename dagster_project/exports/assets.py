@@ -16,7 +16,8 @@ from dagster_duckdb import DuckDBResource
 from ..core import pending_work
 from ..core.failpoints import failpoint
 from ..core.progress import Progress
-from ..settings import AnalyticsSettings, Settings
+from ..settings import Settings
+from ..settings_resource import AnalyticsSettings
 from . import staging
 from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, date_folders, export_csv_for_date
 from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, parquet_columns, remove_snapshots_for_date

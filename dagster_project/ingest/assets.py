@@ -24,7 +24,7 @@ from ..core.progress import Progress
 from ..core.sources import SOURCES, DayLoad, Source, Table
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
-from ..settings import AnalyticsSettings
+from ..settings_resource import AnalyticsSettings
 from .discovery import REASONS, DumpDirectory
 from .loader import batches, load_days
 

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .api import errors, models
+from .api.answer_cache import AnswerCache
 from .api.pagination import Cursors
 from .api.ratelimit import RateLimiter
 from .api.routers import router as api_router
@@ -42,15 +43,17 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,  # /docs below: Swagger UI from its package, offline
     )
-    app.add_middleware(SecurityHeaders)
-    app.state.services = Services(
+    app.state.services = services = Services(
         settings,
         PublishedWarehouse(settings.warehouse),
         keys,
         Cursors(keys.server_secret("cursors")),
-        RateLimiter(settings.rate_limit_per_minute),
-        SignInThrottle(),
+        RateLimiter(settings.rate_limit_per_minute, settings.api_keys),
+        SignInThrottle(settings.api_keys),
     )
+    # the last added runs first: security headers wrap every answer, cached ones too
+    app.add_middleware(AnswerCache, services=services)
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
     app.include_router(api_router)
     app.include_router(dashboard_router)

@@ -17,6 +17,7 @@ class ServeSettings:
     port: int
     rate_limit_per_minute: int
     session_hours: int
+    workers: int = 1
 
     @classmethod
     def from_env(cls) -> ServeSettings:
@@ -28,4 +29,5 @@ class ServeSettings:
             port=int(os.environ.get("ANALYTICS_API_PORT", "8000")),
             rate_limit_per_minute=int(os.environ.get("ANALYTICS_API_RATE_LIMIT", "600")),
             session_hours=int(os.environ.get("ANALYTICS_SESSION_HOURS", "12")),
+            workers=max(1, int(os.environ.get("ANALYTICS_API_WORKERS", "2"))),
         )

@@ -27,12 +27,12 @@ import re
 import secrets
 import sqlite3
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.names import is_safe_name
+from .server_state import SharedSQLite
 
 ROLES = ("primary_owner", "owner", "admin")
 KEY_FORMAT = re.compile(r"^uak_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
@@ -69,9 +69,8 @@ def digest(secret: str) -> str:
 class KeyStore:
     def __init__(self, path: Path):
         self.path = path
-        self._local = threading.local()
+        self._db = SharedSQLite(path)
         self._last_used: dict[str, float] = {}
-        path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("""create table if not exists api_keys (
                 id text primary key, organization_id text not null, role text not null, name text not null,
@@ -87,12 +86,7 @@ class KeyStore:
         path.chmod(0o600)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            conn.execute("pragma journal_mode=wal")
-            self._local.conn = conn
-        return conn
+        return self._db.connect()
 
     def create(self, organization_id: str, role: str, name: str = "", expires_days: int | None = None) -> tuple[ApiKey, str]:
         """A new key; the secret is returned once and never stored."""

@@ -13,7 +13,8 @@ from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
 from ..core.failpoints import failpoint
-from ..settings import DBT_PROJECT_DIR, AnalyticsSettings, Settings
+from ..settings import DBT_PROJECT_DIR, Settings
+from ..settings_resource import AnalyticsSettings
 from . import spark
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"

@@ -59,7 +59,7 @@ def organization_facts(services, organization_id: str) -> tuple[Organization, dt
     return Organization(organization_id, plan, hidden), snapshot.latest_date
 
 
-def authenticated(
+async def authenticated(
     services: ServicesDep,
     header_key: str | None = Security(api_key_header),
     bearer_key: HTTPAuthorizationCredentials | None = Security(bearer),
@@ -82,14 +82,14 @@ def authenticated(
     return Caller(key, organization, latest)
 
 
-def enterprise(caller: Caller = Depends(authenticated)) -> Caller:
+async def enterprise(caller: Caller = Depends(authenticated)) -> Caller:
     if caller.organization.plan != "enterprise":
         plan = f"the {caller.organization.plan} plan" if caller.organization.plan else "no plan this warehouse knows of"
         raise ApiError(403, f"the Analytics API is for Enterprise organisations; {caller.organization_id} is on {plan}")
     return caller
 
 
-def spend_reader(caller: Caller = Depends(enterprise)) -> Caller:
+async def spend_reader(caller: Caller = Depends(enterprise)) -> Caller:
     require_spend(caller)
     return caller
 

@@ -101,7 +101,7 @@ class UserSpendReport(DateRange):
     format: Literal["json", "csv"] = Field("json", description="`csv`: every row as a CSV download (no paging).")
 
 
-def no_repeated_parameters(request: Request) -> None:
+async def no_repeated_parameters(request: Request) -> None:
     """A router dependency: a parameter given twice is a 400 (which one was meant is not ours to guess);
     list parameters (`name[]`, the vendor's spelling) repeat by design."""
     repeated = sorted(k for k in set(request.query_params) if not k.endswith("[]") and len(request.query_params.getlist(k)) > 1)

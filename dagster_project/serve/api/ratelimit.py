@@ -3,30 +3,43 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
+from pathlib import Path
+
+from ..server_state import SharedSQLite
+
+# one statement refills the bucket for the time passed, takes a token when there is one and says
+# whether it did: atomic in SQLite, so worker processes never both take the last token
+TAKE = """
+insert into rate_buckets (organization_id, tokens, updated_at, granted) values (:key, :capacity - 1, :now, 1)
+on conflict (organization_id) do update set
+    tokens = min(:capacity, tokens + max(0, :now - updated_at) * :rate)
+        - (min(:capacity, tokens + max(0, :now - updated_at) * :rate) >= 1),
+    granted = min(:capacity, tokens + max(0, :now - updated_at) * :rate) >= 1,
+    updated_at = :now
+returning tokens, granted
+"""
 
 
 class RateLimiter:
-    """A token bucket per organisation: `per_minute` requests, refilled evenly over the minute."""
+    """A token bucket per organisation: `per_minute` requests, refilled evenly over the minute, shared by
+    every server process through the key store's SQLite file."""
 
-    def __init__(self, per_minute: int):
+    def __init__(self, per_minute: int, path: Path):
         self.capacity = max(1, per_minute)
         self.rate = self.capacity / 60.0
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        self._db = SharedSQLite(path, durable=False)
+        self._db.connect().execute(
+            "create table if not exists rate_buckets (organization_id text primary key, tokens real not null, "
+            "updated_at real not null, granted integer not null)"
+        )
 
     def take(self, key: str) -> float:
         """0 when the request may go ahead, else the seconds to wait."""
-        moment = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (float(self.capacity), moment))
-            tokens = min(self.capacity, tokens + (moment - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[key] = (tokens - 1, moment)
-                return 0.0
-            self._buckets[key] = (tokens, moment)
-            return (1 - tokens) / self.rate
+        # wall-clock seconds: every process reads the same clock (a step back refills nothing: max(0, ...))
+        bound = {"key": key, "capacity": float(self.capacity), "rate": self.rate, "now": time.time()}
+        tokens, granted = self._db.connect().execute(TAKE, bound).fetchone()
+        return 0.0 if granted else (1 - tokens) / self.rate
 
     @staticmethod
     def retry_after(wait: float) -> str:

@@ -7,11 +7,12 @@ and sign-out accept same-origin requests only, and failed sign-ins from one clie
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
+from pathlib import Path
 
 from fastapi import Request
+
+from ..server_state import SharedSQLite
 
 COOKIE = "analytics_session"
 
@@ -29,35 +30,37 @@ def cross_site(request: Request) -> bool:
 
 
 class SignInThrottle:
-    """At most `limit` failed sign-ins per client in `seconds`; then 429 until the oldest expires."""
+    """At most `limit` failed sign-ins per client in `seconds`; then 429 until the oldest expires. The
+    failures are kept in the key store's SQLite file, so every server process counts the same ones."""
 
-    def __init__(self, limit: int = 5, seconds: float = 60.0):
+    def __init__(self, path: Path, limit: int = 5, seconds: float = 60.0):
         self.limit, self.seconds = limit, seconds
-        self._failures: dict[str, deque] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, client: str, moment: float) -> deque:
-        failures = self._failures.setdefault(client, deque())
-        while failures and failures[0] <= moment - self.seconds:
-            failures.popleft()
-        return failures
+        self._db = SharedSQLite(path, durable=False)
+        conn = self._db.connect()
+        conn.execute("create table if not exists signin_failures (client text not null, failed_at real not null)")
+        conn.execute("create index if not exists signin_failures_client on signin_failures (client, failed_at)")
 
     def retry_after(self, client: str) -> int:
         """Seconds until `client` may try again; 0 when it may now."""
-        with self._lock:
-            moment = time.monotonic()
-            failures = self._recent(client, moment)
-            if len(failures) < self.limit:
-                return 0
-            return max(1, int(failures[0] + self.seconds - moment + 0.999))
+        moment = time.time()
+        count, oldest = (
+            self._db.connect()
+            .execute(
+                "select count(*), min(failed_at) from signin_failures where client = ? and failed_at > ?",
+                (client, moment - self.seconds),
+            )
+            .fetchone()
+        )
+        if count < self.limit:
+            return 0
+        return max(1, int(oldest + self.seconds - moment + 0.999))
 
     def failed(self, client: str) -> None:
-        with self._lock:
-            moment = time.monotonic()
-            self._recent(client, moment).append(moment)
-            if len(self._failures) > 10_000:  # bounded memory under a spray of clients
-                self._failures = {c: f for c, f in self._failures.items() if f}
+        moment = time.time()
+        conn = self._db.connect()
+        # expired failures are dropped as new ones come: the table stays bounded under a spray of clients
+        conn.execute("delete from signin_failures where failed_at <= ?", (moment - self.seconds,))
+        conn.execute("insert into signin_failures values (?, ?)", (client, moment))
 
     def succeeded(self, client: str) -> None:
-        with self._lock:
-            self._failures.pop(client, None)
+        self._db.connect().execute("delete from signin_failures where client = ?", (client,))
