@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "ANALYTICS_API_RATE_LIMIT": "1000000",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "dagster_project.serve"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", os.environ.get("SERVE_MOD", "dagster_project.serve")], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -80,7 +80,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         responses={503: errors.ERROR_RESPONSES[503]},
         summary="Is a warehouse served, and how recent",
     )
-    def health(services: ServicesDep):
+    async def health(services: ServicesDep):
         try:
             snapshot = services.warehouse.snapshot()
         except WarehouseUnavailable as exc:

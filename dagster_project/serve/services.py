@@ -26,8 +26,13 @@ class Services:
 
 
 def get_services(request: Request) -> Services:
-    """A FastAPI dependency: the server's services (declared as `ServicesDep`)."""
+    """The server's services, for code that has the request (the dashboard's pages)."""
     return request.app.state.services
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+async def services_dependency(request: Request) -> Services:
+    # async: FastAPI runs a plain function dependency in a worker thread, a hop per request for a lookup
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(services_dependency)]

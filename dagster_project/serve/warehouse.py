@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from .queries.groups import group_ids_by_organization
+
 ALIAS = "published"
 
 
@@ -42,6 +44,7 @@ class Snapshot:
     # organisation id -> (plan, spend reports hidden) on its latest day: every request checks its
     # caller's, so it is read once per published state instead of once per request
     organizations: dict[str, tuple[str | None, bool]]
+    groups: dict[str, frozenset[str]]  # organisation id -> its RBAC group ids (SPEC §7: an unknown one is a 400)
 
 
 class PublishedWarehouse:
@@ -84,7 +87,10 @@ class PublishedWarehouse:
                     "from marts.organizations_daily group by organization_id"
                 ).fetchall()
             }
-        return Snapshot(conn, inode, latest, published, organizations)
+        groups = {}
+        with contextlib.suppress(duckdb.Error):  # a warehouse from before groups has none
+            groups = group_ids_by_organization(conn)
+        return Snapshot(conn, inode, latest, published, organizations, groups)
 
     def snapshot(self) -> Snapshot:
         """The current published state, reopened when a run has published a new file."""

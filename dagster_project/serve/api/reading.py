@@ -6,9 +6,9 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from ...core.money import money_text
-from ..queries import Listing, fetch_page, groups
+from ..queries import Listing, fetch_page
 from ..services import Services
-from ..warehouse import WarehouseUnavailable
+from ..warehouse import Snapshot, WarehouseUnavailable
 from .auth import Caller
 from .errors import ApiError
 from .params import Paged
@@ -61,11 +61,12 @@ def offset_cursor(services: Services, caller: Caller, endpoint: str, params: dic
     return services.cursors.issue(endpoint, caller.organization_id, params, (offset,))
 
 
-def known_groups(cursor, caller: Caller, ids: list[str] | None) -> list[str] | None:
+def known_groups(snapshot: Snapshot, caller: Caller, ids: list[str] | None) -> list[str] | None:
     """The RBAC group ids a caller named, each one a group of its organisation (else a 400 naming it)."""
     if not ids:
         return None
-    unknown = groups.unknown_groups(cursor, caller.organization_id, ids)
+    held = snapshot.groups.get(caller.organization_id, frozenset())
+    unknown = [i for i in ids if i not in held]
     if unknown:
         raise ApiError(400, f"rbac_group_id {unknown[0]!r} is not a group of this organisation (`/groups` lists them)")
     return list(dict.fromkeys(ids))

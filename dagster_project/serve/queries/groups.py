@@ -36,17 +36,11 @@ USERS_IN_GROUPS = replace(USERS, name="users_in_groups", where=f"{USERS.where} a
 ACTIVE = "chats + messages + projects_created + artifacts_created + connector_uses + claude_code_sessions > 0"
 
 
-def unknown_groups(conn: duckdb.DuckDBPyConnection, organization_id: str, ids: Sequence[str]) -> list[str]:
-    """The ids among `ids` that are not a group of the organisation on any day the warehouse holds."""
-    known = {
-        row[0]
-        for row in conn.execute(
-            "select distinct rbac_group_id from marts.groups_daily "
-            "where organization_id = $organization_id and list_contains($ids, rbac_group_id)",
-            {"organization_id": organization_id, "ids": list(ids)},
-        ).fetchall()
-    }
-    return [i for i in ids if i not in known]
+def group_ids_by_organization(conn: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+    """Every organisation's groups, on any day the warehouse holds: read once per published state,
+    so that checking the ids a request names costs no query."""
+    rows = conn.execute("select organization_id, list(distinct rbac_group_id) from marts.groups_daily group by 1").fetchall()
+    return {organization: frozenset(ids) for organization, ids in rows}
 
 
 def group_names(conn: duckdb.DuckDBPyConnection, organization_id: str, ids: Sequence[str]) -> dict[str, str | None]:
@@ -65,9 +59,11 @@ def scoped_summaries(
     """Per day of `[days[0], days[1])` the organisation holds: DAU, WAU, MAU and Claude Code DAU of
     the users who were active on days they held one of `groups` (a user counts once however many
     of the groups they held)."""
+    # one row per day and user of its 30-day window (a user counted once however many of the groups
+    # or active days), then plain counts: four count(distinct) would build four hash tables
     sql = f"""
         with member_days as (
-            select distinct date, user_id from marts.group_members_daily
+            select date, user_id from marts.group_members_daily
             where organization_id = $organization_id and list_contains($groups, rbac_group_id)
                 and date >= $starting_date - interval 29 day and date < $ending_date
         ),
@@ -80,15 +76,26 @@ def scoped_summaries(
         days as (
             select date from marts.activity_daily
             where organization_id = $organization_id and date >= $starting_date and date < $ending_date
+        ),
+        users_in_window as (
+            select
+                days.date,
+                active.user_id,
+                bool_or(active.date = days.date) as on_the_day,
+                bool_or(active.date > days.date - interval 7 day) as in_the_week,
+                bool_or(active.date = days.date and active.on_claude_code) as on_claude_code_that_day
+            from days
+            inner join active on active.date > days.date - interval 30 day and active.date <= days.date
+            group by days.date, active.user_id
         )
         select
             days.date,
-            count(distinct active.user_id) filter (where active.date = days.date) as dau,
-            count(distinct active.user_id) filter (where active.date > days.date - interval 7 day) as wau,
-            count(distinct active.user_id) as mau,
-            count(distinct active.user_id) filter (where active.date = days.date and active.on_claude_code) as claude_code_dau
+            count(users_in_window.user_id) filter (where on_the_day) as dau,
+            count(users_in_window.user_id) filter (where in_the_week) as wau,
+            count(users_in_window.user_id) as mau,
+            count(users_in_window.user_id) filter (where on_claude_code_that_day) as claude_code_dau
         from days
-        left join active on active.date > days.date - interval 30 day and active.date <= days.date
+        left join users_in_window using (date)
         group by days.date
         order by days.date
     """

@@ -25,7 +25,7 @@ SummaryPage = models.page_model(
 
 
 @router.get("/summaries", response_model=SummaryPage, response_model_exclude_unset=True, summary="Activity summary per day")
-def summaries(query: Annotated[Summaries, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def summaries(query: Annotated[Summaries, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """One row per date from activity_daily, claude_ai_daily and claude_code_daily, in the vendor's shape.
     With `filter[]=rbac_group_id:<id>`: DAU, WAU, MAU and Claude Code DAU of the users active on days
     they held one of the groups (seats, invites and adoption rates null, the marts left out)."""
@@ -33,8 +33,8 @@ def summaries(query: Annotated[Summaries, Query()], caller: EnterpriseCaller, se
     asked = parse_filters(query.filter, ("rbac_group_id",)).get("rbac_group_id")
     if not asked:
         return read_page(services, caller, activity.SUMMARIES, params, query, summary_shape(caller.may_read_spend))
-    with warehouse_cursor(services) as (cursor, _):
-        scope = known_groups(cursor, caller, asked)
+    with warehouse_cursor(services) as (cursor, snapshot):
+        scope = known_groups(snapshot, caller, asked)
         rows = groups.scoped_summaries(cursor, caller.organization_id, scope, (params["starting_date"], params["ending_date"]))
     bound = {**params, "groups": scope}
     offset = page_offset(services, caller, "summaries_in_groups", bound, query.page)
@@ -50,7 +50,7 @@ def summaries(query: Annotated[Summaries, Query()], caller: EnterpriseCaller, se
     response_model_exclude_unset=True,
     summary="What each person did on a day",
 )
-def users(query: Annotated[Users, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def users(query: Annotated[Users, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.user_activity_daily rows of the date, in the vendor's shape, ordered by email then user id;
     with `filter[]=rbac_group_id:<id>` the users who held one of the groups that day; with
     `group_by[]=rbac_group_id` the rows summed per group (a user in two groups counts in both)."""
@@ -66,8 +66,8 @@ def users(query: Annotated[Users, Query()], caller: EnterpriseCaller, services: 
     if not asked and not per_group:
         listing = replace(activity.USERS, descending=descending)
         return read_page(services, caller, listing, params, query, user_shape(caller.may_read_spend))
-    with warehouse_cursor(services) as (cursor, _):
-        scope = known_groups(cursor, caller, asked)
+    with warehouse_cursor(services) as (cursor, snapshot):
+        scope = known_groups(snapshot, caller, asked)
         names = groups.group_names(cursor, caller.organization_id, scope or []) if per_group else {}
     params["groups"] = scope
     if not per_group:
@@ -82,14 +82,14 @@ def users(query: Annotated[Users, Query()], caller: EnterpriseCaller, services: 
 
 
 @router.get("/groups", response_model=models.listing_page_model(groups.GROUPS), summary="RBAC groups on a date")
-def groups_on_date(query: Annotated[GroupsOnDate, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def groups_on_date(query: Annotated[GroupsOnDate, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.groups_daily: the organisation's RBAC groups on the date, with their members and seats."""
     params = {"date": as_of(query.date, caller.latest_date, "date")}
     return read_page(services, caller, groups.GROUPS, params, query)
 
 
 @router.get("/engagement", response_model=models.listing_page_model(activity.ENGAGEMENT), summary="Engagement tiers")
-def engagement(query: Annotated[AsOf, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def engagement(query: Annotated[AsOf, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.user_engagement: active members and identities active in the year, with their tier."""
     params = {"as_of_date": as_of(query.as_of_date, caller.latest_date)}
     return read_page(services, caller, activity.ENGAGEMENT, params, query)

@@ -19,14 +19,14 @@ router = APIRouter(tags=["adoption"])
 
 
 @router.get("/chats", response_model=models.listing_page_model(adoption.CHATS), summary="Claude.ai over windows")
-def chats(query: Annotated[AsOf, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def chats(query: Annotated[AsOf, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.claude_ai_windows: chats, projects, artifacts and adoption over 1w, 1m, 3m, 1y, mtd, qtd, ytd."""
     params = {"as_of_date": as_of(query.as_of_date, caller.latest_date)}
     return read_page(services, caller, adoption.CHATS, params, query)
 
 
 @router.get("/leaderboards", response_model=models.listing_page_model(adoption.LEADERBOARDS), summary="Top 10 users")
-def leaderboards(query: Annotated[Leaderboard, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def leaderboards(query: Annotated[Leaderboard, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.leaderboards for one metric and window."""
     windows = LEADERBOARD_WINDOWS[query.metric]
     if query.window not in windows:
@@ -38,7 +38,7 @@ def leaderboards(query: Annotated[Leaderboard, Query()], caller: EnterpriseCalle
 
 
 @router.get("/top_connectors", response_model=models.listing_page_model(adoption.TOP_CONNECTORS), summary="Top connectors")
-def top_connectors(query: Annotated[ConnectorWindow, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def top_connectors(query: Annotated[ConnectorWindow, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.top_connectors: by unique users, then uses, then name."""
     params = {"as_of_date": as_of(query.as_of_date, caller.latest_date), "window": query.window}
     return read_page(services, caller, adoption.TOP_CONNECTORS, params, query)

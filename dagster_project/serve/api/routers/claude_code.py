@@ -21,7 +21,7 @@ router = APIRouter(tags=["claude code"])
     response_model_exclude_unset=True,
     summary="Claude Code per day",
 )
-def claude_code_daily(query: Annotated[DateRange, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def claude_code_daily(query: Annotated[DateRange, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.claude_code_daily over a range of dates."""
     listing = claude_code.CLAUDE_CODE_DAILY
     params = date_range(query, caller.latest_date)
@@ -34,7 +34,7 @@ def claude_code_daily(query: Annotated[DateRange, Query()], caller: EnterpriseCa
     response_model_exclude_unset=True,
     summary="Claude Code per person",
 )
-def claude_code_users(query: Annotated[ClaudeCodeUserWindow, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def claude_code_users(query: Annotated[ClaudeCodeUserWindow, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.claude_code_users for one window."""
     listing = claude_code.CLAUDE_CODE_USERS
     params = {"as_of_date": as_of(query.as_of_date, caller.latest_date), "window": query.window}

@@ -26,8 +26,8 @@ def page(services, caller, breakdown, days, query, params: dict, shape, *, group
     of `filter[]=rbac_group_id:…` and split by group with `group_by[]=rbac_group_id` (SPEC §7)."""
     offset = page_offset(services, caller, breakdown.name, params, query.page)
     filters = dict(filters)
-    with warehouse_cursor(services) as (cursor, _):
-        scope = known_groups(cursor, caller, filters.pop("rbac_group_id", None))
+    with warehouse_cursor(services) as (cursor, snapshot):
+        scope = known_groups(snapshot, caller, filters.pop("rbac_group_id", None))
         rows, more = breakdowns.fetch_breakdown(
             cursor, breakdown, caller.organization_id, days, group_by=group_by, filters=filters, groups=scope,
             limit=query.limit, offset=offset, **options,
@@ -55,7 +55,7 @@ def grouped_keys(row: dict, group_by: list[str], names: dict) -> dict:
     response_model_exclude_unset=True,
     summary="Activity per connector (vendor shape)",
 )
-def connectors(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def connectors(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """One row per connector for a day (`date`) or rolled up over a range (`starting_date`): distinct
     users (exact over the range), in the shape of the vendor's `connectors.list`."""
     start, end, is_range = activity_range(query, caller.latest_date)
@@ -87,7 +87,7 @@ def connectors(query: Annotated[ActivityParams, Query()], caller: EnterpriseCall
     response_model_exclude_unset=True,
     summary="Artifacts created per type (vendor shape)",
 )
-def artifacts(query: Annotated[ArtifactParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def artifacts(query: Annotated[ArtifactParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """The day's non-empty (artifact_type, is_shared) buckets, whole; with `group_by[]` split by the
     dimensions and paged, in the shape of the vendor's `artifacts.list`."""
     start, end, _ = activity_range(ActivityParams(date=query.date), caller.latest_date)
@@ -119,7 +119,7 @@ def artifacts(query: Annotated[ArtifactParams, Query()], caller: EnterpriseCalle
     response_model_exclude_unset=True,
     summary="Activity per project (vendor shape)",
 )
-def projects(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+async def projects(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """One row per project used on a day (`date`) or over a range (`starting_date`): distinct users
     (exact over the range), messages, conversations, its name and creator, in the shape of the
     vendor's `apps.chat.projects.list`."""

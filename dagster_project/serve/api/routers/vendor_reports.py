@@ -67,7 +67,7 @@ def bucket_report(
     first = start + dt.timedelta(days=page_offset(services, caller, endpoint, params, query.page))
     last = min(end, first + dt.timedelta(days=query.limit))
     with warehouse_cursor(services) as (cursor, snapshot):
-        scope = known_groups(cursor, caller, query.rbac_group_ids)
+        scope = known_groups(snapshot, caller, query.rbac_group_ids)
         rows = breakdowns.fetch_ledger_days(
             cursor, caller.organization_id, (first, last), metrics, group_by, ledger_filters(query), scope
         )
@@ -106,7 +106,7 @@ def user_report(
     )
     offset = page_offset(services, caller, endpoint, params, query.page)
     with warehouse_cursor(services) as (cursor, snapshot):
-        scope = known_groups(cursor, caller, query.rbac_group_ids)
+        scope = known_groups(snapshot, caller, query.rbac_group_ids)
         rows, more = breakdowns.fetch_ledger_users(
             cursor, caller.organization_id, (start, end), metrics, groups=scope,
             by_day=by_day, group_by=group_by, filters=ledger_filters(query), order_by=rankable[order_by],
@@ -137,7 +137,7 @@ def user_report(
 @router.get(
     "/cost_report", response_model=vm.CostReportPage, response_model_exclude_unset=True, summary="Cost per day (vendor, beta)"
 )
-def cost_report(query: Annotated[BucketReportParams, Query()], caller: SpendCaller, services: ServicesDep):
+async def cost_report(query: Annotated[BucketReportParams, Query()], caller: SpendCaller, services: ServicesDep):
     """Billed cost per UTC day from the ledger, in US cents, optionally per model and product."""
     return bucket_report(services, caller, "cost_report", query, breakdowns.COST_METRICS, cost_result)
 
@@ -145,7 +145,7 @@ def cost_report(query: Annotated[BucketReportParams, Query()], caller: SpendCall
 @router.get(
     "/usage_report", response_model=vm.UsageReportPage, response_model_exclude_unset=True, summary="Tokens per day (vendor, beta)"
 )
-def usage_report(query: Annotated[BucketReportParams, Query()], caller: SpendCaller, services: ServicesDep):
+async def usage_report(query: Annotated[BucketReportParams, Query()], caller: SpendCaller, services: ServicesDep):
     """Token counts and requests per UTC day from the ledger, optionally per model and product."""
     return bucket_report(services, caller, "usage_report", query, breakdowns.USAGE_METRICS, usage_result)
 
@@ -156,7 +156,7 @@ def usage_report(query: Annotated[BucketReportParams, Query()], caller: SpendCal
     response_model_exclude_unset=True,
     summary="Cost per user (vendor, beta)",
 )
-def user_cost_report(query: Annotated[UserReportParams, Query()], caller: SpendCaller, services: ServicesDep):
+async def user_cost_report(query: Annotated[UserReportParams, Query()], caller: SpendCaller, services: ServicesDep):
     """Billed cost per user over the range (per day with bucket_width=1d), ranked by amount."""
     return user_report(
         services, caller, "user_cost_report", query, breakdowns.COST_METRICS, cost_result, {"amount": "amount_usd"}
@@ -169,7 +169,7 @@ def user_cost_report(query: Annotated[UserReportParams, Query()], caller: SpendC
     response_model_exclude_unset=True,
     summary="Tokens per user (vendor, beta)",
 )
-def user_usage_report(query: Annotated[UserReportParams, Query()], caller: SpendCaller, services: ServicesDep):
+async def user_usage_report(query: Annotated[UserReportParams, Query()], caller: SpendCaller, services: ServicesDep):
     """Token counts per user over the range (per day with bucket_width=1d), ranked by total_tokens."""
 
     def result(row: dict) -> dict:
