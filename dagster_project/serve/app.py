@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import plotly
@@ -45,7 +46,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     )
     app.state.services = services = Services(
         settings,
-        PublishedWarehouse(settings.warehouse),
+        PublishedWarehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit),
         keys,
         Cursors(keys.server_secret("cursors")),
         RateLimiter(settings.rate_limit_per_minute, settings.api_keys),
@@ -87,4 +88,14 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             raise errors.ApiError(503, str(exc)) from None
         return {"status": "ok", "latest_built_date": snapshot.latest_date, "published_at": snapshot.published_at}
 
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """The app of one `make serve` worker process. What start-up made (the app, its models, imported
+    modules) lives as long as the process: frozen out of the garbage collector's sweeps, a full
+    collection in the middle of a request no longer walks it."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
     return app

@@ -18,6 +18,8 @@ class ServeSettings:
     rate_limit_per_minute: int
     session_hours: int
     workers: int = 1
+    # DuckDB's memory_limit in each worker process: its cache of the published file's blocks
+    duckdb_memory_limit: str = "1GB"
 
     @classmethod
     def from_env(cls) -> ServeSettings:
@@ -30,4 +32,5 @@ class ServeSettings:
             rate_limit_per_minute=int(os.environ.get("ANALYTICS_API_RATE_LIMIT", "600")),
             session_hours=int(os.environ.get("ANALYTICS_SESSION_HOURS", "12")),
             workers=max(1, int(os.environ.get("ANALYTICS_API_WORKERS", "2"))),
+            duckdb_memory_limit=os.environ.get("ANALYTICS_API_DUCKDB_MEMORY_LIMIT", "1GB"),
         )
