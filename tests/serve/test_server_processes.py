@@ -104,3 +104,28 @@ def test_an_answer_is_kept_for_the_publish_but_every_check_still_runs(fixture_wa
     finally:
         server.server.should_exit = True
         server.thread.join(timeout=10)
+
+
+def test_limits_still_hold_when_the_shared_file_cannot_be_written(tmp_path, monkeypatch):
+    """A full disk (or an unwritable key store): no 500 and no limit lifted, each process counts alone."""
+    import sqlite3
+
+    from dagster_project.serve.api.ratelimit import RateLimiter
+    from dagster_project.serve.dashboard.session import SignInThrottle
+
+    limiter, throttle = RateLimiter(3, tmp_path / "keys.sqlite"), SignInThrottle(tmp_path / "keys.sqlite", limit=2)
+
+    class FullDisk:
+        def execute(self, *args):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    for shared in (limiter._db, throttle._db):
+        monkeypatch.setattr(shared, "connect", FullDisk)
+    assert [limiter.take("org_0003") for _ in range(3)] == [0.0] * 3
+    assert limiter.take("org_0003") > 0 and limiter.take("org_0004") == 0.0
+    throttle.failed("10.0.0.1")
+    assert throttle.retry_after("10.0.0.1") == 0
+    throttle.failed("10.0.0.1")
+    assert throttle.retry_after("10.0.0.1") > 0 and throttle.retry_after("10.0.0.2") == 0
+    throttle.succeeded("10.0.0.1")
+    assert throttle.retry_after("10.0.0.1") == 0
