@@ -105,18 +105,27 @@ def generate(out: Path, *args: str) -> Path:
     return out
 
 
-def shared_build(tmp_path_factory, name: str, raw_dir: Path, **options) -> Warehouse:
-    """A warehouse the whole job builds from `raw_dir` once per test session, whichever worker asks
-    first (the others wait on a file lock), and each caller's own copy of it, free to change."""
-    from filelock import FileLock
-
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder every worker of this test session sees (pytest-xdist gives each its own basetemp)."""
     base = tmp_path_factory.getbasetemp()
     shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-warehouses"
     shared.mkdir(exist_ok=True)
-    built = shared / name
+    return shared
+
+
+def shared_build(tmp_path_factory, name: str, raw_dir: Path, prepare=None, **options) -> Warehouse:
+    """A warehouse the whole job builds from `raw_dir` once per test session, whichever worker asks
+    first (the others wait on a file lock), and each caller's own copy of it, free to change.
+    `prepare(raw_dir)`, when given, writes the raw folder first (under the same lock)."""
+    from filelock import FileLock
+
+    built = shared_folder(tmp_path_factory) / name
     with FileLock(f"{built}.lock"):
         if not (built / ".complete").exists():
             shutil.rmtree(built, ignore_errors=True)
+            if prepare:
+                shutil.rmtree(raw_dir, ignore_errors=True)
+                prepare(raw_dir)
             build(built, raw_dir, **options)
             (built / ".complete").touch()
     copy = tmp_path_factory.mktemp(name)
@@ -137,17 +146,28 @@ def reference():
     return Reference(FIXTURES)
 
 
-@pytest.fixture
-def small_raw_copy(tmp_path) -> Path:
-    """A copy of the first days of raw_fixtures/ that a test may damage."""
-    dates = dump_dates(FIXTURES)[:6]
-    target = tmp_path / "raw"
+def copy_first_days(target: Path, days: int = 6) -> Path:
+    """The first `days` dump dates of raw_fixtures/, copied to `target`."""
     for source in FIXTURES.iterdir():
-        for day in dates:
+        for day in dump_dates(FIXTURES)[:days]:
             folder = source / f"dt={day}"
             if folder.is_dir():
                 shutil.copytree(folder, target / source.name / folder.name)
     return target
+
+
+@pytest.fixture
+def small_raw_copy(tmp_path) -> Path:
+    """A copy of the first days of raw_fixtures/ that a test may damage."""
+    return copy_first_days(tmp_path / "raw")
+
+
+@pytest.fixture
+def first_days_built(tmp_path_factory, small_raw_copy) -> Warehouse:
+    """The first six days built by the whole job (once a session), this test's copy, reading this
+    test's own copy of those days (small_raw_copy), which it may change before its next run."""
+    built = shared_build(tmp_path_factory, "first_days", shared_folder(tmp_path_factory) / "first_days_raw", copy_first_days)
+    return Warehouse(built.root, small_raw_copy)
 
 
 def run_in_child(warehouse: Warehouse, start, end, failpoint: str | None = None) -> int:
@@ -218,6 +238,7 @@ JOB_FIXTURES = {
     "first_three_days",
     "from_scratch",
     "small_raw",
+    "first_days_built",
 }
 JOB_MODULES = {
     "test_faults",

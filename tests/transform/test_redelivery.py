@@ -88,11 +88,10 @@ def test_redelivered_day_and_removed_folder_match_a_build_from_scratch(tmp_path,
     assert exported_files(warehouse) == exported_files(scratch)
 
 
-def test_removed_last_folder_leaves_no_rows_or_files_of_its_date(tmp_path, small_raw_copy):
-    raw = small_raw_copy
+def test_removed_last_folder_leaves_no_rows_or_files_of_its_date(first_days_built: Warehouse):
+    warehouse = first_days_built  # dates[0] .. dates[-1] built by the whole job
+    raw = warehouse.raw_dir
     dates = dump_dates(raw)
-    warehouse = Warehouse(tmp_path / "wh", raw)
-    assert warehouse.run(dates[0], dates[-1]).success
     assert (warehouse.exports / "snapshots" / dates[-1]).exists()
     for source in ["events", "usage", "claude_code", "snapshots"]:
         shutil.rmtree(raw / source / f"dt={dates[-1]}", ignore_errors=True)
