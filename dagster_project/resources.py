@@ -40,7 +40,9 @@ class WarehouseDuckDB(DuckDBResource):
 
 
 class WarehouseDbt(DbtCliResource):
-    """The dbt CLI, holding the writer lock for the run like every other writer.
+    """dbt, holding the writer lock for the run like every other writer: on DuckDB run in the
+    run's own process (transform/dbt_in_process.py, with `environment` set while it runs), on
+    Spark as dagster-dbt's CLI process (Spark's dbt lives in another virtualenv).
 
     dagster-dbt runs `dbt --version` in a process of its own before every dbt command (about 3 s)
     and opens a dbt adapter in this process (imports all of dbt) to read column metadata we never
@@ -49,7 +51,7 @@ class WarehouseDbt(DbtCliResource):
     """
 
     writer_lock: ResourceDependency[WriterLock]
-    environment: dict[str, str] = {}  # what profiles.yml and bin/dbt-child read, for dbt's process only
+    environment: dict[str, str] = {}  # what profiles.yml and bin/dbt-child read, for dbt only
 
     def cli(self, args, **kwargs):
         # dagster-dbt copies os.environ into dbt's process when the invocation starts: the settings

@@ -91,7 +91,10 @@ def build(
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
 
-    project_args = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target-path", str(target_path)]
+    project_args = [
+        *("--project-dir", str(project_dir), "--profiles-dir", str(project_dir)),
+        *("--target-path", str(target_path), "--log-path", str(target_path)),
+    ]
     dbt_args, selection_env, params = step_invocation(context, args)
     raw_events: list[dict] = []
     errors: list[str] = []
