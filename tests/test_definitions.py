@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from dagster import AssetKey, DagsterInstance, build_schedule_context, build_sensor_context
 
 from dagster_project.definitions import defs
@@ -203,6 +204,7 @@ def test_a_bad_day_is_not_hidden_by_a_long_backfill():
     assert "2026-03-01" in result.description and "15.00%" in result.description
 
 
+@pytest.mark.job  # runs the real job twice
 def test_two_definitions_with_different_settings_run_in_one_process(tmp_path):
     """Configuration at the edge: each Definitions runs against its own folders, whatever the
     environment says (nothing reads it after build_definitions)."""
