@@ -55,9 +55,9 @@ backfill: manifest
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 2; }
 	@$(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
 
-## test: every test, on two workers (pytest-xdist); the slowest 25 listed at the end
+## test: every test, on two workers (pytest-xdist), the longest first (tests/conftest.py); the slowest 25 listed at the end
 test: manifest browser spark-setup
-	$(PY) -m pytest -n 2 --dist loadscope --durations=25
+	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25
 
 ## test-fast: the tests that run no real job (the edit loop; well under a minute)
 test-fast: manifest

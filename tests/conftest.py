@@ -255,7 +255,27 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "job: runs the real Dagster job or reads a warehouse it built (slow tier)")
 
 
+# The longest first: under `make test` (`--no-loadscope-reorder`) pytest-xdist hands the modules
+# out in collection order, so these start at once on both workers and the many short modules fill
+# the end, and both workers finish together (xdist's own order, by number of tests, left the Spark
+# build and the failed-run scenarios, few tests but minutes each, for last).
+LONGEST_FIRST = [
+    "tests/transform/test_spark_parity.py",
+    "tests/test_faults.py::TestFailedBackfillBeforeThePublish",
+    "tests/test_faults.py::TestFailedBackfillAtThePublish",
+    "tests/transform/test_incremental.py",
+    "tests/serve/test_dashboard.py",
+    "tests/transform/test_redelivery.py",
+    "tests/transform/test_marts_match_reference.py",
+]
+
+
+def run_order(item) -> int:
+    return next((n for n, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)), len(LONGEST_FIRST))
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=run_order)  # stable: the rest keep their order
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
         if module in JOB_MODULES or JOB_FIXTURES & set(item.fixturenames) or item.get_closest_marker("job"):
