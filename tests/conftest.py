@@ -148,8 +148,9 @@ def reference():
 
 def copy_first_days(target: Path, days: int = 6) -> Path:
     """The first `days` dump dates of raw_fixtures/, copied to `target`."""
+    dates = dump_dates(FIXTURES)[:days]
     for source in FIXTURES.iterdir():
-        for day in dump_dates(FIXTURES)[:days]:
+        for day in dates:
             folder = source / f"dt={day}"
             if folder.is_dir():
                 shutil.copytree(folder, target / source.name / folder.name)

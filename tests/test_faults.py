@@ -22,6 +22,7 @@ from tests.conftest import (
     FIXTURES,
     Warehouse,
     build,
+    copy_first_days,
     dump_dates,
     environment,
     exported_files,
@@ -216,12 +217,8 @@ def test_symbolic_links_are_listed_and_never_followed(extreme_warehouse: Warehou
 def four_days(tmp_path_factory) -> tuple[Path, Path, list[str]]:
     """The first four dump days of raw_fixtures/, and a copy whose second day was delivered again
     with every usage cost changed (what the failed backfill was about)."""
-    original = tmp_path_factory.mktemp("four_days") / "raw"
+    original = copy_first_days(tmp_path_factory.mktemp("four_days") / "raw", days=4)
     dates = dump_dates(FIXTURES)[:4]
-    for source in FIXTURES.iterdir():
-        for day in dates:
-            if (source / f"dt={day}").is_dir():
-                shutil.copytree(source / f"dt={day}", original / source.name / f"dt={day}")
     changed = original.parent / "raw_changed"
     shutil.copytree(original, changed)
     for path in sorted((changed / "usage" / f"dt={dates[1]}").glob("*.jsonl")):

@@ -14,23 +14,14 @@ from dagster_project import run_control
 from dagster_project.settings import PROJECT_ROOT, Settings
 from tests.conftest import (
     Warehouse,
-    dump_dates,
+    copy_first_days,
     environment,
 )
 
 
 @pytest.fixture(scope="module")
 def small_raw(tmp_path_factory):
-    import shutil
-
-    from tests.conftest import FIXTURES
-
-    target = tmp_path_factory.mktemp("raw")
-    for source in FIXTURES.iterdir():
-        for day in dump_dates(FIXTURES)[:4]:
-            if (source / f"dt={day}").is_dir():
-                shutil.copytree(source / f"dt={day}", target / source.name / f"dt={day}")
-    return target
+    return copy_first_days(tmp_path_factory.mktemp("raw"), days=4)
 
 
 # Runs killed at every step, then completed by a run of other dates: tests/test_faults.py.
