@@ -41,7 +41,9 @@ spark-setup: $(SPARK_INSTALLED) java
 
 $(SPARK_INSTALLED): requirements-spark.lock $(INSTALLED)
 	python3.11 -m venv $(SPARK_VENV) || python3 -m venv $(SPARK_VENV)
-	$(VENV)/bin/uv pip install --quiet --compile-bytecode -p $(SPARK_VENV)/bin/python -r requirements-spark.lock
+	@# --no-cache: pyspark comes as a source archive, and uv kept a new 1.4 GB build of it in its cache on
+	@# every install (the registry's answers carry no cache headers), until a machine's disk filled up.
+	$(VENV)/bin/uv pip install --quiet --no-cache --compile-bytecode -p $(SPARK_VENV)/bin/python -r requirements-spark.lock
 	touch $@
 
 java:
