@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -69,6 +70,9 @@ def test_a_second_command_line_run_refuses_and_names_the_holder(tmp_path, small_
     assert first.returncode == 0, err[-3000:]
     # and the first run explains itself at its end
     assert "== run succeeded" in out and "published warehouse:" in out and "spend CSVs:" in out
+    # dbt's progress is logged while it runs: its first node and its last, out of the same total
+    progress = re.findall(r"dbt build, nodes (\d+)/(\d+): ", err)
+    assert progress and progress[0][0] == "1" and progress[-1][0] == progress[-1][1], progress
     example = [line.split("e.g. ", 1)[1] for line in out.splitlines() if "e.g. " in line]
     assert example and os.path.exists(example[0])
 

@@ -29,9 +29,13 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from ..core.environ import environment
 from ..core.failpoints import failpoint
+from ..core.progress import Progress
 
 # dbt's events that carry a node's result (dagster-dbt's DbtCoreCliEventMessage.is_result_event)
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+# ... and every event that ends a node, for the progress lines (exposures end as no-ops, the nodes
+# after a failure as skipped)
+NODE_END_EVENTS = RESULT_EVENTS | {"LogNodeNoOpResult", "SkippingDetails"}
 
 # the parsed project of this process: (key, dbt's Manifest); one at a time
 _parsed: list[tuple[tuple, Any]] = []
@@ -98,11 +102,18 @@ def build(
     dbt_args, selection_env, params = step_invocation(context, args)
     raw_events: list[dict] = []
     errors: list[str] = []
+    # the assets' events are yielded when dbt has finished; meanwhile the log says how far it is
+    progress: list[Progress] = []
 
     def collect(event) -> None:
         name = event.info.name
         if event.info.level == "error":
             errors.append(event.info.msg)
+        if name in NODE_END_EVENTS:
+            data = event.data
+            if not progress:
+                progress.append(Progress(context.log, "dbt build, nodes", data.total))
+            progress[0].step(f"{data.node_info.unique_id} {getattr(data, 'status', 'skipped')}")
         if name in RESULT_EVENTS:
             raw_events.append(msg_to_dict(event))
             if len(raw_events) == 10:
