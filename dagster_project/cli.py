@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -49,6 +50,9 @@ def failure_messages(result) -> list[str]:
         if event.is_step_failure:
             error = event.step_failure_data.error
             text = error.message.strip() if error else ""
+            if error is not None and error.cls_name == "Failure":
+                # a step's own Failure: its message says it all, without Dagster's class path
+                text = re.sub(r"^[\w.]*Failure: ", "", text)
             while error is not None and error.cause is not None:
                 error = error.cause
                 text += " <- " + error.message.strip()

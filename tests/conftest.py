@@ -171,6 +171,11 @@ def first_days_built(tmp_path_factory, small_raw_copy) -> Warehouse:
     return Warehouse(built.root, small_raw_copy)
 
 
+def run_log_path(warehouse: Warehouse, start, end) -> Path:
+    """Where run_in_child keeps what the command-line run printed."""
+    return warehouse.root / f"run-{start}-{end}.log"
+
+
 def run_in_child(warehouse: Warehouse, start, end, failpoint: str | None = None) -> int:
     """Run the job as `make backfill` does, in a process of its own (the real CLI), and return its
     exit code: -9 when a failpoint SIGKILLed it, as `kill -9` would. (A forked copy of a test
@@ -183,7 +188,7 @@ def run_in_child(warehouse: Warehouse, start, end, failpoint: str | None = None)
         env["ANALYTICS_FAILPOINT"] = failpoint
     try:
         # output to a file, not a pipe: a killed run's children could hold a pipe open
-        with open(warehouse.root / f"run-{start}-{end}.log", "ab") as log:
+        with open(run_log_path(warehouse, start, end), "ab") as log:
             child = subprocess.run(
                 [sys.executable, "-m", "dagster_project.cli", "run", "--from", str(start), "--to", str(end)],
                 env=env,

@@ -28,6 +28,7 @@ from tests.conftest import (
     exported_files,
     published_fingerprint,
     run_in_child,
+    run_log_path,
     shared_build,
 )
 
@@ -280,7 +281,7 @@ def orphaned_workers() -> set[int]:
     return {int(line.split()[0]) for line in out.splitlines() if line.split()[1] == "1" and "multiprocessing.spawn" in line}
 
 
-FAILPOINTS = ["ingest", "dbt", "exports", "publish", "publish:enospc", "exports_move"]
+FAILPOINTS = ["ingest", "dbt", "dbt:enospc", "exports", "publish", "publish:enospc", "exports_move"]
 
 
 def a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, first_three_days, from_scratch, failpoint):
@@ -293,6 +294,12 @@ def a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, f
     orphans = orphaned_workers()
     code = run_in_child(wh, dates[1], dates[1], failpoint=failpoint)
     assert code == (1 if failpoint.endswith(":enospc") else -9)
+    if failpoint.endswith(":enospc"):
+        # a failed (not killed) run ends with its summary: which step failed, and why
+        step = {"dbt": "dbt_models", "publish": "published_warehouse"}[failpoint.split(":")[0]]
+        summary = run_log_path(wh, dates[1], dates[1]).read_text().split("== run FAILED", 1)[1]
+        assert "published warehouse: unchanged" in summary, summary
+        assert "No space left on device" in summary.split(f"\nFAILED {step}: ", 1)[1], summary
     time.sleep(0.5)
     assert orphaned_workers() <= orphans, "the killed run left its quality worker running"
     if failpoint == "exports_move":
@@ -317,7 +324,7 @@ def a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, f
 # own, so that the six scenarios (about a minute each) run on both; their warehouses are shared
 # builds (conftest.shared_build), copied.
 class TestFailedBackfillBeforeThePublish:
-    @pytest.mark.parametrize("failpoint", FAILPOINTS[:3])
+    @pytest.mark.parametrize("failpoint", FAILPOINTS[:4])
     def test_a_failed_backfill_is_finished_by_the_next_nightly_run(
         self, tmp_path, four_days, first_three_days, from_scratch, failpoint
     ):
@@ -325,7 +332,7 @@ class TestFailedBackfillBeforeThePublish:
 
 
 class TestFailedBackfillAtThePublish:
-    @pytest.mark.parametrize("failpoint", FAILPOINTS[3:])
+    @pytest.mark.parametrize("failpoint", FAILPOINTS[4:])
     def test_a_failed_backfill_is_finished_by_the_next_nightly_run(
         self, tmp_path, four_days, first_three_days, from_scratch, failpoint
     ):
