@@ -14,6 +14,8 @@ every other step, and a killed run takes dbt with it.
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,10 @@ def parsed_project(project_args: list[str], key: tuple):
         if not result.success:
             raise Failure("dbt could not parse the project", metadata={"error": str(result.exception)})
         _parsed[:] = [(key, result.result)]
+        # dbt's modules and the parsed project are a few hundred thousand objects that live as long
+        # as the process: out of the garbage collector's sight, its full passes during the later
+        # steps (exports, publish) stop walking them each time
+        gc.freeze()
     return _parsed[0][1]
 
 
@@ -103,7 +109,9 @@ def build(
     raw_events: list[dict] = []
     errors: list[str] = []
     # the assets' events are yielded when dbt has finished; meanwhile the log says how far it is
+    # (dbt calls back from its worker threads, one per model it builds at a time)
     progress: list[Progress] = []
+    progress_lock = threading.Lock()
 
     def collect(event) -> None:
         name = event.info.name
@@ -111,9 +119,10 @@ def build(
             errors.append(event.info.msg)
         if name in NODE_END_EVENTS:
             data = event.data
-            if not progress:
-                progress.append(Progress(context.log, "dbt build, nodes", data.total))
-            progress[0].step(f"{data.node_info.unique_id} {getattr(data, 'status', 'skipped')}")
+            with progress_lock:
+                if not progress:
+                    progress.append(Progress(context.log, "dbt build, nodes", data.total))
+                progress[0].step(f"{data.node_info.unique_id} {getattr(data, 'status', 'skipped')}")
         if name in RESULT_EVENTS:
             raw_events.append(msg_to_dict(event))
             if len(raw_events) == 10:
