@@ -39,11 +39,13 @@ run-spark: manifest spark-setup
 ## spark-setup: dbt-spark and pyspark in .venv-spark (first use only), and a Java runtime
 spark-setup: $(SPARK_INSTALLED) java
 
-$(SPARK_INSTALLED): requirements-spark.lock $(INSTALLED)
+# Its own uv, so that it installs beside .venv's (.ci/run makes both at once).
+$(SPARK_INSTALLED): requirements-spark.lock
 	python3.11 -m venv $(SPARK_VENV) || python3 -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet uv==0.13.9
 	@# --no-cache: pyspark comes as a source archive, and uv kept a new 1.4 GB build of it in its cache on
 	@# every install (the registry's answers carry no cache headers), until a machine's disk filled up.
-	$(VENV)/bin/uv pip install --quiet --no-cache --compile-bytecode -p $(SPARK_VENV)/bin/python -r requirements-spark.lock
+	$(SPARK_VENV)/bin/uv pip install --quiet --no-cache --compile-bytecode -p $(SPARK_VENV)/bin/python -r requirements-spark.lock
 	touch $@
 
 java:
