@@ -267,8 +267,8 @@ def pytest_configure(config):
 # build and the failed-run scenarios, few tests but minutes each, for last).
 LONGEST_FIRST = [
     "tests/transform/test_spark_parity.py",
-    "tests/test_faults.py::TestFailedBackfillBeforeThePublish",
-    "tests/test_faults.py::TestFailedBackfillAtThePublish",
+    "tests/test_faults.py::TestFailedBackfillInIngestOrDbt",
+    "tests/test_faults.py::TestFailedBackfillInExportsOrPublish",
     "tests/transform/test_incremental.py",
     "tests/serve/test_dashboard.py",
     "tests/transform/test_redelivery.py",

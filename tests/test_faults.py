@@ -323,16 +323,16 @@ def a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, f
 # Two classes: under `make test` (pytest-xdist, --dist loadscope) each class goes to a worker of its
 # own, so that the seven scenarios (about a minute each) run on both; their warehouses are shared
 # builds (conftest.shared_build), copied.
-class TestFailedBackfillBeforeThePublish:
-    @pytest.mark.parametrize("failpoint", FAILPOINTS[:4])
+class TestFailedBackfillInIngestOrDbt:
+    @pytest.mark.parametrize("failpoint", FAILPOINTS[:3])
     def test_a_failed_backfill_is_finished_by_the_next_nightly_run(
         self, tmp_path, four_days, first_three_days, from_scratch, failpoint
     ):
         a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, first_three_days, from_scratch, failpoint)
 
 
-class TestFailedBackfillAtThePublish:
-    @pytest.mark.parametrize("failpoint", FAILPOINTS[4:])
+class TestFailedBackfillInExportsOrPublish:
+    @pytest.mark.parametrize("failpoint", FAILPOINTS[3:])
     def test_a_failed_backfill_is_finished_by_the_next_nightly_run(
         self, tmp_path, four_days, first_three_days, from_scratch, failpoint
     ):
