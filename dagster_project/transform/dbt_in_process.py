@@ -72,6 +72,13 @@ def close_duckdb() -> None:
         env.close()
 
 
+def node_end(data) -> tuple[int, str]:
+    """From the data of an event that ends a node: how many nodes the command runs, and the
+    node with its status. (A test's result names the total `num_models`; a skip has no status.)"""
+    total = data.total if hasattr(data, "total") else data.num_models
+    return total, f"{data.node_info.unique_id} {getattr(data, 'status', 'skipped')}"
+
+
 def step_invocation(context: AssetExecutionContext, args: list[str]):
     """dbt's arguments for this step's selection of assets and checks, the environment that goes
     with them, and the step's manifest and translator: what dagster-dbt computes for its CLI."""
@@ -118,11 +125,11 @@ def build(
         if event.info.level == "error":
             errors.append(event.info.msg)
         if name in NODE_END_EVENTS:
-            data = event.data
+            total, detail = node_end(event.data)
             with progress_lock:
                 if not progress:
-                    progress.append(Progress(context.log, "dbt build, nodes", data.total))
-                progress[0].step(f"{data.node_info.unique_id} {getattr(data, 'status', 'skipped')}")
+                    progress.append(Progress(context.log, "dbt build, nodes", total))
+                progress[0].step(detail)
         if name in RESULT_EVENTS:
             raw_events.append(msg_to_dict(event))
             if len(raw_events) == 10:
