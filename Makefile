@@ -6,6 +6,7 @@ INSTALLED := $(VENV)/.installed
 SPARK_VENV := .venv-spark
 SPARK_INSTALLED := $(SPARK_VENV)/.installed
 MANIFEST := dbt/target/manifest.json
+UV_PIN := uv==0.13.9
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Python must read and write compiled bytecode: without it every run recompiles dagster, dbt and
 # Great Expectations from source (seconds of CPU per process). Some shells set this variable.
@@ -16,7 +17,7 @@ unexport PYTHONDONTWRITEBYTECODE
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet uv==0.13.9
+	$(VENV)/bin/pip install --quiet $(UV_PIN)
 	$(VENV)/bin/uv pip install --quiet --compile-bytecode -p $(PY) -r requirements.lock
 	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
 	touch $@
@@ -42,7 +43,7 @@ spark-setup: $(SPARK_INSTALLED) java
 # Its own uv, so that it installs beside .venv's (.ci/run makes both at once).
 $(SPARK_INSTALLED): requirements-spark.lock
 	python3.11 -m venv $(SPARK_VENV) || python3 -m venv $(SPARK_VENV)
-	$(SPARK_VENV)/bin/pip install --quiet uv==0.13.9
+	$(SPARK_VENV)/bin/pip install --quiet $(UV_PIN)
 	@# --no-cache: pyspark comes as a source archive, and uv kept a new 1.4 GB build of it in its cache on
 	@# every install (the registry's answers carry no cache headers), until a machine's disk filled up.
 	$(SPARK_VENV)/bin/uv pip install --quiet --no-cache --compile-bytecode -p $(SPARK_VENV)/bin/python -r requirements-spark.lock
