@@ -4,6 +4,8 @@ and the API keep 6), signed day-over-day changes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -58,6 +60,20 @@ def exact(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.6f}"
     return str(value)
+
+
+# What a JSON text must not carry inside an HTML <script> element: "</script" or "<!--" would end
+# or change the element (json.dumps escapes neither), and U+2028/U+2029 end a line in older
+# JavaScript. Each becomes its \\uXXXX escape, which JSON.parse reads back as the same character.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(value) -> Markup:
+    """A value as JSON that is safe inside <script type="application/json">, whatever text it holds
+    (names and model ids come from raw data)."""
+    text = json.dumps(value, default=str)
+    return Markup(_SCRIPT_UNSAFE_RE.sub(lambda m: _SCRIPT_UNSAFE[m.group()], text))
 
 
 FILTERS = {"count": count, "pct": pct, "money": money, "change": change, "exact": exact, "utc": utc}

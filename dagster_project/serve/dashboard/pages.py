@@ -9,7 +9,6 @@ mart's exact value); every top-10 row carries data-user-id.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -24,7 +23,7 @@ from ..queries import activity, adoption, claude_code, fetch_all, group_pages, s
 from ..queries.windows import CLAUDE_CODE_USER_WINDOWS, LEADERBOARD_WINDOWS, ROLLING_WINDOWS, SPEND_MODEL_WINDOWS
 from ..services import get_services
 from ..warehouse import WarehouseUnavailable
-from .format import FILTERS
+from .format import FILTERS, script_json
 from .session import COOKIE, cross_site
 
 HERE = Path(__file__).resolve().parent
@@ -156,7 +155,7 @@ def page(request: Request, name: str, template: str, build) -> Response:
             context["group"] = group
             if context["problem"] is None:
                 context.update(build(cursor, who, day, request, group))
-    context["charts_json"] = json.dumps(context["charts"], default=str)
+    context["charts_json"] = script_json(context["charts"])
     return templates.TemplateResponse(request, template, context)
 
 

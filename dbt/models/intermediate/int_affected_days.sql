@@ -37,12 +37,17 @@ calendar as (
     select * from {{ ref('int_calendar_days') }}
 ),
 
+-- A record's day counts whether or not the calendar holds it: a late record dated before the
+-- first dump date still feeds facts and the long windows (1y) of later as-of dates, and a build
+-- from scratch has its fact row whatever order the dump dates were built in.
 final as (
-    select distinct date
-    from calendar
-    where date in (select record_day from window_keys)
-        or date in (select record_day from chat_message_days)
-        or date >= {{ dump_window_start() }}
+    select record_day as date from window_keys
+    where record_day is not null
+    union
+    select record_day from chat_message_days
+    union
+    select date from calendar
+    where date >= {{ dump_window_start() }}
 )
 
 select * from final

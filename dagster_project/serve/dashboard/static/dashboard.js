@@ -9,6 +9,11 @@
     pull_requests: "Pull requests", tool_accept_rate: "Accept rate", estimated_cost_usd: "Cost (USD)",
     spend_usd: "Spend (USD)", spend_to_date: "Spent so far", forecast: "Forecast"
   };
+  // Plotly reads tags (<a>, <b>, <br>) in category labels; a model id from the raw data is shown
+  // as the text it is, so its markup characters go in as entities, which Plotly draws as such.
+  function plain(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
   function draw() {
     var source = document.getElementById("chart-data");
     var data = source ? JSON.parse(source.textContent || "{}") : {};
@@ -18,7 +23,7 @@
       if (!series || !window.Plotly) { el.setAttribute("data-chart-state", "empty"); return; }
       var bar = series.kind === "bar";
       var traces = Object.keys(series).filter(function (k) { return k !== "x" && k !== "kind"; }).map(function (k) {
-        var trace = { x: series.x, y: series[k].map(function (v) { return v === null ? null : Number(v); }),
+        var trace = { x: bar ? series.x.map(plain) : series.x, y: series[k].map(function (v) { return v === null ? null : Number(v); }),
                       name: LABELS[k] || k, type: bar ? "bar" : "scatter", mode: "lines+markers" };
         if (k === "forecast") { trace.line = { dash: "dot" }; }
         return trace;
