@@ -60,6 +60,14 @@ def failure_messages(result) -> list[str]:
     return messages
 
 
+def run_notes(instance, run_id: str) -> list[str]:
+    """What the run decided that changes what it built (a full build instead of its dates), from its
+    log: the summary repeats it."""
+    from .run_control import FULL_BUILD_NOTE
+
+    return [e.user_message for e in instance.all_logs(run_id) if e.user_message.startswith(FULL_BUILD_NOTE)]
+
+
 def previously_built_dates(settings: Settings) -> list[dt.date]:
     """Dump dates the working warehouse holds: a folder removed since must be covered again."""
     if not settings.work_warehouse.exists():
@@ -156,9 +164,10 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
         defs = build_definitions(settings, os.environ.get("ANALYTICS_DBT_TARGET", ""))
         with DagsterInstance.get() as instance:
             result = execute_range(defs, instance, start, end)
+            notes = run_notes(instance, result.run_id)
     finally:
         run_control.release(settings)
-    print(RunSummary.from_result(result, settings, start, end).render())
+    print(RunSummary.from_result(result, settings, start, end, notes=notes).render())
     if not result.success:
         for message in failure_messages(result):
             print(f"FAILED {message}", file=sys.stderr)

@@ -77,7 +77,11 @@ def build_resources(settings: Settings, dbt_target: str = "") -> dict:
         "analytics": analytics,
         "duckdb": WarehouseDuckDB(
             database=str(settings.work_warehouse),
-            connection_config={"memory_limit": settings.memory_limit, "threads": settings.threads},
+            connection_config={
+                "memory_limit": settings.memory_limit,
+                "threads": settings.threads,
+                "max_temp_directory_size": settings.max_spill,
+            },
             writer_lock=writer_lock,
         ),
         "dbt": WarehouseDbt(

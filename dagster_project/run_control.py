@@ -11,6 +11,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import shutil
 import socket
 import time
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ from .core import pending_work
 from .core.atomic import remove_leftover_temp_files
 from .core.sources import SOURCES
 from .exports.staging import recover_staged_exports
-from .partitions import run_dump_window
+from .ingest.discovery import DumpDirectory
+from .ingest.loader import SCRATCH_PREFIX
+from .partitions import FIRST_DUMP_DATE, run_dump_window
 from .settings import Settings
 from .settings_resource import AnalyticsSettings
 
@@ -119,14 +122,40 @@ def remove_leftovers(settings: Settings, log=None) -> list[Path]:
         if log:
             log(line)
     removed = remove_leftover_temp_files(settings.warehouse.parent, settings.warehouse.name)
+    removed += remove_leftover_scratch(settings.work_warehouse)
     if removed and log:
         log(f"removed {len(removed)} temporary files left by an interrupted run, e.g. {removed[0]}")
     return removed
 
 
-def record_pending_work(settings: Settings, run_id: str, tags, selection=None) -> None:
+def remove_leftover_scratch(work_warehouse: Path) -> list[Path]:
+    """What a killed run leaves beside the working warehouse: the folders ingest copies dump files
+    through (ours by their prefix) and DuckDB's spill files of the working warehouse, in the
+    `<file>.tmp` folder DuckDB keeps for that file alone. Only the writer calls this."""
+    removed: list[Path] = []
+    folder = work_warehouse.parent
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(SCRATCH_PREFIX) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    spill = work_warehouse.with_name(work_warehouse.name + ".tmp")
+    if spill.is_dir() and not spill.is_symlink():
+        for path in sorted(spill.iterdir()):
+            if path.name.startswith("duckdb_temp_") and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def record_pending_work(settings: Settings, run_id: str, tags, selection=None, log=None) -> str | None:
     """The run's window goes into the ledger before anything is written (core/pending_work.py):
-    its days for every source it ingests (all, unless the run selects some assets only)."""
+    its days for every source it ingests (all, unless the run selects some assets only).
+
+    A working warehouse that holds no earlier run (a first deployment, or its file was deleted or
+    could not be read) knows none of the dump dates built before: building only this run's dates
+    would publish a warehouse missing all the others. Such a run is a full build of every dump date
+    in the dump directory, and says so (the returned note, also logged as a warning)."""
     import duckdb
 
     start, end = run_dump_window(tags)
@@ -137,8 +166,59 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None) -
         if selected is None or any(f"raw/{table.name}" in selected for table in source.tables)
     ]
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    note = set_aside_unreadable_work_file(settings)
+    existed = settings.work_warehouse.exists()
     with duckdb.connect(str(settings.work_warehouse), config={"memory_limit": settings.memory_limit}) as conn:
-        pending_work.record_run(conn, run_id, start, end, sources)
+        also_ingest: list[dt.date] = []
+        if start is not None and pending_work.holds_no_run(conn):
+            first = dt.date.fromisoformat(FIRST_DUMP_DATE)
+            also_ingest = [d for d in DumpDirectory.scan(settings.raw_dir).dump_dates() if d >= first]
+            why = note or (
+                f"the working warehouse {settings.work_warehouse} "
+                + ("holds no earlier run" if existed else "did not exist (a first run, or the file was deleted)")
+            )
+            shown = f"{also_ingest[0]} .. {also_ingest[-1]}, " if also_ingest else ""
+            note = (
+                f"{FULL_BUILD_NOTE} {why}; rebuilding it from every dump in {settings.raw_dir} "
+                f"({shown}{len(also_ingest)} dump dates), not only {start} .. {end}"
+            )
+            start = end = None  # the whole dump directory is new to this warehouse
+        pending_work.record_run(conn, run_id, start, end, sources, also_ingest=also_ingest)
+    if note and log:
+        log(note)
+    return note
+
+
+FULL_BUILD_NOTE = "full build:"
+
+# What DuckDB says of a file that is not a whole database (truncated, overwritten, another kind).
+_NOT_A_DATABASE = ("not a valid DuckDB database file", "Could not read enough bytes", "Corrupt", "corrupt", "checksum")
+
+
+def set_aside_unreadable_work_file(settings: Settings) -> str | None:
+    """A working warehouse DuckDB cannot open as a database is renamed aside (kept, never
+    deleted: someone may want to look at it) and the run starts a new one; anything else that
+    stops it from opening (a permission, a lock) is the run's error, as it is."""
+    import duckdb
+
+    path = settings.work_warehouse
+    if not path.exists():
+        return None
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+        return None
+    except duckdb.Error as exc:
+        message = str(exc)
+        if not any(marker in message for marker in _NOT_A_DATABASE):
+            raise
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.unreadable-{stamp}")
+    os.replace(path, aside)
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():
+        os.replace(wal, aside.with_name(aside.name + ".wal"))
+    first_line = message.strip().splitlines()[0]
+    return f"the working warehouse could not be read ({first_line}); it was moved to {aside}"
 
 
 class WriterLock(ConfigurableResource):
@@ -151,7 +231,13 @@ class WriterLock(ConfigurableResource):
         settings = self.analytics.get()
         acquire(settings, run_id, "dagster run", wait=True, log=context.log.info if context.log else None)
         if context.dagster_run is not None:
-            record_pending_work(settings, run_id, context.dagster_run.tags, context.dagster_run.asset_selection)
+            record_pending_work(
+                settings,
+                run_id,
+                context.dagster_run.tags,
+                context.dagster_run.asset_selection,
+                log=context.log.warning if context.log else None,
+            )
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         release(self.analytics.get())

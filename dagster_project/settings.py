@@ -35,6 +35,9 @@ class Settings:
     rejection_warn_rate: float
     engine: str  # duckdb (every run) or spark (make run-spark): the engine dbt builds the models on
     spark_dir: Path  # Spark's raw Parquet, warehouse, metastore and scratch space (never the working directory)
+    max_spill: str = "20GB"  # DuckDB max_temp_directory_size: what a run may spill to disk
+    max_file_bytes: int = 8 * 2**30  # a dump file's size once decompressed
+    max_bad_lines: int = 100_000  # lines of one dump file that are not JSON objects (blank lines included)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -56,6 +59,9 @@ class Settings:
             rejection_warn_rate=float(os.environ.get("ANALYTICS_REJECTION_WARN_RATE", "0.01")),
             engine=engine,
             spark_dir=_path("ANALYTICS_SPARK_DIR", "warehouse/spark"),
+            max_spill=os.environ.get("ANALYTICS_DUCKDB_MAX_SPILL", "20GB"),
+            max_file_bytes=int(os.environ.get("ANALYTICS_MAX_FILE_BYTES", str(8 * 2**30))),
+            max_bad_lines=int(os.environ.get("ANALYTICS_MAX_BAD_LINES", "100000")),
         )
 
     def dbt_env(self, requested_target: str = "") -> dict[str, str]:
@@ -65,6 +71,7 @@ class Settings:
             "ANALYTICS_WORK_WAREHOUSE": str(self.work_warehouse),
             "ANALYTICS_DUCKDB_MEMORY_LIMIT": self.memory_limit,
             "ANALYTICS_DUCKDB_THREADS": str(self.threads),
+            "ANALYTICS_DUCKDB_MAX_SPILL": self.max_spill,
         }
         if self.engine == "spark":
             env["ANALYTICS_SPARK_DIR"] = str(self.spark_dir)

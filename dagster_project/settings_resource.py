@@ -23,6 +23,9 @@ class AnalyticsSettings(ConfigurableResource):
     rejection_warn_rate: float
     engine: str
     spark_dir: str
+    max_spill: str
+    max_file_bytes: int
+    max_bad_lines: int
     dbt_target: str = ""  # ANALYTICS_DBT_TARGET as asked for (e.g. spark_thrift for a cluster)
 
     @classmethod

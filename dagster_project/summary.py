@@ -37,10 +37,11 @@ class RunSummary:
     dbt_tests: Counter = field(default_factory=Counter)  # pass / warn / fail
     exports: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
     published: bool = False
+    notes: list[str] = field(default_factory=list)  # what the run decided beyond its dates (a full build)
 
     @classmethod
-    def from_result(cls, result, settings: Settings, start: dt.date, end: dt.date) -> RunSummary:
-        summary = cls(settings, start, end, result.success)
+    def from_result(cls, result, settings: Settings, start: dt.date, end: dt.date, notes=()) -> RunSummary:
+        summary = cls(settings, start, end, result.success, notes=list(notes))
         seen = set()  # a run over many partitions reports each asset and check once per partition
         for event in result.all_events:
             if event.event_type == DagsterEventType.ASSET_MATERIALIZATION and event.asset_key not in seen:
@@ -90,6 +91,7 @@ class RunSummary:
     def render(self) -> str:
         days = (self.end - self.start).days + 1
         out = [f"== run {'succeeded' if self.success else 'FAILED'}: dump dates {self.start} .. {self.end} ({days} days)"]
+        out.extend(f"   {note}" for note in self.notes)
         for source in SOURCE_ORDER:
             if source in self.lines:
                 out.append(

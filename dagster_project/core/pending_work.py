@@ -39,17 +39,35 @@ def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def holds_no_run(conn: duckdb.DuckDBPyConnection) -> bool:
+    """True for a working warehouse that no run has loaded or recorded anything in: a new one, or
+    one that replaced a lost file. It holds none of the dump dates built before."""
+    ensure_ledger(conn)
+    loaded = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'ingested_files'"
+    ).fetchone()[0]
+    owed = conn.execute(f"select (select count(*) from {WORK_LEDGER}) + (select count(*) from {SOURCES_LEDGER})").fetchone()[0]
+    return not loaded and not owed
+
+
 def record_run(
-    conn: duckdb.DuckDBPyConnection, run_id: str, start: dt.date | None, end: dt.date | None, sources: Iterable[str]
+    conn: duckdb.DuckDBPyConnection,
+    run_id: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    sources: Iterable[str],
+    also_ingest: Iterable[dt.date] = (),
 ) -> None:
     """Before a run writes anything: it owes its window to dbt and the exports, and each of its
-    (source, day) to ingest. Idempotent (a resource set up twice in one run records once)."""
+    (source, day), and of `also_ingest`, to ingest. Idempotent (a resource set up twice in one run
+    records once)."""
     ensure_ledger(conn)
+    days = sorted(set(days_between(start, end) if start and end else []) | set(also_ingest))
     conn.execute("begin transaction")
     try:
         if not conn.execute(f"select 1 from {WORK_LEDGER} where run_id = ?", [run_id]).fetchall():
             conn.execute(f"insert into {WORK_LEDGER} values (?, ?, ?, current_timestamp)", [run_id, start, end])
-        rows = [(source, day) for source in sources for day in days_between(start, end)] if start and end else []
+        rows = [(source, day) for source in sources for day in days]
         if rows:
             conn.executemany(
                 f"""insert into {SOURCES_LEDGER}

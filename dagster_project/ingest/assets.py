@@ -26,12 +26,16 @@ from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
 from ..settings_resource import AnalyticsSettings
 from .discovery import REASONS, DumpDirectory
-from .loader import batches, load_days
+from .loader import ReadLimits, batches, load_days
 
 
 def partition_days(context: AssetExecutionContext) -> list[dt.date]:
     window = context.partition_time_window
     return [window.start.date() + dt.timedelta(days=i) for i in range((window.end - window.start).days)]
+
+
+def read_limits(settings) -> ReadLimits:
+    return ReadLimits(max_bytes=settings.max_file_bytes, max_bad_lines=settings.max_bad_lines)
 
 
 def table_key(table: Table) -> AssetKey:
@@ -107,7 +111,9 @@ def build_ingest_asset(source: Source):
             days = [(day, dump.day_files(source.name, day)) for day in sorted(set(partition_days(context)) | owed)]
             progress = Progress(context.log, f"{source.name}, dump days", len(days), every=0)
             for batch in batches(days):
-                batch_loads = load_days(conn, settings.raw_dir, source, batch)
+                batch_loads = load_days(
+                    conn, settings.raw_dir, source, batch, read_limits(settings), settings.work_warehouse.parent
+                )
                 progress.step(summarize(batch_loads), count=len(batch_loads))
                 loads.extend(batch_loads)
             checks = evaluate_checks(conn, source, loads, settings)

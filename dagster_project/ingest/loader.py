@@ -1,11 +1,13 @@
 """Load dump days of one source into the raw tables, atomically and idempotently (SPEC §2).
 
-Every line of every file is read by DuckDB's CSV reader as one text column (no Python loop over
-lines), validated in SQL, and then, in one transaction, each day's earlier load is replaced by the
-accepted lines (raw.<table>) and the rejected ones (raw.rejected_records). Days are loaded in
-batches (`batches`): a statement costs milliseconds to plan whatever its input, so a backfill of
-64 small days paid 14 s in fixed costs when it loaded them one by one. A file that cannot be read
-as a whole fails its batch before anything of the batch is written.
+Every file is first copied line by line to a plain file of the run's own (bounded: a line over
+16 MiB becomes a marker, and a file's size and its lines that are not JSON objects have limits),
+then read by DuckDB's CSV reader as one text column and validated in SQL; then, in one
+transaction, each day's earlier load is replaced by the accepted lines (raw.<table>) and the
+rejected ones (raw.rejected_records). Days are loaded in batches (`batches`): a statement costs
+milliseconds to plan whatever its input, so a backfill of 64 small days paid 14 s in fixed costs
+when it loaded them one by one. A file that cannot be read as a whole fails its batch before
+anything of the batch is written.
 
 Keys that the day's earlier load carried and the new one does not are recorded in
 raw.withdrawn_records, so that dbt re-decides them (an older dump's version counts again, or the
@@ -18,11 +20,13 @@ import datetime as dt
 import gzip
 import tempfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from ..core import pending_work
+from ..core.atomic import TEMP_PREFIX
 from ..core.failpoints import failpoint
 from ..core.sources import DayLoad, Source, Table
 from .validation import (
@@ -48,6 +52,8 @@ LINE_READER = (
 )
 # what a rejected record keeps of a line too long to parse
 TOO_LONG_PREFIX_BYTES = 4096
+# the folders a run copies dump files through (removed by the next run if a kill leaves one)
+SCRATCH_PREFIX = f"{TEMP_PREFIX}ingest-"
 
 
 # how much dump data one batch reads (bytes on disk, a gzip file counted at its usual ratio): enough
@@ -127,25 +133,52 @@ def table_for_file(source: Source, path: Path) -> Table | None:
     return next((t for t in source.tables if t.file_stem == stem), None)
 
 
-def copy_with_long_lines_marked(path: Path, out: Path) -> int:
-    """Copy `path` (gzip or not) to plain `out`, replacing each line over MAX_LINE_BYTES by a marker
-    and its first bytes, so that line numbers stay and the line becomes a `line_too_long` rejection
-    instead of failing the file. Returns how many lines were marked."""
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one dump file may make a run read: its size once decompressed, and its lines that
+    are not JSON objects (a gzip of newlines is a few KB that would make millions of rows)."""
+
+    max_bytes: int = 8 * 2**30
+    max_bad_lines: int = 100_000
+
+
+def bounded_copy(path: Path, out: Path, limits: ReadLimits = ReadLimits()) -> int:
+    """Copy `path` (gzip or not) to plain `out` line by line, holding at most one line's first
+    MAX_LINE_BYTES in memory. A line over MAX_LINE_BYTES becomes a marker with its size and first
+    bytes, so that line numbers stay and the line is a `line_too_long` rejection whatever its size
+    and place in the file. Past a limit the copy stops with an IngestFileError that says which.
+    Returns how many lines were marked."""
     opener = gzip.open if path.name.endswith(".gz") else open
-    marked = 0
+    marked = bad = read = 0
     with opener(path, "rb") as src, open(out, "wb") as dst:
         while line := src.readline(MAX_LINE_BYTES + 1):
-            if len(line.rstrip(b"\n")) <= MAX_LINE_BYTES:
+            read += len(line)
+            if len(line.rstrip(b"\r\n")) <= MAX_LINE_BYTES:
+                if not line.lstrip().startswith(b"{"):
+                    bad += 1
+                    if bad > limits.max_bad_lines:
+                        raise IngestFileError(
+                            f"more than {limits.max_bad_lines:,} of its lines are not JSON objects "
+                            "(blank lines included): not a dump file? (ANALYTICS_MAX_BAD_LINES)"
+                        )
                 dst.write(line)
-                continue
-            size, prefix = len(line), line[:TOO_LONG_PREFIX_BYTES]
-            while not line.endswith(b"\n") and (line := src.readline(MAX_LINE_BYTES)):
-                size += len(line)
-            size -= 1 if line.endswith(b"\n") else 0
-            text = prefix.decode("utf-8", errors="ignore").replace("\n", "")
-            dst.write(f"{LINE_TOO_LONG_MARKER}{size}:{text}\n".encode())
-            marked += 1
+            else:
+                size, prefix = len(line), line[:TOO_LONG_PREFIX_BYTES]
+                while not line.endswith(b"\n") and (line := src.readline(MAX_LINE_BYTES)):
+                    size += len(line)
+                    read += len(line)
+                    _check_size(read, limits)
+                size -= 1 if line.endswith(b"\n") else 0
+                text = prefix.decode("utf-8", errors="ignore").replace("\n", "").replace("\r", "")
+                dst.write(f"{LINE_TOO_LONG_MARKER}{size}:{text}\n".encode())
+                marked += 1
+            _check_size(read, limits)
     return marked
+
+
+def _check_size(read: int, limits: ReadLimits) -> None:
+    if read > limits.max_bytes:
+        raise IngestFileError(f"it holds more than {limits.max_bytes:,} bytes once decompressed (ANALYTICS_MAX_FILE_BYTES)")
 
 
 def _read_file(conn: duckdb.DuckDBPyConnection, table: Table, day: dt.date, rel: str, order: int, path: Path) -> None:
@@ -159,34 +192,50 @@ def _read_file(conn: duckdb.DuckDBPyConnection, table: Table, day: dt.date, rel:
     )
 
 
-def _stage_lines(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, days: list[tuple[dt.date, list[Path]]]) -> None:
+def _stage_lines(
+    conn: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    source: Source,
+    days: list[tuple[dt.date, list[Path]]],
+    limits: ReadLimits,
+    scratch: Path,
+) -> None:
     """Read every file of every day into temp table `day_lines`; raise IngestFileError naming a bad file."""
     conn.execute("""create or replace temp table day_lines (dump_date date, raw_table varchar, file varchar,
                                                             file_order int, line_number bigint, raw_line varchar)""")
     for day, files in days:
         for order, path in enumerate(files):
-            _stage_file(conn, raw_dir, source, day, order, path)
+            _stage_file(conn, raw_dir, source, day, order, path, limits, scratch)
 
 
-def _stage_file(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, day: dt.date, order: int, path: Path) -> None:
+def _stage_file(
+    conn: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    source: Source,
+    day: dt.date,
+    order: int,
+    path: Path,
+    limits: ReadLimits,
+    scratch: Path,
+) -> None:
+    """One dump file into day_lines, through a bounded copy under a name of ours: DuckDB's reader
+    takes a path as a pattern (`*`, `?`, `[ab]`), and a dump file's name must never be one."""
     rel = path.relative_to(raw_dir).as_posix()
     table = table_for_file(source, path)
     if path.is_symlink():  # replaced by a link since the scan: still never followed (SPEC §2.5)
         raise IngestFileError(f"cannot read dump file {rel}: it became a symbolic link during the run")
+    copy = scratch / f"{day}-{order}.jsonl"
     try:
-        try:
-            _read_file(conn, table, day, rel, order, path)
-        except duckdb.InvalidInputException as exc:
-            if "Maximum line size" not in str(exc):
-                raise
-            # SPEC §2.5: one line over 16 MiB is a rejected record, not a failed file
-            with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
-                marked = Path(tmp) / "lines.jsonl"
-                copy_with_long_lines_marked(path, marked)
-                _read_file(conn, table, day, rel, order, marked)
+        bounded_copy(path, copy, limits)
+        _read_file(conn, table, day, rel, order, copy)
+    except IngestFileError as exc:
+        raise IngestFileError(f"cannot read dump file {rel}: {exc}") from None
     except (duckdb.Error, OSError, EOFError, zlib.error) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = str(exc).replace(str(copy), rel).strip()
+        first_line = text.splitlines()[0] if text else type(exc).__name__
         raise IngestFileError(f"cannot read dump file {rel}: {first_line}") from exc
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 def _checked_sql(table: Table) -> str:
@@ -217,16 +266,23 @@ def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dum
 
 
 def load_days(
-    conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, days: list[tuple[dt.date, list[Path]]]
+    conn: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    source: Source,
+    days: list[tuple[dt.date, list[Path]]],
+    limits: ReadLimits = ReadLimits(),
+    scratch_dir: Path | None = None,
 ) -> list[DayLoad]:
     """`load_day` for several days at once: one read, one validation pass and one transaction for
     all of them (a statement's fixed cost is paid per batch, not per day). A file that cannot be
-    read fails the whole batch before anything is written."""
+    read fails the whole batch before anything is written. Files are copied through
+    `scratch_dir` (a folder of this run's, see run_control.scratch_dir) one at a time."""
     ensure_raw_schema(conn, source)
     pending_work.ensure_ledger(conn)
     loads = {day: DayLoad(source.name, day, [p.relative_to(raw_dir).as_posix() for p in files]) for day, files in days}
     day_list = list(loads)
-    _stage_lines(conn, raw_dir, source, days)
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=scratch_dir) as scratch:
+        _stage_lines(conn, raw_dir, source, days, limits, Path(scratch))
     for table in source.tables:
         conn.execute(f"create or replace temp table checked_{table.name} as {_checked_sql(table)}")
     in_batch = "dump_date in (select unnest(?::date[]))"
