@@ -166,21 +166,24 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None, l
         if selected is None or any(f"raw/{table.name}" in selected for table in source.tables)
     ]
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
-    note = set_aside_unreadable_work_file(settings)
+    set_aside = set_aside_unreadable_work_file(settings)
     existed = settings.work_warehouse.exists()
+    note = f"{FULL_BUILD_NOTE} {set_aside}" if set_aside else None
     with duckdb.connect(str(settings.work_warehouse), config={"memory_limit": settings.memory_limit}) as conn:
         also_ingest: list[dt.date] = []
         if start is not None and pending_work.holds_no_run(conn):
             first = dt.date.fromisoformat(FIRST_DUMP_DATE)
             also_ingest = [d for d in DumpDirectory.scan(settings.raw_dir).dump_dates() if d >= first]
-            why = note or (
+            if all(start <= d <= end for d in also_ingest):  # the run covers every dump anyway
+                also_ingest = []
+        if also_ingest:
+            why = set_aside or (
                 f"the working warehouse {settings.work_warehouse} "
                 + ("holds no earlier run" if existed else "did not exist (a first run, or the file was deleted)")
             )
-            shown = f"{also_ingest[0]} .. {also_ingest[-1]}, " if also_ingest else ""
             note = (
                 f"{FULL_BUILD_NOTE} {why}; rebuilding it from every dump in {settings.raw_dir} "
-                f"({shown}{len(also_ingest)} dump dates), not only {start} .. {end}"
+                f"({also_ingest[0]} .. {also_ingest[-1]}, {len(also_ingest)} dump dates), not only {start} .. {end}"
             )
             start = end = None  # the whole dump directory is new to this warehouse
         pending_work.record_run(conn, run_id, start, end, sources, also_ingest=also_ingest)

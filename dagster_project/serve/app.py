@@ -18,9 +18,11 @@ from .api.ratelimit import RateLimiter
 from .api.routers import router as api_router
 from .config import ServeSettings
 from .dashboard.pages import router as dashboard_router
+from .dashboard.pages import unavailable_page
 from .dashboard.session import SignInThrottle
 from .keys import KeyStore
 from .security import SecurityHeaders
+from .server_state import SERVER_LOCK_WAIT
 from .services import Services, ServicesDep
 from .warehouse import PublishedWarehouse, WarehouseUnavailable
 
@@ -34,7 +36,7 @@ DOCS_PAGE = """<!doctype html>
 
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings.from_env()
-    keys = KeyStore(settings.api_keys)
+    keys = KeyStore(settings.api_keys, timeout=SERVER_LOCK_WAIT)
     app = FastAPI(
         title="Usage analytics API",
         version="1.0.0",
@@ -55,7 +57,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     # the last added runs first: security headers wrap every answer, cached ones too
     app.add_middleware(AnswerCache, services=services)
     app.add_middleware(SecurityHeaders)
-    errors.install(app)
+    errors.install(app, page_for_fault=unavailable_page)
     app.include_router(api_router)
     app.include_router(dashboard_router)
 

@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import sqlite3
@@ -33,6 +34,8 @@ from pathlib import Path
 
 from ..core.names import is_safe_name
 from .server_state import SharedSQLite
+
+log = logging.getLogger(__name__)
 
 ROLES = ("primary_owner", "owner", "admin")
 KEY_FORMAT = re.compile(r"^uak_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
@@ -67,9 +70,9 @@ def digest(secret: str) -> str:
 
 
 class KeyStore:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, timeout: float = 10.0):
         self.path = path
-        self._db = SharedSQLite(path)
+        self._db = SharedSQLite(path, timeout=timeout)
         self._last_used: dict[str, float] = {}
         with self._connect() as conn:
             conn.execute("""create table if not exists api_keys (
@@ -173,7 +176,11 @@ class KeyStore:
         moment = time.monotonic()
         if moment - self._last_used.get(key_id, -LAST_USED_EVERY) >= LAST_USED_EVERY:
             self._last_used[key_id] = moment
-            self._connect().execute("update api_keys set last_used_at = ? where id = ?", (now(), key_id))
+            try:
+                self._connect().execute("update api_keys set last_used_at = ? where id = ?", (now(), key_id))
+            except sqlite3.OperationalError as exc:  # busy or full: the request goes on, the next use writes it
+                self._last_used.pop(key_id, None)
+                log.warning("could not record the last use of key %s: %s", key_id, exc)
 
     def server_secret(self, name: str) -> bytes:
         """A random secret of this deployment (signs page cursors, which name the organisation they

@@ -17,6 +17,7 @@ used answers go first) and the previous publish's answers are dropped with it.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
 
@@ -72,13 +73,13 @@ class AnswerCache:
 
     def _cache_key(self, scope) -> tuple | None:
         presented = presented_key(scope)
-        key = self.services.keys.verify(presented) if presented else None
-        if key is None:
-            return None  # the endpoint answers 401 as it always has
         try:
+            key = self.services.keys.verify(presented) if presented else None
+            if key is None:
+                return None  # the endpoint answers 401 as it always has
             inode = self.services.warehouse.snapshot().inode
-        except WarehouseUnavailable:
-            return None
+        except (WarehouseUnavailable, sqlite3.Error):
+            return None  # not kept: the endpoint answers (503) as its error handlers say
         with self._lock:
             if inode != self._inode:  # a new publish: the previous one's answers go
                 self._answers.clear()

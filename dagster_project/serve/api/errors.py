@@ -6,11 +6,26 @@ Every bad input is a 4xx with a message saying what to fix; nothing a caller sen
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..server_state import KeyStoreMissing
+from ..warehouse import WarehouseUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
 
 ERROR_TYPES = {
     400: "invalid_request_error",
@@ -77,14 +92,52 @@ ERROR_RESPONSES = {
     401: {"model": ErrorResponse, "description": "No x-api-key header, or an unknown or revoked key."},
     403: {"model": ErrorResponse, "description": "The key's plan or role may not read this."},
     429: {"model": ErrorResponse, "description": "Too many requests for the organisation; retry after `retry-after` seconds."},
-    503: {"model": ErrorResponse, "description": "No published warehouse yet."},
+    503: {
+        "model": ErrorResponse,
+        "description": "No published warehouse yet, or the server's files cannot be read now; retry after `retry-after` seconds.",
+    },
 }
 
 
-def install(app: FastAPI) -> None:
+# what a client should do when the server's own files fail it: try again shortly
+RETRY_SECONDS = "5"
+
+
+def server_fault(exc: Exception) -> str | None:
+    """What to tell a caller when the server's own files fail a request (the published warehouse
+    missing or unreadable, the key store gone or locked by another process); None for any other
+    error."""
+    if isinstance(exc, WarehouseUnavailable | KeyStoreMissing):
+        return str(exc)
+    if isinstance(exc, duckdb.Error):
+        return f"the published warehouse could not be read ({first_line(exc)}); retry later"
+    if isinstance(exc, sqlite3.Error):
+        return f"the key store is busy or unreadable ({first_line(exc)}); retry"
+    return None
+
+
+SERVER_FAULTS = (WarehouseUnavailable, duckdb.Error, sqlite3.Error)
+
+
+def install(app: FastAPI, page_for_fault=None) -> None:
+    """Every error an endpoint or a dependency raises becomes an answer in the envelope. A server
+    fault (server_fault) is a 503 with retry-after, never a 500; outside /v1/ (the dashboard's
+    pages) `page_for_fault(request, message)` answers it, when given."""
+
+    async def fault(request: Request, exc: Exception):
+        message = server_fault(exc) or "the server could not answer; retry"
+        log.error("%s %s: %s", request.method, request.url.path, message)
+        if page_for_fault is not None and not request.url.path.startswith("/v1/"):
+            return page_for_fault(request, message)
+        return error_response(503, message, {"retry-after": RETRY_SECONDS})
+
+    for kind in SERVER_FAULTS:
+        app.add_exception_handler(kind, fault)
+
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError):
-        return error_response(exc.status, exc.message, exc.headers)
+        headers = {"retry-after": RETRY_SECONDS, **exc.headers} if exc.status == 503 else exc.headers
+        return error_response(exc.status, exc.message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

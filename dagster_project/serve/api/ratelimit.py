@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..server_state import SharedSQLite
+from ..server_state import SERVER_LOCK_WAIT, SharedSQLite
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class RateLimiter:
         self.rate = self.capacity / 60.0
         self._buckets: dict[str, tuple[float, float]] = {}  # only while the shared file cannot be written
         self._lock = threading.Lock()
-        self._db = SharedSQLite(path, durable=False)
+        self._db = SharedSQLite(path, durable=False, timeout=SERVER_LOCK_WAIT)
         self._db.connect().execute(
             "create table if not exists rate_buckets (organization_id text primary key, tokens real not null, "
             "updated_at real not null, granted integer not null)"

@@ -480,6 +480,13 @@ def message_page(request: Request, message: str, status_code: int) -> Response:
     return templates.TemplateResponse(request, "message.html", {"message": message}, status_code=status_code)
 
 
+def unavailable_page(request: Request, message: str) -> Response:
+    """The server's own files failed the page (serve/api/errors.server_fault): 503, try again."""
+    response = message_page(request, message, 503)
+    response.headers["retry-after"] = "5"
+    return response
+
+
 def download(data: bytes, name: str) -> Response:
     return Response(data, media_type="text/csv; charset=utf-8", headers={"content-disposition": f'attachment; filename="{name}"'})
 

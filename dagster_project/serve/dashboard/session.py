@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from ..server_state import SharedSQLite
+from ..server_state import SERVER_LOCK_WAIT, SharedSQLite
 
 COOKIE = "analytics_session"
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class SignInThrottle:
     def __init__(self, path: Path, limit: int = 5, seconds: float = 60.0):
         self.limit, self.seconds = limit, seconds
         self._here: defaultdict[str, list[float]] = defaultdict(list)  # only while the shared file cannot be written
-        self._db = SharedSQLite(path, durable=False)
+        self._db = SharedSQLite(path, durable=False, timeout=SERVER_LOCK_WAIT)
         conn = self._db.connect()
         conn.execute("create table if not exists signin_failures (client text not null, failed_at real not null)")
         conn.execute("create index if not exists signin_failures_client on signin_failures (client, failed_at)")
