@@ -160,6 +160,9 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
     except run_control.WarehouseBusyError as exc:
         print(f"error: {exc}; not starting a second writer. Try again when it ends.", file=sys.stderr)
         return EXIT_BUSY
+    except run_control.RecoveryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         defs = build_definitions(settings, os.environ.get("ANALYTICS_DBT_TARGET", ""))
         with DagsterInstance.get() as instance:

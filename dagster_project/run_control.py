@@ -34,6 +34,15 @@ class WarehouseBusyError(RuntimeError):
     """Another run holds the working warehouse."""
 
 
+class RecoveryError(RuntimeError):
+    """Completing a killed run's published exports (or removing its leftovers) failed."""
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 @dataclass
 class _Held:
     fd: int
@@ -99,7 +108,15 @@ def acquire(settings: Settings, run: str, command: str, wait: bool, log=None) ->
         0,
     )
     _HELD[key] = _Held(fd, 1)
-    remove_leftovers(settings, log)
+    try:
+        remove_leftovers(settings, log)
+    except Exception as exc:
+        release(settings)
+        raise RecoveryError(
+            f"before this run could start, finishing what an earlier run left failed: {first_line(exc)}. "
+            "Nothing is lost (the published warehouse and its staged exports are kept); fix the cause "
+            f"(space, permissions in {settings.exports_dir}) and run again"
+        ) from exc
 
 
 def release(settings: Settings) -> None:

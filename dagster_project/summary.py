@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from dagster import AssetCheckSeverity, DagsterEventType
 
 from .core.sources import SOURCES
+from .exports.staging import published_run_id
 from .settings import Settings
 
 TABLE_SOURCE = {t.name: s.name for s in SOURCES.values() for t in s.tables}
@@ -37,6 +38,7 @@ class RunSummary:
     dbt_tests: Counter = field(default_factory=Counter)  # pass / warn / fail
     exports: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
     published: bool = False
+    exports_unmoved: bool = False  # published, but the exports' move failed: the next run completes it
     notes: list[str] = field(default_factory=list)  # what the run decided beyond its dates (a full build)
 
     @classmethod
@@ -52,6 +54,9 @@ class RunSummary:
                 if (evaluation.asset_key, evaluation.check_name) not in seen:
                     seen.add((evaluation.asset_key, evaluation.check_name))
                     summary._checked(evaluation)
+        if not summary.published and published_run_id(settings.warehouse) == result.run_id:
+            # the publish (the commit point) happened and a later part of its step failed
+            summary.published = summary.exports_unmoved = True
         return summary
 
     def _materialized(self, path: list[str], metadata) -> None:
@@ -130,6 +135,11 @@ class RunSummary:
         snapshots = self.exports.get("mart_parquet_snapshots")
         if snapshots:
             out.append(f"   Parquet snapshots: {snapshots.get('files', 0):,} files in {self.settings.exports_dir / 'snapshots'}")
+        if self.exports_unmoved:
+            out.append(
+                "   exports: staged, not all in place (moving them failed after the publish; the next run "
+                "completes the move before anything else)"
+            )
         out.append(
             f"   published warehouse: {self.settings.warehouse}"
             if self.published

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 
 import duckdb
 
+from .sql import rollback
+
 SOURCES_LEDGER = "control.pending_ingest"
 WORK_LEDGER = "control.pending_work"
 
@@ -77,7 +79,7 @@ def record_run(
             )
         conn.execute("commit")
     except Exception:
-        conn.execute("rollback")
+        rollback(conn)  # a failed rollback must not hide why the transaction failed
         raise
 
 

@@ -12,6 +12,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    Failure,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -26,12 +27,23 @@ from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
 from ..settings_resource import AnalyticsSettings
 from .discovery import REASONS, DumpDirectory
-from .loader import ReadLimits, batches, load_days
+from .loader import IngestFileError, ReadLimits, batches, load_days
 
 
 def partition_days(context: AssetExecutionContext) -> list[dt.date]:
     window = context.partition_time_window
     return [window.start.date() + dt.timedelta(days=i) for i in range((window.end - window.start).days)]
+
+
+def blocked_by(exc: IngestFileError, batch: list[tuple[dt.date, list]], requested: set[dt.date]) -> str:
+    """The error of a file that cannot be read, and what it holds up: its dump day stays owed, so
+    every later run, whatever its dates, stops here until the file is replaced or removed."""
+    owed = sorted(day for day, _ in batch if day not in requested)
+    earlier = f" (dump dates {owed[0]} .. {owed[-1]} were owed by an earlier run)" if owed else ""
+    return (
+        f"{exc}. Nothing of its batch was loaded{earlier}; every run, whatever its dates, fails here until "
+        "the file is delivered again whole or removed (a removed file or folder counts as delivering nothing)"
+    )
 
 
 def read_limits(settings) -> ReadLimits:
@@ -111,9 +123,12 @@ def build_ingest_asset(source: Source):
             days = [(day, dump.day_files(source.name, day)) for day in sorted(set(partition_days(context)) | owed)]
             progress = Progress(context.log, f"{source.name}, dump days", len(days), every=0)
             for batch in batches(days):
-                batch_loads = load_days(
-                    conn, settings.raw_dir, source, batch, read_limits(settings), settings.work_warehouse.parent
-                )
+                try:
+                    batch_loads = load_days(
+                        conn, settings.raw_dir, source, batch, read_limits(settings), settings.work_warehouse.parent
+                    )
+                except IngestFileError as exc:
+                    raise Failure(description=blocked_by(exc, batch, set(partition_days(context)))) from None
                 progress.step(summarize(batch_loads), count=len(batch_loads))
                 loads.extend(batch_loads)
             checks = evaluate_checks(conn, source, loads, settings)

@@ -29,6 +29,7 @@ from ..core import pending_work
 from ..core.atomic import TEMP_PREFIX
 from ..core.failpoints import failpoint
 from ..core.sources import DayLoad, Source, Table
+from ..core.sql import rollback
 from .validation import (
     LINE_TOO_LONG_MARKER,
     MAX_LINE_BYTES,
@@ -362,6 +363,6 @@ def load_days(
         failpoint("ingest")
         conn.execute("commit")
     except Exception:
-        conn.execute("rollback")
+        rollback(conn)  # a failed rollback must not hide why the transaction failed
         raise
     return list(loads.values())
