@@ -122,7 +122,8 @@ def test_a_line_over_16_mib_is_line_too_long_wherever_it_is(tmp_path, small_raw_
     folder = small_raw_copy / "events" / f"dt={day}"
     huge = b'{"event_id": "evt_huge", "pad": "' + b"x" * (17 * 2**20) + b'"}'
     # after a good line, with good lines after it; first in a file without a final newline; in a gzip
-    (folder / "x-middle.jsonl").write_bytes(b"\n".join([event("evt_m1", day).encode(), huge, event("evt_m2", day).encode()]) + b"\n")
+    middle = [event("evt_m1", day).encode(), huge, event("evt_m2", day).encode()]
+    (folder / "x-middle.jsonl").write_bytes(b"\n".join(middle) + b"\n")
     (folder / "x-first.jsonl").write_bytes(huge)
     with gzip.open(folder / "x-zipped.jsonl.gz", "wb") as fh:
         fh.write(huge + b"\n" + event("evt_z1", day).encode() + b"\n")
