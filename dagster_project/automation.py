@@ -36,43 +36,49 @@ def nightly_schedule(context: ScheduleEvaluationContext):
     return RunRequest(run_key=f"nightly-{previous_day}", partition_key=previous_day.isoformat())
 
 
-def dump_folder_states(dump: DumpDirectory) -> dict[str, tuple[str, frozenset[str]]]:
+def dump_folder_states(dump: DumpDirectory) -> dict[str, tuple[str, dict[str, dt.datetime]]]:
     """Per dump date (partition key): a fingerprint of its files (names, sizes, modification
-    times, every source) and the files' paths relative to the dump directory."""
+    times, every source) and each file's path relative to the dump directory with its
+    modification time (local time, as raw.ingested_files records when a file was read)."""
     states = {}
     for day in dump.dump_dates():
         files = sorted(p for source in ("events", "usage", "claude_code", "snapshots") for p in dump.day_files(source, day))
         rel = [p.relative_to(dump.raw_dir).as_posix() for p in files]
         digest = hashlib.sha256()
+        modified = {}
         for path, name in zip(files, rel, strict=True):
             stat = path.stat()
             digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        states[day.isoformat()] = (digest.hexdigest()[:16], frozenset(rel))
+            modified[name] = dt.datetime.fromtimestamp(stat.st_mtime)
+        states[day.isoformat()] = (digest.hexdigest()[:16], modified)
     return states
 
 
-def built_dump_files(warehouse: Path) -> dict[str, set[str]]:
-    """The files each dump date of the published warehouse was built from (raw.ingested_files)."""
+def built_dump_files(warehouse: Path) -> dict[str, dict[str, dt.datetime]]:
+    """The files each dump date of the published warehouse was built from, with when each was read
+    (raw.ingested_files)."""
     if not warehouse.exists():
         return {}
     import duckdb
 
     try:
         with duckdb.connect(str(warehouse), read_only=True) as conn:
-            rows = conn.execute("select dump_date, file from raw.ingested_files").fetchall()
+            rows = conn.execute("select dump_date, file, max(ingested_at) from raw.ingested_files group by all").fetchall()
     except duckdb.Error:
         return {}
-    built: dict[str, set[str]] = {}
-    for day, file in rows:
-        built.setdefault(day.isoformat(), set()).add(file)
+    built: dict[str, dict[str, dt.datetime]] = {}
+    for day, file, read_at in rows:
+        built.setdefault(day.isoformat(), {})[file] = read_at
     return built
 
 
-def already_built(key: str, files: frozenset[str], built: dict[str, set[str]]) -> bool:
-    """Every file of the folder is in the published warehouse (an empty folder: its date is within
-    the dates the published warehouse was built for)."""
+def already_built(key: str, files: dict[str, dt.datetime], built: dict[str, dict[str, dt.datetime]]) -> bool:
+    """Every file of the folder is in the published warehouse, read after it was last modified (a
+    file delivered again under the same name is newer than its reading); an empty folder: its date
+    is within the dates the published warehouse was built for."""
     if files:
-        return files <= built.get(key, set())
+        read = built.get(key, {})
+        return all(name in read and modified <= read[name] for name, modified in files.items())
     return bool(built) and min(built) <= key <= max(built)
 
 

@@ -89,6 +89,19 @@ def test_sensor_after_a_full_build_requests_only_new_or_changed_folders(fixture_
     assert third.run_requests == []
 
 
+def test_sensor_first_tick_notices_a_day_delivered_again_under_the_same_names(fixture_warehouse, tmp_path):
+    """The published warehouse holds every file name of the day, but one file was replaced after it
+    was read: its content may differ, so the day is requested."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES, raw)  # modification times kept: older than the build's reading
+    redelivered = raw / "usage" / "dt=2026-03-03" / "part-0001.jsonl"
+    redelivered.write_text(redelivered.read_text())  # the same name, written again now
+    first = sensor_tick(raw, warehouse=fixture_warehouse.published)
+    assert [r.partition_key for r in first.run_requests] == ["2026-03-03"]
+
+
 def test_sensor_requests_new_dump_folders_once(tmp_path):
     raw = tmp_path / "raw"
     (raw / "events" / "dt=2026-04-01").mkdir(parents=True)

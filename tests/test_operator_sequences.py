@@ -104,8 +104,7 @@ def test_file_names_are_never_patterns(tmp_path, small_raw_copy):
     assert warehouse.run(day, selection=EVENTS).success
 
     rows = warehouse.query(
-        "select file, json_extract_string(record, '$.event_id') from raw.events "
-        "where file not like '%/part-%' order by all",
+        "select file, json_extract_string(record, '$.event_id') from raw.events where file not like '%/part-%' order by all",
         published=False,
     )
     base = f"events/dt={day}/"
@@ -131,8 +130,7 @@ def test_a_line_over_16_mib_is_line_too_long_wherever_it_is(tmp_path, small_raw_
     assert warehouse.run(day, selection=EVENTS).success
 
     rejected = warehouse.query(
-        "select file, line_number, reason_code, length(raw_line) from raw.rejected_records "
-        "where file like '%/x-%' order by all",
+        "select file, line_number, reason_code, length(raw_line) from raw.rejected_records where file like '%/x-%' order by all",
         published=False,
     )
     base = f"events/dt={day}/"
