@@ -12,7 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Great Expectations from source (seconds of CPU per process). Some shells set this variable.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup manifest run backfill test test-fast dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
+.PHONY: setup manifest run backfill test test-fast soak dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
 	serve api-key api-keys api-key-revoke browser spark-setup run-spark java screenshots
 
 $(INSTALLED): requirements.lock pyproject.toml
@@ -63,6 +63,11 @@ backfill: manifest
 ## test: every test, on two workers (pytest-xdist), the longest first (tests/conftest.py); the slowest 25 listed at the end
 test: manifest browser spark-setup
 	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25
+
+## soak: the generated operator-sequence test for 200 steps (STEPS=, EXAMPLES=, SEED= to change)
+soak: manifest
+	ANALYTICS_SEQUENCE_STEPS=$(or $(STEPS),200) ANALYTICS_SEQUENCE_EXAMPLES=$(or $(EXAMPLES),2) \
+		$(if $(SEED),ANALYTICS_SEQUENCE_SEED=$(SEED)) $(PY) -m pytest -q tests/test_sequence_machine.py
 
 ## test-fast: the tests that run no real job (the edit loop; well under a minute)
 test-fast: manifest
