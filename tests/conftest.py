@@ -270,6 +270,8 @@ LONGEST_FIRST = [
     "tests/test_faults.py::TestFailedBackfillInIngestOrDbt",
     "tests/test_faults.py::TestFailedBackfillInExportsOrPublish",
     "tests/transform/test_incremental.py",
+    "tests/test_sequence_machine.py",
+    "tests/test_operator_sequences.py",
     "tests/serve/test_dashboard.py",
     "tests/transform/test_redelivery.py",
     "tests/transform/test_marts_match_reference.py",
