@@ -21,6 +21,7 @@ from dagster import ConfigurableResource, InitResourceContext, ResourceDependenc
 
 from .core import pending_work
 from .core.atomic import remove_leftover_temp_files
+from .core.errors import first_line
 from .core.sources import SOURCES
 from .exports.staging import recover_staged_exports
 from .ingest.discovery import DumpDirectory
@@ -36,11 +37,6 @@ class WarehouseBusyError(RuntimeError):
 
 class RecoveryError(RuntimeError):
     """Completing a killed run's published exports (or removing its leftovers) failed."""
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 @dataclass
@@ -237,8 +233,7 @@ def set_aside_unreadable_work_file(settings: Settings) -> str | None:
     wal = path.with_name(path.name + ".wal")
     if wal.exists():
         os.replace(wal, aside.with_name(aside.name + ".wal"))
-    first_line = message.strip().splitlines()[0]
-    return f"the working warehouse could not be read ({first_line}); it was moved to {aside}"
+    return f"the working warehouse could not be read ({first_line(message)}); it was moved to {aside}"
 
 
 class WriterLock(ConfigurableResource):

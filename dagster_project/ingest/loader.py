@@ -27,6 +27,7 @@ import duckdb
 
 from ..core import pending_work
 from ..core.atomic import TEMP_PREFIX
+from ..core.errors import first_line
 from ..core.failpoints import failpoint
 from ..core.sources import DayLoad, Source, Table
 from ..core.sql import rollback
@@ -232,9 +233,8 @@ def _stage_file(
     except IngestFileError as exc:
         raise IngestFileError(f"cannot read dump file {rel}: {exc}") from None
     except (duckdb.Error, OSError, EOFError, zlib.error) as exc:
-        text = str(exc).replace(str(copy), rel).strip()
-        first_line = text.splitlines()[0] if text else type(exc).__name__
-        raise IngestFileError(f"cannot read dump file {rel}: {first_line}") from exc
+        reason = first_line(str(exc).replace(str(copy), rel)) or type(exc).__name__
+        raise IngestFileError(f"cannot read dump file {rel}: {reason}") from exc
     finally:
         copy.unlink(missing_ok=True)
 
@@ -276,8 +276,9 @@ def load_days(
 ) -> list[DayLoad]:
     """`load_day` for several days at once: one read, one validation pass and one transaction for
     all of them (a statement's fixed cost is paid per batch, not per day). A file that cannot be
-    read fails the whole batch before anything is written. Files are copied through
-    `scratch_dir` (a folder of this run's, see run_control.scratch_dir) one at a time."""
+    read fails the whole batch before anything is written. Files are copied one at a time
+    through a folder of this call's own inside `scratch_dir` (the working warehouse's folder in a
+    run: run_control.remove_leftover_scratch removes what a killed run left there)."""
     ensure_raw_schema(conn, source)
     pending_work.ensure_ledger(conn)
     loads = {day: DayLoad(source.name, day, [p.relative_to(raw_dir).as_posix() for p in files]) for day, files in days}

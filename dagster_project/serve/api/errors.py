@@ -16,15 +16,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ...core.errors import first_line
 from ..server_state import KeyStoreMissing
 from ..warehouse import WarehouseUnavailable
 
 log = logging.getLogger(__name__)
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 ERROR_TYPES = {
