@@ -64,10 +64,10 @@ backfill: manifest
 test: manifest browser spark-setup
 	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25
 
-## soak: the generated operator-sequence test for 200 steps (STEPS=, EXAMPLES=, SEED= to change)
+## soak: the generated operator-sequence test, one sequence of 200 steps (STEPS=, EXAMPLES=, SEED= to change)
 soak: manifest
-	ANALYTICS_SEQUENCE_STEPS=$(or $(STEPS),200) ANALYTICS_SEQUENCE_EXAMPLES=$(or $(EXAMPLES),2) \
-		$(if $(SEED),ANALYTICS_SEQUENCE_SEED=$(SEED)) $(PY) -m pytest -q tests/test_sequence_machine.py
+	ANALYTICS_SEQUENCE_STEPS=$(or $(STEPS),200) ANALYTICS_SEQUENCE_EXAMPLES=$(or $(EXAMPLES),1) \
+		$(if $(SEED),ANALYTICS_SEQUENCE_SEED=$(SEED)) $(PY) -m pytest -q -s tests/test_sequence_machine.py
 
 ## test-fast: the tests that run no real job (the edit loop; well under a minute)
 test-fast: manifest
