@@ -13,7 +13,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup manifest run backfill test test-fast soak dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
-	serve api-key api-keys api-key-revoke browser spark-setup run-spark java screenshots
+	serve api-key api-keys api-key-revoke browser spark-setup run-spark spark-up spark-down spark-status spark-reset java screenshots
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,9 +33,23 @@ manifest: setup
 run: manifest
 	$(PY) -m dagster_project.cli run
 
-## run-spark: the same run with dbt on Spark in local mode (ANALYTICS_ENGINE=spark; README "Spark")
-run-spark: manifest spark-setup
+## run-spark: the same run with dbt on the Spark cluster (ANALYTICS_ENGINE=spark; starts it if it is down; docs/spark.md)
+run-spark: manifest spark-up
 	ANALYTICS_ENGINE=spark $(PY) -m dagster_project.cli run
+
+## spark-up / spark-down / spark-status: a standalone Spark cluster and its Thrift server under ANALYTICS_SPARK_DIR
+spark-up: spark-setup
+	@python3 tools/spark_cluster.py up
+
+spark-down:
+	@python3 tools/spark_cluster.py down
+
+spark-status:
+	@python3 tools/spark_cluster.py status
+
+## spark-reset: stop the cluster and remove its warehouse and metastore (the next Spark run is a full build)
+spark-reset:
+	@python3 tools/spark_cluster.py reset
 
 ## spark-setup: dbt-spark and pyspark in .venv-spark (first use only), and a Java runtime
 spark-setup: $(SPARK_INSTALLED) java
@@ -60,9 +74,14 @@ backfill: manifest
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 2; }
 	@$(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
 
-## test: every test, on two workers (pytest-xdist), the longest first (tests/conftest.py); the slowest 25 listed at the end
+## test: every test, on two workers (pytest-xdist), the longest first (tests/conftest.py); the slowest 25 listed at the end.
+## The Spark parity tests run on a cluster of their own (ports and folder below), started first and stopped after.
+TEST_SPARK := ANALYTICS_SPARK_DIR=$(CURDIR)/.test-spark ANALYTICS_SPARK_PORT=10401 ANALYTICS_SPARK_MASTER_PORT=7401 \
+	ANALYTICS_SPARK_MASTER_UI_PORT=8401
 test: manifest browser spark-setup
-	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25
+	@$(TEST_SPARK) python3 tools/spark_cluster.py up
+	@status=0; $(TEST_SPARK) ANALYTICS_TEST_SPARK=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25 \
+		|| status=$$?; $(TEST_SPARK) python3 tools/spark_cluster.py down; exit $$status
 
 ## soak: the generated operator-sequence test, one sequence of 200 steps (STEPS=, EXAMPLES=, SEED= to change)
 soak: manifest

@@ -139,6 +139,10 @@ def check_engine(settings: Settings) -> None:
             "ANALYTICS_ENGINE=spark needs a Java runtime (17): run `make spark-setup`, "
             "or install openjdk-17-jre-headless, or set JAVA_HOME"
         )
+    from .transform.spark import thrift_unreachable
+
+    if problem := thrift_unreachable(settings):
+        raise UsageError(problem)
 
 
 def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:

@@ -34,7 +34,9 @@ class Settings:
     threads: int
     rejection_warn_rate: float
     engine: str  # duckdb (every run) or spark (make run-spark): the engine dbt builds the models on
-    spark_dir: Path  # Spark's raw Parquet, warehouse, metastore and scratch space (never the working directory)
+    spark_dir: Path  # Spark's raw Parquet, warehouse, metastore, cluster files (never the working directory)
+    spark_host: str = "127.0.0.1"  # the Spark Thrift server dbt-spark talks to (make spark-up starts one)
+    spark_port: int = 10000
     max_spill: str = "20GB"  # DuckDB max_temp_directory_size: what a run may spill to disk
     max_file_bytes: int = 8 * 2**30  # a dump file's size once decompressed
     max_bad_lines: int = 100_000  # lines of one dump file that are not JSON objects (blank lines included)
@@ -59,6 +61,8 @@ class Settings:
             rejection_warn_rate=float(os.environ.get("ANALYTICS_REJECTION_WARN_RATE", "0.01")),
             engine=engine,
             spark_dir=_path("ANALYTICS_SPARK_DIR", "warehouse/spark"),
+            spark_host=os.environ.get("ANALYTICS_SPARK_HOST", "127.0.0.1"),
+            spark_port=int(os.environ.get("ANALYTICS_SPARK_PORT", "10000")),
             max_spill=os.environ.get("ANALYTICS_DUCKDB_MAX_SPILL", "20GB"),
             max_file_bytes=int(os.environ.get("ANALYTICS_MAX_FILE_BYTES", str(8 * 2**30))),
             max_bad_lines=int(os.environ.get("ANALYTICS_MAX_BAD_LINES", "100000")),
@@ -76,11 +80,14 @@ class Settings:
         if self.engine == "spark":
             env["ANALYTICS_SPARK_DIR"] = str(self.spark_dir)
             env["ANALYTICS_SPARK_RAW_DIR"] = str(self.spark_dir / "raw")
-        # profiles.yml's target follows the engine: on Spark the local session, or spark_thrift (a
-        # cluster) when asked for; on DuckDB never a Spark target
+            env["ANALYTICS_SPARK_CONTROL_DIR"] = str(self.spark_dir / "control")
+            env["ANALYTICS_SPARK_HOST"] = self.spark_host
+            env["ANALYTICS_SPARK_PORT"] = str(self.spark_port)
+        # profiles.yml's target follows the engine: on Spark the Thrift server's, on DuckDB never a
+        # Spark target
         on_spark = requested_target.startswith("spark")
         if self.engine == "spark":
-            env["ANALYTICS_DBT_TARGET"] = requested_target if on_spark else "spark"
+            env["ANALYTICS_DBT_TARGET"] = "spark"
         else:
             env["ANALYTICS_DBT_TARGET"] = "local" if on_spark or not requested_target else requested_target
         return env

@@ -23,10 +23,12 @@ class AnalyticsSettings(ConfigurableResource):
     rejection_warn_rate: float
     engine: str
     spark_dir: str
+    spark_host: str
+    spark_port: int
     max_spill: str
     max_file_bytes: int
     max_bad_lines: int
-    dbt_target: str = ""  # ANALYTICS_DBT_TARGET as asked for (e.g. spark_thrift for a cluster)
+    dbt_target: str = ""  # ANALYTICS_DBT_TARGET as asked for
 
     @classmethod
     def of(cls, settings: Settings, dbt_target: str = "") -> AnalyticsSettings:

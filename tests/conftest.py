@@ -239,7 +239,7 @@ def exported_files(warehouse: Warehouse, staged: bool = True) -> dict[str, bytes
 JOB_FIXTURES = {
     "fixture_warehouse",
     "api",
-    "spark_warehouse",
+    "sequence",
     "extreme_warehouse",
     "first_three_days",
     "from_scratch",

@@ -85,7 +85,9 @@ class OperatorSequence(RuleBasedStateMachine):
 
     def run(self, start: str, end: str, fail_at: str | None = None) -> None:
         self.log.append(f"run {start}..{end}" + (f" failing at {fail_at}" if fail_at else ""))
-        print(f"step {sum(e.startswith('run ') for e in self.log)}: {' / '.join(self.log[-2:])}", flush=True)  # make soak streams these (-s)
+        print(
+            f"step {sum(e.startswith('run ') for e in self.log)}: {' / '.join(self.log[-2:])}", flush=True
+        )  # make soak streams these (-s)
         dates = self.covering(start, end)
         before = published_fingerprint(self.warehouse) if self.warehouse.published.exists() else None
         if fail_at:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
@@ -107,18 +107,27 @@ def build_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Du
 
 
 def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, settings: Settings):
-    """The raw tables to Parquet, every model rebuilt by dbt-spark, Spark's marts back into the
-    working DuckDB file for the exports and the publish (transform/spark.py says why)."""
-    raw_dir = spark.spark_paths(settings)["raw"]
+    """The run's raw partitions and dump window to Parquet, the models built incrementally by
+    dbt-spark on the cluster, the partitions Spark changed back into the working DuckDB file for
+    the exports and the publish (transform/spark.py says why)."""
+    if problem := spark.thrift_unreachable(settings):
+        raise Failure(description=problem)
+    paths = spark.spark_paths(settings)
     with duckdb.get_connection() as conn:
-        set_dump_window(conn)  # Spark rebuilds everything; the exports read which dates are new
-        rows = spark.write_raw_parquet(conn, raw_dir)
-    context.log.info(f"raw tables as Parquet for Spark: {sum(rows.values()):,} rows in {len(rows)} tables under {raw_dir}")
-    spark.reset_spark_warehouse(settings)
-    args = dbt_build_args(full_refresh=True)
-    context.log.info(f"dbt {' '.join(args)} on Spark ({settings.spark_dir})")
+        windows = set_dump_window(conn)
+        rows = spark.write_raw_partitions(conn, paths["raw"], windows)
+        spark.write_dump_window(conn, paths["control"])
+    context.log.info(
+        f"raw partitions as Parquet for Spark: {sum(rows.values()):,} rows in {len(rows)} tables under {paths['raw']}"
+    )
+    manifest = DBT_PROJECT_DIR / SPARK_RUN_TARGET / "manifest.json"
+    before = spark.result_files(settings, manifest) if manifest.exists() else {}
+    # A full build (a new or lost working file) starts Spark's tables afresh too: partitions of days
+    # the dump directory no longer holds must not outlive it. Every other run is incremental.
+    args = dbt_build_args(full_refresh=windows == [(None, None)])
+    context.log.info(f"dbt {' '.join(args)} on the Spark Thrift server {settings.spark_host}:{settings.spark_port}")
     invocation = dbt.cli(args, context=context, target_path=SPARK_RUN_TARGET)
     yield from invocation.stream()
     with duckdb.get_connection() as conn:
-        counts = spark.load_spark_results(conn, settings, DBT_PROJECT_DIR / SPARK_RUN_TARGET / "manifest.json")
-    context.log.info(f"Spark's results in the working warehouse: {len(counts)} tables, {sum(counts.values()):,} rows")
+        counts = spark.load_spark_results(conn, settings, manifest, before)
+    context.log.info(f"Spark's results in the working warehouse: {len(counts)} tables, {sum(counts.values()):,} rows loaded")

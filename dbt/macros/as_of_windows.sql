@@ -36,16 +36,6 @@
     {% endfor %}
 {%- endmacro %}
 
-{# As-of marts keep the history of earlier as-of dates and replace this run's; dates no longer in
-   the calendar (a removed dump folder) are gone, as in a build from scratch. #}
-{% macro delete_this_runs_as_of_dates() -%}
-    {% if is_incremental() -%}
-    delete from {{ this }}
-    where as_of_date in (select as_of_date from {{ ref('int_as_of_dates') }})
-        or as_of_date not in (select date from {{ ref('int_calendar_days') }})
-    {%- endif %}
-{%- endmacro %}
-
 {# a / b as a fraction, null when b is 0 or null (SPEC §3 percentages) #}
 {% macro ratio(numerator, denominator) -%}
     case when coalesce(({{ denominator }}), 0) = 0 then null

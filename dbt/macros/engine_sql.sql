@@ -20,6 +20,19 @@
     from {{ relation }}
 {%- endmacro %}
 
+{# The date `days` (an integer expression) after `date`. #}
+{% macro add_days(date, days) -%}
+    {{ return(adapter.dispatch('add_days', 'analytics')(date, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days(date, days) -%}
+    cast({{ date }} + to_days(cast({{ days }} as integer)) as date)
+{%- endmacro %}
+
+{% macro spark__add_days(date, days) -%}
+    date_add({{ date }}, {{ days }})
+{%- endmacro %}
+
 {#
   An as-of join: each left row meets the one `relation` row with the same keys and the latest
   `date` that is `op` ('<=' or '<') `point`. DuckDB has ASOF JOIN; elsewhere each relation row is

@@ -4,7 +4,7 @@
 
   Incrementally, only the snapshots of this run's dump dates are read and replaced: a snapshot
   is whole within its dump date, so a re-delivered day replaces its rows and a removed folder's
-  day loses them (delete_this_runs_snapshots), and a night reads one day, not the history.
+  day loses them (replace_partitions, rule dump_window), and a night reads one day, not the history.
 #}
 {% macro snapshot_rows(raw_table) %}
     select *, dump_date as snapshot_date
@@ -14,10 +14,3 @@
         partition by dump_date, record_key order by file desc, line_number desc
     ) = 1
 {% endmacro %}
-
-{# Pre-hook of the snapshot staging models: this run's snapshot dates are written again. #}
-{% macro delete_this_runs_snapshots() -%}
-    {% if is_incremental() -%}
-    delete from {{ this }} where {{ in_dump_window('snapshot_date') }}
-    {%- endif %}
-{%- endmacro %}

@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation, day, user, artifact type and sharing state (null where the dump
 -- does not say): artifact.created events.
 with events as (

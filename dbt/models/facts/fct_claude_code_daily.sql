@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation, day and actor type with Claude Code records: totals of the day's
 -- records (api actors count in totals, never as users); active users are user actors with at
 -- least one session.

@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation, connector, user and day: connector.used events, and the distinct
 -- conversations (chat_id) they were used in.
 with events as (

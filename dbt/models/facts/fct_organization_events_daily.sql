@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation and day with events: the Claude.ai counts of SPEC §3.
 with events as (
     select * from {{ ref('stg_events__events') }}

@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation, day, project, user and conversation of the project the user created
 -- or messaged in that day: the messages sent. Conversations are chats created in the project.
 with events as (

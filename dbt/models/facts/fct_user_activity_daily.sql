@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation, user and day with any product event or Claude Code record (user
 -- actors only): product events by type and Claude Code use. The user-level base of DAU/WAU/MAU,
 -- engagement, windows, rankings and the per-user marts.

@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation, user, day and project the user used (SPEC §3: created it,
 -- created a chat in it, or sent a message in a chat created in it on any day).
 with events as (

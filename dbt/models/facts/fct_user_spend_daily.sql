@@ -1,4 +1,4 @@
-{{ config(pre_hook="{{ delete_affected_days('date') }}") }}
+{{ config(partition_by='date', replaced='affected_days') }}
 -- One row per organisation, user, day, model and product with usage: billed spend (exact
 -- DECIMAL), tokens by kind and the metered requests (one usage record is one request).
 with usage as (

@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', unique_key='claude_code_record_key',
-          post_hook="{{ delete_keys_without_delivery('claude_code', 'claude_code_record_key') }}") }}
+{{ config(partition_by='activity_date', replaced='record_days', raw_table='claude_code') }}
 
 {% set tools = ['edit_tool', 'multi_edit_tool', 'write_tool', 'notebook_edit_tool'] %}
 

@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', unique_key='event_id',
-          post_hook="{{ delete_keys_without_delivery('events', 'event_id') }}") }}
+{{ config(partition_by='event_date', replaced='record_days', raw_table='events') }}
 
 with deliveries as (
     {{ latest_delivery('events') }}

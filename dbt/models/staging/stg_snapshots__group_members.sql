@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_this_runs_snapshots() }}") }}
+{{ config(partition_by='snapshot_date', replaced='dump_window') }}
 with snapshot as (
     {{ snapshot_rows('group_members') }}
 ),

@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', unique_key='usage_id',
-          post_hook="{{ delete_keys_without_delivery('usage', 'usage_id') }}") }}
+{{ config(partition_by='usage_date', replaced='record_days', raw_table='usage') }}
 
 with deliveries as (
     {{ latest_delivery('usage') }}

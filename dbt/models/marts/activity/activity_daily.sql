@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=29, calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', lookahead=29, drop_outside_calendar=true) }}
 -- One row per organisation and day: usage (SPEC §4 marts.activity_daily). A user active on day a
 -- counts in WAU of a .. a+6 and in MAU of a .. a+29, hence the lookahead of an incremental run.
 with organization_days as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- depends_on: {{ ref('int_as_of_dates') }}, {{ ref('int_calendar_days') }}
 -- Top 10 users per organisation, as-of date, metric and window (SPEC §3 rankings, §4
 -- marts.leaderboards): value descending, ties by user_id, zero values left out.

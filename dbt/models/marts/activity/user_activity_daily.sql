@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation, day and user identity with at least one non-zero metric on the day
 -- (SPEC §4 marts.user_activity_daily): what each person did, Claude.ai, Claude Code and spend.
 with organization_days as (

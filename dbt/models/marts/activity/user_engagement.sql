@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- depends_on: {{ ref('int_calendar_days') }}
 -- One row per organisation, as-of date and user: every active member on the date and every
 -- identity active in the year up to it, with first and last active days, active days of the

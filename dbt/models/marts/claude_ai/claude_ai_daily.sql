@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=1, calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', lookahead=1, drop_outside_calendar=true) }}
 -- One row per organisation and day: chats, projects and artifacts (SPEC §4 marts.claude_ai_daily).
 with organization_days as (
     -- the day before each recomputed day too: day-over-day changes need it

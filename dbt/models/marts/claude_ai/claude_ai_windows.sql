@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- One row per organisation, as-of date and window (1w, 1m, 3m, 1y, mtd, qtd, ytd):
 -- Claude.ai adoption over the window (SPEC §4 marts.claude_ai_windows).
 with windows as (

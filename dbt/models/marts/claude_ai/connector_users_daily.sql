@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation, day, connector and user who used it: uses and conversations. Per-user
 -- rows, so that distinct users over any range are exact (the API's connectors, range mode).
 with organization_days as (

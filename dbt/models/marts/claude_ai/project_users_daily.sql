@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation, day, project and user who used it (SPEC §3: created it, created a
 -- chat in it, or messaged in one of its chats): messages and conversations, the user's and the
 -- project's (the API's apps/chat/projects).

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- Top 10 connectors per organisation, as-of date and window (1w, 1m, 3m, 1y): by unique users,
 -- then uses, then connector name (SPEC §3 rankings, §4 marts.top_connectors).
 with windows as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation and day: Claude Code (SPEC §4 marts.claude_code_daily), every actor.
 with organization_days as (
     select * from {{ ref('int_organization_days') }}

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- One row per organisation, as-of date, window (1w, 1m, mtd, qtd, ytd) and user identity with a
 -- Claude Code record in the window: that person's Claude Code use over the window (SPEC §4
 -- marts.claude_code_users). User actors only; api actors are never users.

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=29, calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', lookahead=29, drop_outside_calendar=true) }}
 -- One row per organisation, day and RBAC group (SPEC §4 marts.group_activity_daily): its users'
 -- activity, Claude Code and spend, each user's day counting for every group they were in that day
 -- (SPEC §3 Groups). A user active on day a counts in the WAU of a .. a+6 and the MAU of a .. a+29

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation, day, RBAC group and user the group lists that day (SPEC §3 Groups:
 -- the group_members snapshot holding on the day lists the user in a group of the groups snapshot
 -- holding on it), for organisations present that day: what attributes a user's day to groups.

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation, day and RBAC group in the groups snapshot holding on the day (SPEC §4
 -- marts.groups_daily): its name, the users it lists, and those of them who are active members.
 with organization_days as (

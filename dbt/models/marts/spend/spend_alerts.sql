@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', lookahead=28, calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', lookahead=28, drop_outside_calendar=true) }}
 -- depends_on: {{ ref('int_affected_days') }}
 -- One row per organisation and day whose spend is abnormal: over 3 x the median daily spend of
 -- the 28 days before and over 10 USD, once the organisation is 28 days old (SPEC §4

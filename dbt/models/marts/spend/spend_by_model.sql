@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- One row per organisation, as-of date, window (1m, 3m, 1y) and model with at least one usage
 -- record in the window (SPEC §4 marts.spend_by_model).
 with windows as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation, day and model with spend (SPEC §4 marts.spend_daily); days
 -- without usage have no row.
 with organization_days as (

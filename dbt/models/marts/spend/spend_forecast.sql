@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- depends_on: {{ ref('int_calendar_days') }}, {{ ref('int_as_of_dates') }}
 -- One row per organisation and as-of date: the month's spend so far, where it is heading at the
 -- same daily pace, and the previous month's (SPEC §4 marts.spend_forecast).

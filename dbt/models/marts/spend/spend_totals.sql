@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- One row per organisation, as-of date and window (mtd, qtd, ytd): spend, 0 when none
 -- (SPEC §4 marts.spend_totals).
 with targets as (

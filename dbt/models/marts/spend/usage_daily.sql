@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_affected_days('date', calendar_only=true) }}") }}
+{{ config(materialized='incremental', partition_by='date', replaced='affected_days', drop_outside_calendar=true) }}
 -- One row per organisation, day, user, model and product with usage (the billing ledger): spend,
 -- tokens by kind and requests, with who the user was that day (the API's cost and usage reports).
 with organization_days as (

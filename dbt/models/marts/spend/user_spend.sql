@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_this_runs_as_of_dates() }}") }}
+{{ config(materialized='incremental', partition_by='as_of_date', replaced='as_of_dates', drop_outside_calendar=true) }}
 -- One row per organisation, as-of date and user with non-zero year-to-date spend
 -- (SPEC §4 marts.user_spend): the rows of finance's spend CSVs.
 with windows as (
