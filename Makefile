@@ -13,7 +13,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup manifest run backfill test test-fast soak dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
-	serve api-key api-keys api-key-revoke browser spark-setup run-spark spark-up spark-down spark-status spark-reset java screenshots
+	serve api-key api-keys api-key-revoke browser spark-setup run-spark bench-spark spark-up spark-down spark-status spark-reset java screenshots
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -141,6 +141,10 @@ spend-csv: setup
 
 bench: manifest
 	$(PY) -m bench.run_bench
+
+## bench-spark: the benchmark with the models on the Spark cluster (80 organisations, 50 days; ARGS= to change)
+bench-spark: manifest spark-up
+	$(PY) -m bench.run_bench --spark $(or $(ARGS),--orgs 80 --days 50)
 
 ## bench-api: 8 clients for 30 s on the make-bench warehouse; page renders of the dashboard
 bench-api: manifest

@@ -3,6 +3,7 @@
     python -m bench.run_bench                       # ~10M events, 100 days, 200 orgs, 20,000 users
     python -m bench.run_bench --year [--orgs 20]    # 365 days (50 orgs): nightly at day 99 and day 364
     python -m bench.run_bench --orgs 40 --days 30   # smaller
+    python -m bench.run_bench --spark --orgs 80 --days 50   # the models on the Spark cluster (make bench-spark)
 
 Each measurement runs in a fresh process; peak memory is that process tree's largest resident set.
 Prints a table: wall seconds, records per second, peak RSS, and the ratios full/floor and nightly/full.
@@ -40,10 +41,28 @@ def measure(name: str, cmd: list[str], env: dict[str, str], records: int, log: P
         fh.flush()
         proc = subprocess.run([PY, "-c", MEASURE, *cmd], env=env, stdout=subprocess.PIPE, stderr=fh, text=True)
     wall = time.perf_counter() - start
+    if env.get("ANALYTICS_ENGINE") == "spark":
+        spark_profile(name)
     stats = json.loads(proc.stdout.strip().splitlines()[-1])
     if stats["code"] != 0:
         raise SystemExit(f"{name} failed (exit {stats['code']}); see {log}")
     return {"name": name, "seconds": wall, "records": records, "rate": records / wall, "peak_mib": stats["maxrss_kib"] / 1024}
+
+
+def spark_profile(name: str) -> None:
+    """Where a Spark run's dbt time went, from dbt's run_results.json: the whole, models, data
+    tests (summed over dbt's threads) and the five slowest models."""
+    results = json.loads((ROOT / "dbt" / "target" / "run-spark" / "run_results.json").read_text())
+    nodes = results["results"]
+    models = sorted((n for n in nodes if n["unique_id"].startswith("model.")), key=lambda n: -n["execution_time"])
+    tests = [n for n in nodes if n["unique_id"].startswith("test.")]
+    model_seconds = sum(n["execution_time"] for n in models)
+    print(
+        f"   {name}: dbt {results['elapsed_time']:.0f} s wall; {len(models)} models {model_seconds:.0f} s, "
+        f"{len(tests)} data tests {sum(n['execution_time'] for n in tests):.0f} s (summed over threads); slowest: "
+        + ", ".join(f"{n['unique_id'].split('.')[-1]} {n['execution_time']:.0f} s" for n in models[:5]),
+        flush=True,
+    )
 
 
 def count_records(raw: Path, sources: list[str]) -> int:
@@ -76,7 +95,14 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="a year of history (365 days, 50 organisations): is a nightly run at day 364 as cheap as at day 99?",
     )
+    p.add_argument(
+        "--spark",
+        action="store_true",
+        help="build the models on the Spark cluster that ANALYTICS_SPARK_* name (make spark-up starts one)",
+    )
     args = p.parse_args(argv)
+    if args.spark:
+        args.work = args.work.with_name(args.work.name + "-spark")
     if args.year:
         args.days, args.orgs = 365, args.orgs or 50
         args.work = args.work.with_name(args.work.name + "-year")
@@ -138,6 +164,8 @@ def main(argv: list[str] | None = None) -> None:
             "ANALYTICS_WORK_WAREHOUSE": str(folder / "build" / "work.duckdb"),
             "ANALYTICS_DUCKDB_MEMORY_LIMIT": memory_limit,
             "ANALYTICS_DUCKDB_THREADS": threads,
+            # each measurement's first run is a full build: it starts Spark's tables afresh
+            **({"ANALYTICS_ENGINE": "spark"} if args.spark else {}),
         }
 
     def cli(start: str, end: str) -> list[str]:

@@ -70,3 +70,15 @@ def test_spark_without_its_virtualenv_says_how_to_get_it(raw_env, capsys, monkey
         assert cli.main(["run"]) == cli.EXIT_USAGE
     err = capsys.readouterr().err
     assert "make spark-setup" in err and len(err.strip().splitlines()) == 1
+
+
+def test_spark_without_a_thrift_server_fails_at_once_naming_it(raw_env, capsys, tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with environment({"ANALYTICS_ENGINE": "spark", "ANALYTICS_SPARK_PORT": str(port)}):
+        assert cli.main(["run"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"127.0.0.1:{port}" in err and "make spark-up" in err and len(err.strip().splitlines()) == 1

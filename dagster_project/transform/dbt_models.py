@@ -115,16 +115,18 @@ def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: 
     paths = spark.spark_paths(settings)
     with duckdb.get_connection() as conn:
         windows = set_dump_window(conn)
-        rows = spark.write_raw_partitions(conn, paths["raw"], windows)
+        # A full build (every dump new, or a working file that holds no Spark results yet: new,
+        # lost, or last built by DuckDB) starts Spark's raw folders and tables afresh too: what
+        # they hold was not built from this dump directory. Every other run is incremental.
+        full = windows == [(None, None)] or not spark.holds_results(conn)
+        rows = spark.write_raw_partitions(conn, paths["raw"], [] if full else windows)
         spark.write_dump_window(conn, paths["control"])
     context.log.info(
         f"raw partitions as Parquet for Spark: {sum(rows.values()):,} rows in {len(rows)} tables under {paths['raw']}"
     )
     manifest = DBT_PROJECT_DIR / SPARK_RUN_TARGET / "manifest.json"
     before = spark.result_files(settings, manifest) if manifest.exists() else {}
-    # A full build (a new or lost working file) starts Spark's tables afresh too: partitions of days
-    # the dump directory no longer holds must not outlive it. Every other run is incremental.
-    args = dbt_build_args(full_refresh=windows == [(None, None)])
+    args = dbt_build_args(full_refresh=full)
     context.log.info(f"dbt {' '.join(args)} on the Spark Thrift server {settings.spark_host}:{settings.spark_port}")
     invocation = dbt.cli(args, context=context, target_path=SPARK_RUN_TARGET)
     yield from invocation.stream()

@@ -20,12 +20,13 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import duckdb
 
 from ..core.sql import sql_literal
-from ..settings import Settings
+from ..settings import SPARK_VENV, Settings
 
 # The schemas whose Spark tables the exports and the publish read.
 RESULT_SCHEMAS = ("marts", "meta")
@@ -161,6 +162,14 @@ def model_docs(manifest_path: Path) -> dict[tuple[str, str], dict]:
     return docs
 
 
+def holds_results(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the working file holds marts that a Spark run loaded (none in a new one)."""
+    found = conn.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'marts'"
+    ).fetchone()[0]
+    return found > 0
+
+
 def table_files(folder: Path) -> dict[str, frozenset[str]]:
     """A Spark table's Parquet files by partition folder ("" for an unpartitioned table). Spark
     writes new file names whenever it writes a partition, so two listings tell what a run changed."""
@@ -218,6 +227,16 @@ def load_spark_results(
                 counts[f"{schema}.{table}"] = _load_changed_partitions(conn, schema, table, folder, old, files)
                 continue
             conn.execute(f"create schema if not exists {schema}")
+            if not files:  # an empty table: Spark writes no file that would carry its columns
+                if not exists:
+                    described = spark_columns(settings, f"{schema}.{table}")
+                    order = [c for c in docs["columns"] if c in described] + [c for c in described if c not in docs["columns"]]
+                    columns = ", ".join(f'"{c}" {described[c]}' for c in order)
+                    conn.execute(f'create table {schema}."{table}" ({columns})')
+                    _comment(conn, schema, table, docs)
+                conn.execute(f'delete from {schema}."{table}"')
+                counts[f"{schema}.{table}"] = 0
+                continue
             source = f"read_parquet({sql_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
             columns = ordered_columns(conn, source, list(docs["columns"]))
             conn.execute(f'create or replace table {schema}."{table}" as select {columns} from {source}')
@@ -228,6 +247,46 @@ def load_spark_results(
         conn.execute("rollback")
         raise
     return counts
+
+
+# Spark's column types as DuckDB's (DECIMAL(38,0) is Spark's wide integer: HUGEINT in a DuckDB build)
+SPARK_TYPES = {
+    "string": "varchar",
+    "int": "integer",
+    "bigint": "bigint",
+    "double": "double",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+    "decimal(38,0)": "hugeint",
+    "float": "float",
+    "smallint": "smallint",
+}
+
+
+def spark_columns(settings: Settings, relation: str) -> dict[str, str]:
+    """A Spark table's columns and their DuckDB types, asked of the Thrift server (dbt-spark's
+    client lives in the Spark virtualenv, so in a process of its own)."""
+    script = (
+        "import json, sys\n"
+        "from pyhive import hive\n"
+        "cursor = hive.connect(host=sys.argv[1], port=int(sys.argv[2]), username='analytics').cursor()\n"
+        "cursor.execute('describe table ' + sys.argv[3])\n"
+        "print(json.dumps([row[:2] for row in cursor.fetchall()]))\n"
+    )
+    answer = subprocess.run(
+        [str(SPARK_VENV / "bin" / "python"), "-c", script, settings.spark_host, str(settings.spark_port), relation],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    columns = {}
+    for name, kind in json.loads(answer.stdout):
+        if not name or name.startswith("#"):  # "# Partition Information" repeats the partition column
+            break
+        columns[name] = SPARK_TYPES.get(kind.lower(), kind)
+    return columns
 
 
 def _load_changed_partitions(conn, schema: str, table: str, folder: Path, old: dict, new: dict) -> int:

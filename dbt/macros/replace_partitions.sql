@@ -68,9 +68,9 @@
         {%- endfor -%}
         {%- do run_query('alter table ' ~ target ~ ' drop if exists ' ~ specs | join(', ')) -%}
     {%- endfor -%}
-    {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
-    insert into table {{ target }}
-    select {{ columns }} from {{ source }} where {{ replaced_partitions(column) }}
+    {#- by name: Spark keeps a table's partition column last, the model's select has it where it is -#}
+    insert into table {{ target }} by name
+    select * from {{ source }} where {{ replaced_partitions(column) }}
 {%- endmacro %}
 
 {# dbt-duckdb finds a custom strategy by this name #}

@@ -1,10 +1,12 @@
 """The same dbt project on the Spark cluster (`make test` starts one: tools/spark_cluster.py): after a
-full build, a night, a re-delivered day and a removed folder, the Spark run publishes every mart
+full build, a night, and a run over a re-delivered day and a removed folder, Spark publishes every mart
 row, column type and export file of a DuckDB build from scratch of the same dump directory, and a
 night rewrites only the partitions its dump date affects (raw data, facts and marts)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import shutil
 import time
@@ -70,6 +72,55 @@ def changed(before: dict[str, set[str]], after: dict[str, set[str]]) -> set[str]
     return {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
 
 
+def utc_day(stamp: str) -> str:
+    return dt.datetime.fromisoformat(stamp).astimezone(dt.UTC).date().isoformat()
+
+
+def records(path: Path) -> list[dict]:
+    out = []
+    for line in path.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            out.append(record)
+    return out
+
+
+def touched_days(raw: Path, night: str) -> set[str]:
+    """SPEC §2.5 worked out from the files: the UTC days of every delivery (any dump) of each key
+    the night's dump delivers (events and usage by id, Claude Code by its date), and the days of the
+    messages in chats whose chat.created it delivers."""
+    days = set()
+    for source, key in (("events", "event_id"), ("usage", "usage_id")):
+        delivered = [(p.parent.name == f"dt={night}", r) for p in sorted((raw / source).glob("dt=*/*.jsonl")) for r in records(p)]
+        delivered = [
+            (tonight, r) for tonight, r in delivered if isinstance(r.get(key), str) and isinstance(r.get("occurred_at"), str)
+        ]
+        night_keys = {r[key] for tonight, r in delivered if tonight}
+        for _, r in delivered:
+            if r[key] in night_keys:
+                try:
+                    days.add(utc_day(r["occurred_at"]))
+                except ValueError:
+                    pass
+    # a chat's project comes from its chat.created: a delivered one re-decides its messages' days
+    events = [(p.parent.name == f"dt={night}", r) for p in sorted((raw / "events").glob("dt=*/*.jsonl")) for r in records(p)]
+    chats = {
+        (r.get("properties") or {}).get("chat_id") for tonight, r in events if tonight and r.get("event_type") == "chat.created"
+    }
+    for _, r in events:
+        if r.get("event_type") == "message.sent" and (r.get("properties") or {}).get("chat_id") in chats:
+            try:
+                days.add(utc_day(r["occurred_at"]))
+            except (KeyError, TypeError, ValueError):
+                pass
+    for path in (raw / "claude_code" / f"dt={night}").glob("*.jsonl"):
+        days |= {r["date"][:10] for r in records(path) if isinstance(r.get("date"), str)}
+    return days
+
+
 class Sequence:
     """One dump directory and one Spark warehouse that the tests below walk through in order."""
 
@@ -132,28 +183,26 @@ def test_a_night_rewrites_only_its_partitions(sequence):
     after = {name: partition_files(folder) for name, folder in watched.items()}
     rewritten = {name: changed(before[name], after[name]) for name in watched}
     assert rewritten["raw events"] == {f"dump_date={night}"}
-    # the night's usage records are dated the night or the day before (a late record)
-    assert f"usage_date={night}" in rewritten["staging"] and len(rewritten["staging"]) <= 3
-    assert f"date={night}" in rewritten["fact"] and len(rewritten["fact"]) <= 3
-    assert len(rewritten["daily mart"]) <= 3 and len(before["daily mart"]) >= DAYS - 2
-    assert f"as_of_date={night}" in rewritten["as-of mart"] and len(rewritten["as-of mart"]) <= 3
+    # staging, facts and daily marts: days the night's records touch, no others
+    affected = touched_days(sequence.raw, night) | {night}
+    for name in ("staging", "fact", "daily mart"):
+        assert f"={night}" in " ".join(rewritten[name]), f"{name}: the night's own day was not rewritten"
+        assert {p.split("=")[1] for p in rewritten[name]} <= affected, f"{name} rewrote {sorted(rewritten[name])}"
+        assert len(before[name]) > len(rewritten[name])
+    # as-of marts: every as-of date from one the night's records touch on (their windows see it)
+    as_of = sorted(p.split("=")[1] for p in rewritten["as-of mart"])
+    assert as_of == [d for d in sequence.days if d >= as_of[0]] and as_of[0] >= min(affected) and night in as_of
     sequence.check()
 
 
-def test_a_redelivered_day_on_the_cluster_equals_the_duckdb_build(sequence):
-    day = sequence.days[3]
+def test_a_redelivered_day_and_a_removed_folder_on_the_cluster_equal_the_duckdb_build(sequence):
+    day, last = sequence.days[3], sequence.days[-1]
     rewrite_without(sequence.raw / "usage" / f"dt={day}" / "part-0001.jsonl", lambda r: True)
     rewrite_without(sequence.raw / "events" / f"dt={day}" / "part-0001.jsonl", lambda r: r.get("event_type") == "chat.created")
-    sequence.run(day, day)
+    shutil.rmtree(sequence.raw / "claude_code" / f"dt={last}")
+    sequence.run(day, last)
     sequence.check()
-
-
-def test_a_removed_folder_on_the_cluster_equals_the_duckdb_build(sequence):
-    day = sequence.days[-1]
-    shutil.rmtree(sequence.raw / "claude_code" / f"dt={day}")
-    sequence.run(day, day)
-    sequence.check()
-    assert not (sequence.spark_raw / "claude_code" / f"dump_date={day}").exists()
+    assert not (sequence.spark_raw / "claude_code" / f"dump_date={last}").exists()
 
 
 def test_spark_leaves_nothing_in_the_working_directory(sequence):
