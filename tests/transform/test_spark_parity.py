@@ -6,6 +6,7 @@ night rewrites only the partitions its dump date affects (raw data, facts and ma
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import shutil
@@ -78,7 +79,8 @@ def utc_day(stamp: str) -> str:
 
 def records(path: Path) -> list[dict]:
     out = []
-    for line in path.read_text(errors="replace").splitlines():
+    data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+    for line in data.decode("utf-8", errors="replace").splitlines():
         try:
             record = json.loads(line)
         except ValueError:
@@ -94,7 +96,8 @@ def touched_days(raw: Path, night: str) -> set[str]:
     messages in chats whose chat.created it delivers."""
     days = set()
     for source, key in (("events", "event_id"), ("usage", "usage_id")):
-        delivered = [(p.parent.name == f"dt={night}", r) for p in sorted((raw / source).glob("dt=*/*.jsonl")) for r in records(p)]
+        files = sorted((raw / source).glob("dt=*/*.jsonl*"))
+        delivered = [(p.parent.name == f"dt={night}", r) for p in files for r in records(p)]
         delivered = [
             (tonight, r) for tonight, r in delivered if isinstance(r.get(key), str) and isinstance(r.get("occurred_at"), str)
         ]
@@ -106,7 +109,7 @@ def touched_days(raw: Path, night: str) -> set[str]:
                 except ValueError:
                     pass
     # a chat's project comes from its chat.created: a delivered one re-decides its messages' days
-    events = [(p.parent.name == f"dt={night}", r) for p in sorted((raw / "events").glob("dt=*/*.jsonl")) for r in records(p)]
+    events = [(p.parent.name == f"dt={night}", r) for p in sorted((raw / "events").glob("dt=*/*.jsonl*")) for r in records(p)]
     chats = {
         (r.get("properties") or {}).get("chat_id") for tonight, r in events if tonight and r.get("event_type") == "chat.created"
     }
@@ -116,7 +119,7 @@ def touched_days(raw: Path, night: str) -> set[str]:
                 days.add(utc_day(r["occurred_at"]))
             except (KeyError, TypeError, ValueError):
                 pass
-    for path in (raw / "claude_code" / f"dt={night}").glob("*.jsonl"):
+    for path in (raw / "claude_code" / f"dt={night}").glob("*.jsonl*"):
         days |= {r["date"][:10] for r in records(path) if isinstance(r.get("date"), str)}
     return days
 
