@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SPARK_VENV := .venv-spark
 SPARK_INSTALLED := $(SPARK_VENV)/.installed
+LLAP_JAR := $(SPARK_VENV)/extra-jars/hive-llap-common-2.3.9.jar
 MANIFEST := dbt/target/manifest.json
 UV_PIN := uv==0.13.9
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
@@ -52,7 +53,11 @@ spark-reset:
 	@python3 tools/spark_cluster.py reset
 
 ## spark-setup: dbt-spark and pyspark in .venv-spark (first use only), and a Java runtime
-spark-setup: $(SPARK_INSTALLED) java
+spark-setup: $(SPARK_INSTALLED) $(LLAP_JAR) java
+
+# the one jar pyspark 4 lacks for its Thrift server (tools/spark_cluster.py, LLAP_ARCHIVE, says why)
+$(LLAP_JAR): $(SPARK_INSTALLED)
+	python3 tools/spark_cluster.py setup
 
 # Its own uv, so that it installs beside .venv's (.ci/run makes both at once).
 $(SPARK_INSTALLED): requirements-spark.lock

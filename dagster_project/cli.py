@@ -63,7 +63,7 @@ def failure_messages(result) -> list[str]:
 def run_notes(instance, run_id: str) -> list[str]:
     """What the run decided that changes what it built (a full build instead of its dates), from its
     log: the summary repeats it."""
-    from .run_control import FULL_BUILD_NOTE
+    from .core.pending_work import FULL_BUILD_NOTE
 
     return [e.user_message for e in instance.all_logs(run_id) if e.user_message.startswith(FULL_BUILD_NOTE)]
 

@@ -181,7 +181,7 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None, l
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
     set_aside = set_aside_unreadable_work_file(settings)
     existed = settings.work_warehouse.exists()
-    note = f"{FULL_BUILD_NOTE} {set_aside}" if set_aside else None
+    note = f"{pending_work.FULL_BUILD_NOTE} {set_aside}" if set_aside else None
     with duckdb.connect(str(settings.work_warehouse), config={"memory_limit": settings.memory_limit}) as conn:
         also_ingest: list[dt.date] = []
         if start is not None and pending_work.holds_no_run(conn):
@@ -195,7 +195,7 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None, l
                 + ("holds no earlier run" if existed else "did not exist (a first run, or the file was deleted)")
             )
             note = (
-                f"{FULL_BUILD_NOTE} {why}; rebuilding it from every dump in {settings.raw_dir} "
+                f"{pending_work.FULL_BUILD_NOTE} {why}; rebuilding it from every dump in {settings.raw_dir} "
                 f"({also_ingest[0]} .. {also_ingest[-1]}, {len(also_ingest)} dump dates), not only {start} .. {end}"
             )
             start = end = None  # the whole dump directory is new to this warehouse
@@ -204,8 +204,6 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None, l
         log(note)
     return note
 
-
-FULL_BUILD_NOTE = "full build:"
 
 # What DuckDB says of a file that is not a whole database (truncated, overwritten, another kind).
 _NOT_A_DATABASE = ("not a valid DuckDB database file", "Could not read enough bytes", "Corrupt", "corrupt", "checksum")

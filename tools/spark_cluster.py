@@ -1,7 +1,7 @@
 """A Spark standalone cluster on this machine for `ANALYTICS_ENGINE=spark`: a master, workers and the
 Thrift server that dbt-spark talks to, started from the pinned pyspark in .venv-spark.
 
-    python tools/spark_cluster.py up | down | status | reset
+    python tools/spark_cluster.py setup | up | down | status | reset
 
 pyspark's wheel ships every jar the daemons need (the Thrift server's, Hive's, Derby) but not
 `sbin/start-*.sh`, so each daemon is started with `bin/spark-class`, in a session of its own, its
@@ -22,6 +22,7 @@ build. Ports and sizes come from the environment (README "Spark").
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +30,8 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -40,6 +43,20 @@ MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"
 THRIFT_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 START_TIMEOUT = 180.0  # seconds: the daemons start in about a minute on a busy 2-core machine
+
+# pyspark 4's jars lack hive-llap-common, which Hive's function registry loads when the Thrift server
+# closes a session: without it the close fails, and the registry's one-time initialisation is left
+# pending, so later sessions wait on it for ever (SPARK-51041). pyspark 3.5.7's source archive on
+# PyPI carries the jar (Hive 2.3.9, the same API as the 2.3.10 that pyspark 4 ships); `setup`
+# takes it out, both checked against their SHA-256.
+LLAP_ARCHIVE = (
+    "https://files.pythonhosted.org/packages/cb/65/2764b1840aa6ea5f7e668a36702c3128ac54d0b861d3d57669b2453469a6/"
+    "pyspark-3.5.7.tar.gz"
+)
+LLAP_ARCHIVE_SHA256 = "80e36514e0c5c126d35a26adf4f405cd4a69de96a8ea8a3c1e9a65fce2fb4eaa"
+LLAP_MEMBER = "pyspark-3.5.7/deps/jars/hive-llap-common-2.3.9.jar"
+LLAP_JAR_SHA256 = "bbc07775a0b14180540b44d7879fb35dc92967a1e7a968063ca890c4e604c0b9"
+LLAP_JAR = SPARK_VENV / "extra-jars" / "hive-llap-common-2.3.9.jar"
 
 
 class ClusterError(Exception):
@@ -147,11 +164,15 @@ class Cluster:
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
         }
+        if not LLAP_JAR.exists():
+            raise ClusterError(f"no {LLAP_JAR.name} in {LLAP_JAR.parent}: run `make spark-setup`")
         args = [
             spark_class,
             "org.apache.spark.deploy.SparkSubmit",
             "--class",
             THRIFT_CLASS,
+            "--driver-class-path",
+            str(LLAP_JAR),
             "--driver-java-options",
             f"-Dderby.system.home={root}",
         ]
@@ -335,13 +356,39 @@ def reset(cluster: Cluster) -> int:
     return 0
 
 
+def setup(cluster: Cluster) -> int:
+    """Fetch the one jar pyspark 4 lacks (LLAP_ARCHIVE says why), once."""
+    if LLAP_JAR.exists() and hashlib.sha256(LLAP_JAR.read_bytes()).hexdigest() == LLAP_JAR_SHA256:
+        return 0
+    LLAP_JAR.parent.mkdir(parents=True, exist_ok=True)
+    print(f"fetching {LLAP_JAR.name} from {LLAP_ARCHIVE.rsplit('/', 1)[1]} on PyPI", flush=True)
+    with tempfile.TemporaryDirectory(dir=LLAP_JAR.parent) as scratch:
+        archive = Path(scratch) / "archive.tar.gz"
+        digest = hashlib.sha256()
+        with urllib.request.urlopen(LLAP_ARCHIVE, timeout=120) as answer, archive.open("wb") as out:
+            for block in iter(lambda: answer.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+        if digest.hexdigest() != LLAP_ARCHIVE_SHA256:
+            raise ClusterError(f"{LLAP_ARCHIVE} does not have the expected SHA-256")
+        with tarfile.open(archive) as tar:
+            member = tar.extractfile(LLAP_MEMBER)
+            data = member.read() if member else b""
+        if hashlib.sha256(data).hexdigest() != LLAP_JAR_SHA256:
+            raise ClusterError(f"{LLAP_MEMBER} in {LLAP_ARCHIVE} does not have the expected SHA-256")
+        aside = Path(scratch) / LLAP_JAR.name
+        aside.write_bytes(data)
+        aside.replace(LLAP_JAR)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["up", "down", "status", "reset"])
+    parser.add_argument("action", choices=["setup", "up", "down", "status", "reset"])
     args = parser.parse_args(argv)
     cluster = Cluster.from_environment()
     try:
-        return {"up": up, "down": down, "status": status, "reset": reset}[args.action](cluster)
+        return {"setup": setup, "up": up, "down": down, "status": status, "reset": reset}[args.action](cluster)
     except ClusterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

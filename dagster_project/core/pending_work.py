@@ -30,6 +30,10 @@ SOURCES_LEDGER = "control.pending_ingest"
 WORK_LEDGER = "control.pending_work"
 
 
+# How a run says, in its log and its summary, that it rebuilds everything (cli.run_notes reads it).
+FULL_BUILD_NOTE = "full build:"
+
+
 def ensure_ledger(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists control")
     conn.execute(f"create table if not exists {SOURCES_LEDGER} (source varchar not null, dump_date date not null)")

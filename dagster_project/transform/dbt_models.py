@@ -115,10 +115,18 @@ def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: 
     paths = spark.spark_paths(settings)
     with duckdb.get_connection() as conn:
         windows = set_dump_window(conn)
-        # A full build (every dump new, or a working file that holds no Spark results yet: new,
-        # lost, or last built by DuckDB) starts Spark's raw folders and tables afresh too: what
-        # they hold was not built from this dump directory. Every other run is incremental.
-        full = windows == [(None, None)] or not spark.holds_results(conn)
+        # A full build (every dump new, or a working file and a Spark warehouse that do not hold
+        # the same build: transform/spark.py, lineage) starts Spark's raw folders and tables
+        # afresh too: what they hold was not built from this dump directory. Every other run is
+        # incremental.
+        full = windows == [(None, None)] or not spark.in_step(conn, settings)
+        if full and windows != [(None, None)]:
+            context.log.warning(
+                f"{pending_work.FULL_BUILD_NOTE} the Spark warehouse under {settings.spark_dir} does not hold this "
+                "working file's build; every model is rebuilt on Spark (--full-refresh)"
+            )
+        if full:
+            spark.forget_lineage(settings)
         rows = spark.write_raw_partitions(conn, paths["raw"], [] if full else windows)
         spark.write_dump_window(conn, paths["control"])
     context.log.info(
@@ -131,5 +139,7 @@ def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: 
     invocation = dbt.cli(args, context=context, target_path=SPARK_RUN_TARGET)
     yield from invocation.stream()
     with duckdb.get_connection() as conn:
-        counts = spark.load_spark_results(conn, settings, manifest, before)
+        counts = spark.load_spark_results(conn, settings, manifest, before, whole=full)
+        if full:
+            spark.record_lineage(conn, settings)
     context.log.info(f"Spark's results in the working warehouse: {len(counts)} tables, {sum(counts.values()):,} rows loaded")

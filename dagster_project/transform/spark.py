@@ -21,10 +21,12 @@ import json
 import shutil
 import socket
 import subprocess
+import uuid
 from pathlib import Path
 
 import duckdb
 
+from ..core.atomic import write_bytes_atomic
 from ..core.sql import sql_literal
 from ..settings import SPARK_VENV, Settings
 
@@ -162,12 +164,38 @@ def model_docs(manifest_path: Path) -> dict[tuple[str, str], dict]:
     return docs
 
 
-def holds_results(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the working file holds marts that a Spark run loaded (none in a new one)."""
-    found = conn.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'marts'"
-    ).fetchone()[0]
-    return found > 0
+# Which build a working file and a Spark warehouse share: a token each full build writes into both.
+# A working file and a Spark warehouse that disagree (a new or restored working file, a Spark
+# directory reset or shared with another deployment, a full build that died half-way) get a full build.
+LINEAGE_TABLE = "control.spark_lineage"
+
+
+def lineage_file(settings: Settings) -> Path:
+    return spark_paths(settings)["warehouse"] / ".analytics-lineage"
+
+
+def in_step(conn: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Whether the working file and the Spark warehouse hold the same build."""
+    conn.execute(f"create table if not exists {LINEAGE_TABLE} (token varchar not null)")
+    held = conn.execute(f"select max(token) from {LINEAGE_TABLE}").fetchone()[0]
+    try:
+        return held is not None and lineage_file(settings).read_text().strip() == held
+    except FileNotFoundError:
+        return False
+
+
+def forget_lineage(settings: Settings) -> None:
+    """Before a full build: until it completes, the Spark warehouse matches no working file."""
+    lineage_file(settings).unlink(missing_ok=True)
+
+
+def record_lineage(conn: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """After a full build's results are in the working file: both name the same new build."""
+    token = uuid.uuid4().hex
+    conn.execute(f"delete from {LINEAGE_TABLE}")
+    conn.execute(f"insert into {LINEAGE_TABLE} values (?)", [token])
+    lineage_file(settings).parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(lineage_file(settings), f"{token}\n".encode())
 
 
 def table_files(folder: Path) -> dict[str, frozenset[str]]:
@@ -203,10 +231,12 @@ def load_spark_results(
     settings: Settings,
     manifest_path: Path,
     before: dict[tuple[str, str], dict[str, frozenset[str]]],
+    whole: bool = False,
 ) -> dict[str, int]:
     """Bring what Spark changed into the working warehouse's marts (and meta), in one transaction:
     the exports see all of Spark's results or none. A partitioned table whose partitions Spark
-    replaced gets those partitions' rows again; a new or unpartitioned table is copied whole."""
+    replaced gets those partitions' rows again; a new or unpartitioned table, and every table
+    after a full build (`whole`), is copied whole."""
     warehouse = spark_paths(settings)["warehouse"]
     after = result_files(settings, manifest_path)
     counts = {}
@@ -223,7 +253,7 @@ def load_spark_results(
                 [schema, table],
             ).fetchone()
             partitioned = all("=" in p for p in files) and all("=" in p for p in old) and bool(old)
-            if exists and partitioned:
+            if exists and partitioned and not whole:
                 counts[f"{schema}.{table}"] = _load_changed_partitions(conn, schema, table, folder, old, files)
                 continue
             conn.execute(f"create schema if not exists {schema}")
