@@ -43,6 +43,7 @@ MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"
 THRIFT_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 START_TIMEOUT = 180.0  # seconds: the daemons start in about a minute on a busy 2-core machine
+LOG_KEEP_BYTES = 64 * 2**20  # a daemon's log this large is moved aside (as .1) when it starts again
 
 # pyspark 4's jars lack hive-llap-common, which Hive's function registry loads when the Thrift server
 # closes a session: without it the close fails, and the registry's one-time initialisation is left
@@ -162,6 +163,8 @@ class Cluster:
             # a few cores and small partitions: Spark's default of 200 shuffle partitions is all overhead
             "spark.sql.shuffle.partitions": str(self.shuffle_partitions),
             "spark.ui.enabled": "false",
+            # the driver's log at INFO grew by 150 MB in a few fixture builds: warnings and errors only
+            "spark.log.level": "WARN",
             "spark.ui.showConsoleProgress": "false",
         }
         if not LLAP_JAR.exists():
@@ -252,7 +255,10 @@ def start(cluster: Cluster, daemon: str) -> None:
     for folder in ("pids", "logs", "work"):
         (cluster.cluster_dir / folder).mkdir(parents=True, exist_ok=True)
     (cluster.root / "tmp").mkdir(parents=True, exist_ok=True)
-    with cluster.log_file(daemon).open("ab") as log:
+    log_file = cluster.log_file(daemon)
+    if log_file.exists() and log_file.stat().st_size > LOG_KEEP_BYTES:  # one older log kept, no more
+        log_file.replace(log_file.with_name(log_file.name + ".1"))
+    with log_file.open("ab") as log:
         process = subprocess.Popen(
             cluster.command(daemon),
             cwd=cluster.root,
