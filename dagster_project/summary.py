@@ -114,7 +114,7 @@ class RunSummary:
         for warning in self.warnings:
             out.append(f"   {warning}")
         if self.exports and not self.published:
-            # SPEC §6 (v3): exports become visible only with their warehouse
+            # SPEC §6: exports become visible only with their warehouse
             out.append("   exports: unchanged (staged files are discarded; the next run writes them)")
             out.append("   published warehouse: unchanged (nothing was published)")
             return "\n".join(out)

@@ -24,11 +24,11 @@ EVENT_PROPS = {
     "artifact.created": {"artifact_id": False, "chat_id": False, "artifact_type": False},
     "connector.used": {"connector": False, "chat_id": True},
 }  # property -> may be null
-# SPEC §2.1 (v3): optional properties, which may be absent but, when present, have their type
+# SPEC §2.1: optional properties, which may be absent but, when present, have their type
 OPTIONAL_EVENT_PROPS = {"project.created": {"name": "str"}, "artifact.created": {"is_shared": "bool"}}
 ROLES = {"primary_owner", "owner", "admin", "member"}
 TOOLS = ["edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool"]
-# SPEC §2.5 (v3): an offset is a valid RFC 3339 offset, hours 00-23 and minutes 00-59
+# SPEC §2.5: an offset is a valid RFC 3339 offset, hours 00-23 and minutes 00-59
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$")
 MONEY_RE = re.compile(r"^\d{1,12}(\.\d{1,6})?$")
 # a well-formed number that is too large or too precise, or has an exponent: out_of_range
@@ -190,12 +190,12 @@ def check_snapshot(table):
             need(r, "seat_count", "count")
             parse_ts(need(r, "created_at", "str"))
             return r["organization_id"], None
-        if table == "groups":  # v3
+        if table == "groups":
             org_id(r)
             safe_name(r, "rbac_group_id")
             need(r, "name", "str")
             return (r["organization_id"], r["rbac_group_id"]), None
-        if table == "group_members":  # v3
+        if table == "group_members":
             org_id(r)
             safe_name(r, "rbac_group_id")
             need(r, "user_id", "str")

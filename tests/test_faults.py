@@ -141,7 +141,7 @@ def extreme_raw(tmp_path_factory) -> Path:
             }
         ],
     )
-    # SPEC §2.5 (v3): symbolic links are listed with reason `symlink`, never followed
+    # SPEC §2.5: symbolic links are listed with reason `symlink`, never followed
     secret = raw.parent / "outside" / "secret.jsonl"
     write_jsonl(
         secret,
@@ -340,7 +340,7 @@ class TestFailedBackfillInExportsOrPublish:
 
 
 def test_cleanup_removes_only_its_own_temporary_files(tmp_path):
-    """SPEC §6 (v3): the pipeline deletes only what it created, in the folders it writes."""
+    """SPEC §6: the pipeline deletes only what it created, in the folders it writes."""
     home = tmp_path / "home"
     with environment({"ANALYTICS_WAREHOUSE": str(home / "x.duckdb"), "ANALYTICS_EXPORTS_DIR": str(tmp_path / "exports")}):
         settings = Settings.from_env()

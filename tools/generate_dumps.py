@@ -73,10 +73,10 @@ def iso(ts: dt.datetime, offset: str) -> str:
 class Generator:
     def __init__(self, args: argparse.Namespace):
         self.rng = random.Random(args.seed)
-        # v3's optional properties (a project's name, an artifact's is_shared) come from their own
+        # the optional properties (a project's name, an artifact's is_shared) come from their own
         # stream, so that adding them left every other record of a seed as it was
         self.extras = random.Random(f"{args.seed}:optional-properties")
-        self.group_rng = random.Random(f"{args.seed}:groups")  # v3 groups, likewise
+        self.group_rng = random.Random(f"{args.seed}:groups")  # groups, likewise
         self.args = args
         self.start = dt.date.fromisoformat(args.start)
         self.days = [self.start + dt.timedelta(days=i) for i in range(args.days)]
@@ -400,7 +400,7 @@ class Generator:
                 fname = f"{name}.jsonl.gz" if day % 7 == 3 else f"{name}.jsonl"
                 self.deliveries["snapshots"][day][fname] = [json.dumps(r, separators=(",", ":")) for r in rows]
 
-    # -- RBAC groups (v3) ----------------------------------------------------------
+    # -- RBAC groups ----------------------------------------------------------
     def build_groups(self) -> None:
         """Groups per organisation from their own random stream (the other records of a seed stay as
         they were): every fifth organisation has none, a user is in one to three groups, and the first
@@ -807,7 +807,7 @@ class Generator:
             json.dumps(dict(cc, date="not a date")),
             json.dumps(dict(cc, date=future)),
         ]
-        # SPEC §2.5 (v3): values no later step could hold, offsets RFC 3339 does not allow, a key named
+        # SPEC §2.5: values no later step could hold, offsets RFC 3339 does not allow, a key named
         # twice; each is rejected at ingest, so that it can never fail the night
         bad_events.append(json.dumps(dict(good_event, occurred_at=self.timestamp(d)[:19] + "+24:00")))
         bad_events.append(json.dumps(good_event)[:-1] + ', "user_id": "someone_else"}')
@@ -866,7 +866,7 @@ class Generator:
                 }
             )
         ]
-        # v3 groups: an unsafe group id (invalid_field) and a membership without a user (missing_field)
+        # groups: an unsafe group id (invalid_field) and a membership without a user (missing_field)
         snap["groups.jsonl"] = list(snap.get("groups.jsonl", [])) + [
             json.dumps({"organization_id": org["organization_id"], "rbac_group_id": "../groups", "name": "Escape"})
         ]

@@ -62,7 +62,7 @@ EVENTS = Table(
         Field("properties.project_id", "string", when="event_type = 'project.created'"),
         Field("properties.artifact_id", "string", when="event_type = 'artifact.created'"),
         Field("properties.artifact_type", "string", when="event_type = 'artifact.created'"),
-        # v3 optional properties: absent is fine, present must have the type
+        # optional properties: absent is fine, present must have the type
         Field("properties.name", "string", required=False, when="event_type = 'project.created'"),
         Field("properties.is_shared", "bool", required=False, when="event_type = 'artifact.created'"),
         Field("properties.connector", "string", when="event_type = 'connector.used'"),

@@ -27,7 +27,7 @@ MART_DATE_COLUMNS = {
     "spend_forecast": "as_of_date",
     "spend_alerts": "date",
     "organizations_daily": "date",
-    # v3, the per-entity rows of the vendor's shapes (marts.projects is not dated: no snapshot)
+    # the per-entity rows of the vendor's shapes (marts.projects is not dated: no snapshot)
     "connector_users_daily": "date",
     "artifact_users_daily": "date",
     "project_users_daily": "date",

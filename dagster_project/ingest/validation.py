@@ -5,7 +5,7 @@ good record and `<code>: <field>` for a bad one. Codes are stable, so counts per
 compared across runs: line_too_long, not_json_object, duplicate_key, missing_field, wrong_type,
 unknown_enum, invalid_field, bad_timestamp, negative_value, out_of_range, too_far_in_future.
 
-SPEC §2.5 (v3): a record that is accepted can never make a later step fail. Every value that is
+SPEC §2.5: a record that is accepted can never make a later step fail. Every value that is
 accepted fits the type staging casts it to (integers a signed 64-bit integer, `cost_usd`
 DECIMAL(18,6), an estimated cost 12 digits of cents), and the marts sum them in types wide enough
 for a million of the largest (dbt/macros/wide_types.sql).

@@ -191,7 +191,7 @@ class KeyStore:
 
 
 def check_organization_exists(warehouse: Path, organization_id: str) -> None:
-    """SPEC §7 (v3): a key only for an organisation the published warehouse holds."""
+    """SPEC §7: a key only for an organisation the published warehouse holds."""
     import duckdb
 
     if not warehouse.exists():

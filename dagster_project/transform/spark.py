@@ -331,8 +331,11 @@ def _load_changed_partitions(conn, schema: str, table: str, folder: Path, old: d
         return 0
     source = f"read_parquet([{', '.join(sql_literal(x) for x in paths)}], hive_partitioning = true)"
     existing = [d[0] for d in conn.execute(f'select * from {schema}."{table}" limit 0').description]
-    conn.execute(f'insert into {schema}."{table}" by name select {ordered_columns(conn, source, existing)} from {source}')
-    return conn.execute(f"select count(*) from {source}").fetchone()[0]
+    # the insert says how many rows it wrote: no second read of the files to count them
+    inserted = conn.execute(
+        f'insert into {schema}."{table}" by name select {ordered_columns(conn, source, existing)} from {source}'
+    )
+    return inserted.fetchone()[0]
 
 
 def _comment(conn, schema: str, table: str, docs: dict) -> None:

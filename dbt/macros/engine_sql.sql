@@ -123,7 +123,7 @@
 {%- endmacro %}
 
 {#
-  SPEC §2.5 (v3): every sum the marts compute holds a million records of the largest accepted
+  SPEC §2.5: every sum the marts compute holds a million records of the largest accepted
   value. Money: a cost_usd has 12 integer digits, so sums need 19: DECIMAL(38, 6) everywhere after
   staging. Integers from raw (tokens, lines, sessions) fit 64 bits one by one, so their sums are
   wide integers (type_wide_integer). Counts of records stay BIGINT.

@@ -28,8 +28,8 @@ EXPECTED_REJECTIONS = {
     ("events", "line_too_long"): 1,  # a 17 MiB line
     ("usage", "invalid_field"): 1,  # organization_id /tmp/x
     ("claude_code", "invalid_field"): 1,  # organization_id .hidden
-    ("snapshots", "invalid_field"): 2,  # an organization ../../escape, a group ../groups (v3)
-    ("snapshots", "missing_field"): 1,  # a group membership without user_id (v3)
+    ("snapshots", "invalid_field"): 2,  # an organization ../../escape, a group ../groups
+    ("snapshots", "missing_field"): 1,  # a group membership without user_id
     ("usage", "not_json_object"): 1,
     ("usage", "negative_value"): 2,  # input_tokens -5; cost_usd "-0.5"
     ("usage", "wrong_type"): 4,  # cost "abc"; output_tokens "12"; input_tokens 1.5; cost 0.1 as a number
@@ -252,7 +252,7 @@ def test_unsafe_organisation_ids_are_rejected_in_every_source(fixture_warehouse:
         ("claude_code", "invalid_field: organization_id"),
         ("events", "invalid_field: organization_id"),
         ("snapshots", "invalid_field: organization_id"),
-        ("snapshots", "invalid_field: rbac_group_id"),  # v3: a group id is a safe name too
+        ("snapshots", "invalid_field: rbac_group_id"),  # a group id is a safe name too
         ("usage", "invalid_field: organization_id"),
     ]
     for table in ["events", "usage", "claude_code", "organizations"]:

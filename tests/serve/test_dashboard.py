@@ -287,7 +287,7 @@ def test_numbers_never_wrap_and_every_page_says_how_fresh_it_is(session, width):
             tops = [round(t.bounding_box()["y"]) for t in page.query_selector_all(".tiles")[0].query_selector_all(".tile")]
             assert len(tops) < 2 or tops[0] == tops[1], f"{slug}: the first two tiles are not side by side"
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{slug} is wider than the screen"
-            # at most half the height the pages had before the phone layout (issue 23's measurements):
+            # at most half the height the pages had before the phone layout:
             # charts and top-10s are swiped through side by side, not stacked
             height = page.evaluate("document.documentElement.scrollHeight")
             assert height <= PHONE_HEIGHT_BEFORE[slug] / 2, f"{slug} is {height} px tall at 390 px"
@@ -455,7 +455,7 @@ def group_of(fixture_warehouse) -> tuple[str, str]:
 
 
 def test_a_groups_pages_show_the_group_marts(session, fixture_warehouse):
-    """SPEC §8 (v3): with ?group= every tile is the group's (marts.group_activity_daily), the page
+    """SPEC §8: with ?group= every tile is the group's (marts.group_activity_daily), the page
     names the group, and the picker offers the organisation's groups of the day."""
     group, name = group_of(fixture_warehouse)
     row = dict(

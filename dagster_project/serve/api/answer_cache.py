@@ -1,4 +1,4 @@
-"""The API's answers kept per published state (issue 20: a response cache per publish).
+"""The API's answers kept per published state (a response cache per publish).
 
 A published file never changes (a publish renames a new file into place, SPEC §6), and an
 answer depends only on that file, the key that asks (its organisation, role and plan) and the

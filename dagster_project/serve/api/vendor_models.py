@@ -48,7 +48,7 @@ class ConnectorActivity(BaseModel):
 
 class ArtifactActivity(BaseModel):
     artifact_type: str = Field(description="properties.artifact_type as dumped.")
-    is_shared: bool | None = Field(description="properties.is_shared; null where the dump does not say (v3 optional).")
+    is_shared: bool | None = Field(description="properties.is_shared; null where the dump does not say (optional).")
     artifacts_created_count: int
     distinct_user_count: int
     published_artifacts_created_count: int | None = Field(description=NOT_HELD)

@@ -362,7 +362,7 @@ def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request, group:
     }
     if not group:
         charts["code_accept"] = series(daily, "tool_accept_rate")
-        if who.spend_reason is None:  # SPEC §7 (v3): the estimated cost is spend
+        if who.spend_reason is None:  # SPEC §7: the estimated cost is spend
             charts["code_cost"] = series(daily, "estimated_cost_usd")
     return {
         "today": today,

@@ -25,7 +25,7 @@ class Col:
     nullable: bool = False
     expr: str | None = None  # SQL; the column of the same name by default
     internal: bool = False  # used for ordering only, not shown to API users
-    spend: bool = False  # SPEC §7 (v3): omitted for role admin and for organisations whose spend is hidden
+    spend: bool = False  # SPEC §7: omitted for role admin and for organisations whose spend is hidden
     mart: str | None = None  # the mart it reads (its listing's by default)
     mart_column: str | None = None  # the column it reads there (`name` by default)
 

@@ -17,7 +17,7 @@ final as (
         {{ json_str('properties.message_id') }} as message_id,
         {{ json_str('properties.artifact_id') }} as artifact_id,
         {{ json_str('properties.artifact_type') }} as artifact_type,
-        -- v3 optional properties, null where the dump lacks them (never invented)
+        -- optional properties, null where the dump lacks them (never invented)
         -- (read on their own event type only: elsewhere a field of that name is an unknown extra)
         case
             when {{ json_str('event_type') }} = 'project.created' then {{ json_str('properties.name') }}
