@@ -16,7 +16,7 @@ ANALYTICS_SPARK_DIR (default warehouse/spark):
 `down` stops exactly the processes whose pid files it finds (and which are still the daemons it
 started), so a cluster started by someone else is never touched. `reset` (cluster down first)
 removes the Spark warehouse and metastore, which no run ever does: the next Spark run is a full
-build. Ports and sizes come from the environment (README "Spark").
+build. Ports and sizes come from the environment (docs/spark.md).
 """
 
 from __future__ import annotations
