@@ -14,7 +14,8 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup manifest run backfill test test-fast soak dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
-	serve api-key api-keys api-key-revoke browser spark-setup run-spark bench-spark spark-up spark-down spark-status spark-reset java screenshots
+	serve api-key api-keys api-key-revoke browser spark-setup run-spark bench-spark spark-up spark-down spark-status spark-reset java screenshots \
+	alert-recipient alert-recipients alert-recipient-remove budget budgets budget-remove notifications notify notify-test
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -143,6 +144,43 @@ sql: setup
 spend-csv: setup
 	@test -n "$(ORG)" -a -n "$(DATE)" || { echo "usage: make spend-csv ORG=<organization_id> DATE=YYYY-MM-DD [OUT=dir]"; exit 2; }
 	@$(PY) tools/spend_csv.py --org "$(ORG)" --date "$(DATE)" --out "$(or $(OUT),.)"
+
+## alert-recipient ORG=<organization_id> EMAIL=<address>|WEBHOOK=<url> [ROLE=owner]: who gets an organisation's spend notifications
+alert-recipient: setup
+	@test -n "$(ORG)" -a -n "$(EMAIL)$(WEBHOOK)" || { echo "usage: make alert-recipient ORG=<organization_id> EMAIL=<address>|WEBHOOK=<url> [ROLE=primary_owner|owner|admin]"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli recipient add --org "$(ORG)" $(if $(EMAIL),--email "$(EMAIL)",--webhook-env WEBHOOK) --role "$(or $(ROLE),owner)"
+
+## alert-recipients [ORG=...] / alert-recipient-remove ID=<id>: list (webhooks masked) and remove recipients
+alert-recipients: setup
+	@$(PY) -m dagster_project.notify.cli recipient list $(if $(ORG),--org "$(ORG)",)
+
+alert-recipient-remove: setup
+	@test -n "$(ID)" || { echo "usage: make alert-recipient-remove ID=<id> (see make alert-recipients)"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli recipient remove "$(ID)"
+
+## budget ORG=<organization_id> USD=<amount>: a monthly budget (notified at 50, 80 and 100 %); budgets lists, budget-remove ORG= removes
+budget: setup
+	@test -n "$(ORG)" -a -n "$(USD)" || { echo "usage: make budget ORG=<organization_id> USD=<amount>"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli budget set --org "$(ORG)" --usd "$(USD)"
+
+budgets: setup
+	@$(PY) -m dagster_project.notify.cli budget list
+
+budget-remove: setup
+	@test -n "$(ORG)" || { echo "usage: make budget-remove ORG=<organization_id>"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli budget remove --org "$(ORG)"
+
+## notifications: the delivery ledger (kind, key, target, status, attempts, last error, sent at)
+notifications: setup
+	@$(PY) -m dagster_project.notify.cli ledger
+
+## notify: one pass by hand of what the daemon does every 2 minutes (queue, withdraw, deliver, retry, staleness)
+notify: setup
+	@$(PY) -m dagster_project.cli notify
+
+## notify-test [ORG=...]: one test message to every configured channel (and to ORG's recipients)
+notify-test: setup
+	@$(PY) -m dagster_project.notify.cli test $(if $(ORG),--org "$(ORG)",)
 
 bench: manifest
 	$(PY) -m bench.run_bench

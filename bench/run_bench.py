@@ -151,13 +151,13 @@ def main(argv: list[str] | None = None) -> None:
     memory_limit = os.environ.get("ANALYTICS_DUCKDB_MEMORY_LIMIT", defaults.memory_limit)
     threads = os.environ.get("ANALYTICS_DUCKDB_THREADS", str(defaults.threads))
 
-    def env_for(name: str) -> dict[str, str]:
+    def env_for(name: str, raw: Path = data) -> dict[str, str]:
         folder = args.work / name
         (folder / "dagster_home").mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "dagster.yaml", folder / "dagster_home" / "dagster.yaml")  # as `make` sets it up
         return {
             **os.environ,
-            "ANALYTICS_RAW_DIR": str(data),
+            "ANALYTICS_RAW_DIR": str(raw),
             "ANALYTICS_WAREHOUSE": str(folder / "analytics.duckdb"),
             "ANALYTICS_EXPORTS_DIR": str(folder / "exports"),
             "DAGSTER_HOME": str(folder / "dagster_home"),
@@ -189,7 +189,11 @@ def main(argv: list[str] | None = None) -> None:
         [(99, "day 99"), (364, "day 364")] if args.year else [(len(dates) // 2, "half history"), (len(dates) - 1, "full history")]
     )
     for history, label in histories:
-        env = env_for(f"nightly_{history}")
+        # the dump directory as it was after `history` days: a first run on an empty working file
+        # builds every dump date it finds, so the later days must not be there yet
+        raw = args.work / f"raw_{history}"
+        link_days(data, raw, dates[:history])
+        env = env_for(f"nightly_{history}", raw)
         prepared = measure(
             f"build of the first {history} days",
             cli(dates[0], dates[history - 1]),
@@ -200,8 +204,19 @@ def main(argv: list[str] | None = None) -> None:
         if args.year and history == 364:
             results.insert(1, dict(prepared, name="full build of 364 days (empty -> marts, exports, API warehouse)"))
         day = dates[history]
+        link_days(data, raw, [day])
         results.append(measure(f"nightly +1 day after {history} days ({label})", cli(day, day), env, one_day(day), log))
     report(results, data, args, events_usage, all_records, memory_limit, threads)
+
+
+def link_days(data: Path, raw: Path, days: list[str]) -> None:
+    """Hard links of the dump folders of `days` under `raw` (no copy: the same files)."""
+    for day in days:
+        for folder in data.glob(f"*/dt={day}"):
+            target = raw / folder.parent.name / folder.name
+            target.mkdir(parents=True, exist_ok=True)
+            for file in folder.iterdir():
+                os.link(file, target / file.name)
 
 
 def count_records_days(raw: Path, days: list[str]) -> int:

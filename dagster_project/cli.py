@@ -32,12 +32,13 @@ class UsageError(Exception):
 
 def execute_range(defs, instance, start: dt.date, end: dt.date, selection=None, log_level: str = "INFO"):
     """Run the warehouse job (or a selection of its assets) over dump dates [start, end] as one run."""
+    from .operations import process_tags
     from .partitions import RANGE_END_TAG, RANGE_START_TAG
 
     job = defs.resolve_job_def("build_warehouse")
     return job.execute_in_process(
         instance=instance,
-        tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
+        tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat(), **process_tags()},
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         asset_selection=selection,
         raise_on_error=False,
@@ -154,6 +155,7 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
 
     from . import run_control
     from .definitions import build_definitions
+    from .operations import notify_from_instance
     from .summary import RunSummary
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
@@ -175,11 +177,36 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
     finally:
         run_control.release(settings)
     print(RunSummary.from_result(result, settings, start, end, notes=notes).render())
+    # what the publish (or the failure) produced is delivered before the run exits; never fails it
+    with DagsterInstance.get() as instance:
+        print(f"   {notify_from_instance(instance)}")
     if not result.success:
         for message in failure_messages(result):
             print(f"FAILED {message}", file=sys.stderr)
         return EXIT_FAILED
     return 0
+
+
+def notify_by_hand() -> int:
+    """`make notify`: what the daemon's notifications sensor does, once."""
+    from dagster import DagsterInstance
+
+    from .notify.config import ConfigError, NotifyConfig
+    from .operations import notify_from_instance
+
+    try:
+        config = NotifyConfig.from_env()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in config.describe():
+        print(line)
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    with DagsterInstance.get() as instance:
+        line = notify_from_instance(instance, config)
+    print(line)
+    return EXIT_FAILED if "failed" in line or "not processed" in line else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="materialize every asset for a range of dump dates")
     run.add_argument("--from", dest="start", help="first dump date, YYYY-MM-DD (default: earliest found)")
     run.add_argument("--to", dest="end", help="last dump date, YYYY-MM-DD (default: latest found)")
+    sub.add_parser("notify", help="one pass of notifications: queue, withdraw, deliver, retry, check staleness")
     args = parser.parse_args(argv)
+    if args.command == "notify":
+        return notify_by_hand()
 
     from .partitions import FIRST_DUMP_DATE
 

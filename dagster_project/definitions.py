@@ -1,4 +1,4 @@
-"""The one Definitions entry point: assets, checks, resources, schedule and sensor."""
+"""The one Definitions entry point: assets, checks, resources, schedule and sensors."""
 
 import os
 
@@ -8,6 +8,7 @@ from .automation import new_dump_sensor, nightly_schedule
 from .exports.assets import export_assets
 from .ingest.assets import ignored_files, ingest_assets, ingest_log
 from .jobs import warehouse_job
+from .operations import notifications_sensor, run_sweeper
 from .resources import build_resources
 from .settings import Settings
 from .transform import build_dbt_assets, ensure_manifest
@@ -19,7 +20,7 @@ def build_definitions(settings: Settings, dbt_target: str = "") -> Definitions:
         assets=[*ingest_assets, ingest_log, ignored_files, build_dbt_assets(ensure_manifest()), *export_assets],
         jobs=[warehouse_job],
         schedules=[nightly_schedule],
-        sensors=[new_dump_sensor],
+        sensors=[new_dump_sensor, run_sweeper, notifications_sensor],
         resources=build_resources(settings, dbt_target),
         # DuckDB allows one writer: every step of a run shares one process, one at a time
         executor=in_process_executor,

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..notify.config import store_path
 from ..settings import PROJECT_ROOT, Settings
 
 
@@ -20,6 +21,7 @@ class ServeSettings:
     workers: int = 1
     # DuckDB's memory_limit in each worker process: its cache of the published file's blocks
     duckdb_memory_limit: str = "1GB"
+    notifications: Path | None = None  # the store of budgets (and recipients): dagster_project/notify
 
     @classmethod
     def from_env(cls) -> ServeSettings:
@@ -33,4 +35,5 @@ class ServeSettings:
             session_hours=int(os.environ.get("ANALYTICS_SESSION_HOURS", "12")),
             workers=max(1, int(os.environ.get("ANALYTICS_API_WORKERS", "2"))),
             duckdb_memory_limit=os.environ.get("ANALYTICS_API_DUCKDB_MEMORY_LIMIT", "1GB"),
+            notifications=store_path(),
         )

@@ -174,9 +174,14 @@ def lineage_file(settings: Settings) -> Path:
     return spark_paths(settings)["warehouse"] / ".analytics-lineage"
 
 
+def create_lineage_table(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(f"create schema if not exists {LINEAGE_TABLE.split('.')[0]}")
+    conn.execute(f"create table if not exists {LINEAGE_TABLE} (token varchar not null)")
+
+
 def in_step(conn: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     """Whether the working file and the Spark warehouse hold the same build."""
-    conn.execute(f"create table if not exists {LINEAGE_TABLE} (token varchar not null)")
+    create_lineage_table(conn)
     held = conn.execute(f"select max(token) from {LINEAGE_TABLE}").fetchone()[0]
     try:
         return held is not None and lineage_file(settings).read_text().strip() == held
@@ -192,6 +197,7 @@ def forget_lineage(settings: Settings) -> None:
 def record_lineage(conn: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """After a full build's results are in the working file: both name the same new build."""
     token = uuid.uuid4().hex
+    create_lineage_table(conn)  # a first build never asked in_step: it had nothing to compare
     conn.execute(f"delete from {LINEAGE_TABLE}")
     conn.execute(f"insert into {LINEAGE_TABLE} values (?)", [token])
     lineage_file(settings).parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from ...notify.store import read_budget
 from ..downloads import claude_code_users_csv, user_spend_report_csv
 from ..keys import ApiKey
 from ..queries import activity, adoption, claude_code, fetch_all, group_pages, spend
@@ -272,6 +273,13 @@ def group_all_activity(cursor, who: Viewer, day: dt.date, request: Request, grou
     return context
 
 
+def budget_of(request: Request, org: str) -> str | None:
+    """The organisation's monthly budget (make budget), shown beside month-to-date spend."""
+    path = services(request).settings.notifications
+    budget = read_budget(path, org) if path else None
+    return str(budget) if budget else None
+
+
 def all_activity(cursor, who: Viewer, day: dt.date, request: Request, group: dict | None = None) -> dict:
     if group:
         return group_all_activity(cursor, who, day, request, group)
@@ -294,7 +302,7 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request, group: dic
         forecast = next(iter(fetch_all(cursor, spend.SPEND_FORECAST, org, {"as_of_date": day})), None)
         context.update(
             {
-                "totals": fetch_all(cursor, spend.SPEND_TOTALS, org, {"as_of_date": day}),
+                "totals": fetch_all(cursor, spend.SPEND_TOTALS, org, {"as_of_date": day, "budget_usd": budget_of(request, org)}),
                 "top_spend": board(cursor, org, day, "spend_usd", "mtd"),
                 "forecast": forecast,
                 **spend_charts(cursor, org, who, day, forecast),

@@ -34,6 +34,8 @@ SPEND_DAILY_BY_MODEL = daily_listing(
     key=("date", "model"),
 )
 
+BUDGET = "cast($budget_usd as decimal(18, 2))"
+
 SPEND_TOTALS = Listing(
     name="spend_totals",
     source="marts.spend_totals",
@@ -41,6 +43,23 @@ SPEND_TOTALS = Listing(
         AS_OF,
         WINDOW,
         Col("spend_usd", "money"),
+        # the organisation's monthly budget (make budget) is operational configuration, not data:
+        # it is read from the notification store on each request, so a new budget shows at once
+        Col(
+            "budget_usd",
+            "money",
+            "The organisation's monthly budget (USD) on the mtd row; null on other rows and when none is set.",
+            nullable=True,
+            expr=f"case when \"window\" = 'mtd' then {BUDGET} end",
+        ),
+        Col(
+            "budget_used",
+            "number",
+            "Month-to-date spend divided by the monthly budget, a fraction (1.0 = all of it), on the mtd row; "
+            "null on other rows and without a budget.",
+            nullable=True,
+            expr=f"case when \"window\" = 'mtd' then round(spend_usd / {BUDGET}, 6) end",
+        ),
         window_order(SPEND_TOTAL_WINDOWS),
     ),
     key=("window_order",),

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
+from ....notify.store import read_budget
 from ...downloads import user_spend_report_csv
 from ...queries import spend
 from ...warehouse import WarehouseUnavailable
@@ -30,8 +31,9 @@ async def spend_daily(query: Annotated[SpendDaily, Query()], caller: SpendCaller
 
 @router.get("/spend_totals", response_model=models.listing_page_model(spend.SPEND_TOTALS), summary="Spend to date")
 async def spend_totals(query: Annotated[AsOf, Query()], caller: SpendCaller, services: ServicesDep):
-    """marts.spend_totals: mtd, qtd and ytd."""
-    params = {"as_of_date": as_of(query.as_of_date, caller.latest_date)}
+    """marts.spend_totals: mtd, qtd and ytd; the mtd row with the monthly budget and the share used."""
+    budget = read_budget(services.settings.notifications, caller.organization_id) if services.settings.notifications else None
+    params = {"as_of_date": as_of(query.as_of_date, caller.latest_date), "budget_usd": str(budget) if budget else None}
     return read_page(services, caller, spend.SPEND_TOTALS, params, query)
 
 
