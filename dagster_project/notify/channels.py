@@ -84,15 +84,22 @@ def send_email(address: str, message: dict, config: NotifyConfig) -> None:
     email["Date"] = formatdate(usegmt=True)
     email["Message-ID"] = make_msgid(domain="analytics.local")
     email.set_content(render_text(message) + "\n")
+    step = "connecting"
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=config.timeout) as client:
             if smtp.starttls:
+                step = "STARTTLS"
                 client.starttls(context=ssl.create_default_context())
             if smtp.user:
+                step = "login"
                 client.login(smtp.user, smtp.password or "")
+            step = "sending"
             client.send_message(email)
-    except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(f"the SMTP server refused the login of {smtp.user} (code {exc.smtp_code})") from None
+    except (smtplib.SMTPAuthenticationError, smtplib.SMTPServerDisconnected) as exc:
+        if step != "login":
+            raise DeliveryError(f"the SMTP server closed the connection while {step}") from None
+        code = f" (code {exc.smtp_code})" if isinstance(exc, smtplib.SMTPAuthenticationError) else ""
+        raise DeliveryError(f"the SMTP server refused the login of {smtp.user}{code}") from None
     except smtplib.SMTPResponseException as exc:
         raise DeliveryError(f"the SMTP server answered {exc.smtp_code}") from None
     except smtplib.SMTPException as exc:
