@@ -44,10 +44,16 @@ class Server:
         return self.keys[(organization_id, role)]
 
 
-def start_server(warehouse: Path, key_store: Path, rate_limit: int = 100_000) -> Server:
+def start_server(warehouse: Path, key_store: Path, rate_limit: int = 100_000, notifications: Path | None = None) -> Server:
     port = free_port()
     settings = ServeSettings(
-        warehouse=warehouse, api_keys=key_store, host="127.0.0.1", port=port, rate_limit_per_minute=rate_limit, session_hours=1
+        warehouse=warehouse,
+        api_keys=key_store,
+        host="127.0.0.1",
+        port=port,
+        rate_limit_per_minute=rate_limit,
+        session_hours=1,
+        notifications=notifications,
     )
     store = KeyStore(key_store)
     keys, ids = {}, {}

@@ -24,6 +24,9 @@ from collections import OrderedDict
 from ..warehouse import WarehouseUnavailable
 
 PREFIX = "/v1/organizations/analytics/"
+# answers that read more than the published file: spend_totals carries the budget `make budget`
+# sets at any time (dagster_project/notify/store.py), so it is computed on every request
+UNCACHED = {PREFIX + "spend_totals"}
 MAX_BYTES = 32 * 1024 * 1024  # per server process
 HIT = (b"x-cache", b"hit")  # says an answer came from memory (for whoever debugs a surprise)
 MAX_ANSWER_BYTES = 256 * 1024  # a bigger answer (a long page, a CSV) is computed each time
@@ -72,6 +75,8 @@ class AnswerCache:
         await self.app(scope, receive, self._keeping(cache_key, send))
 
     def _cache_key(self, scope) -> tuple | None:
+        if scope["path"] in UNCACHED:
+            return None
         presented = presented_key(scope)
         try:
             key = self.services.keys.verify(presented) if presented else None
