@@ -146,29 +146,30 @@ spend-csv: setup
 	@$(PY) tools/spend_csv.py --org "$(ORG)" --date "$(DATE)" --out "$(or $(OUT),.)"
 
 ## alert-recipient ORG=<organization_id> EMAIL=<address>|WEBHOOK=<url> [ROLE=owner]: who gets an organisation's spend notifications
+# (the values reach the program through the environment, never through the shell's quoting)
 alert-recipient: setup
-	@test -n "$(ORG)" -a -n "$(EMAIL)$(WEBHOOK)" || { echo "usage: make alert-recipient ORG=<organization_id> EMAIL=<address>|WEBHOOK=<url> [ROLE=primary_owner|owner|admin]"; exit 2; }
-	@$(PY) -m dagster_project.notify.cli recipient add --org "$(ORG)" $(if $(EMAIL),--email "$(EMAIL)",--webhook-env WEBHOOK) --role "$(or $(ROLE),owner)"
+	@test -n "$$ORG" -a -n "$$EMAIL$$WEBHOOK" || { echo "usage: make alert-recipient ORG=<organization_id> EMAIL=<address>|WEBHOOK=<url> [ROLE=primary_owner|owner|admin]"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli recipient add --from-env
 
 ## alert-recipients [ORG=...] / alert-recipient-remove ID=<id>: list (webhooks masked) and remove recipients
 alert-recipients: setup
-	@$(PY) -m dagster_project.notify.cli recipient list $(if $(ORG),--org "$(ORG)",)
+	@$(PY) -m dagster_project.notify.cli recipient list --from-env
 
 alert-recipient-remove: setup
-	@test -n "$(ID)" || { echo "usage: make alert-recipient-remove ID=<id> (see make alert-recipients)"; exit 2; }
-	@$(PY) -m dagster_project.notify.cli recipient remove "$(ID)"
+	@test -n "$$ID" || { echo "usage: make alert-recipient-remove ID=<id> (see make alert-recipients)"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli recipient remove --from-env
 
 ## budget ORG=<organization_id> USD=<amount>: a monthly budget (notified at 50, 80 and 100 %); budgets lists, budget-remove ORG= removes
 budget: setup
-	@test -n "$(ORG)" -a -n "$(USD)" || { echo "usage: make budget ORG=<organization_id> USD=<amount>"; exit 2; }
-	@$(PY) -m dagster_project.notify.cli budget set --org "$(ORG)" --usd "$(USD)"
+	@test -n "$$ORG" -a -n "$$USD" || { echo "usage: make budget ORG=<organization_id> USD=<amount>"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli budget set --from-env
 
 budgets: setup
 	@$(PY) -m dagster_project.notify.cli budget list
 
 budget-remove: setup
-	@test -n "$(ORG)" || { echo "usage: make budget-remove ORG=<organization_id>"; exit 2; }
-	@$(PY) -m dagster_project.notify.cli budget remove --org "$(ORG)"
+	@test -n "$$ORG" || { echo "usage: make budget-remove ORG=<organization_id>"; exit 2; }
+	@$(PY) -m dagster_project.notify.cli budget remove --from-env
 
 ## notifications: the delivery ledger (kind, key, target, status, attempts, last error, sent at)
 notifications: setup
@@ -180,7 +181,7 @@ notify: setup
 
 ## notify-test [ORG=...]: one test message to every configured channel (and to ORG's recipients)
 notify-test: setup
-	@$(PY) -m dagster_project.notify.cli test $(if $(ORG),--org "$(ORG)",)
+	@$(PY) -m dagster_project.notify.cli test --from-env
 
 bench: manifest
 	$(PY) -m bench.run_bench

@@ -155,7 +155,7 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
 
     from . import run_control
     from .definitions import build_definitions
-    from .operations import notify_from_instance
+    from .operations import NOTHING_TO_NOTIFY, notify_from_instance
     from .summary import RunSummary
 
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
@@ -179,7 +179,9 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
     print(RunSummary.from_result(result, settings, start, end, notes=notes).render())
     # what the publish (or the failure) produced is delivered before the run exits; never fails it
     with DagsterInstance.get() as instance:
-        print(f"   {notify_from_instance(instance)}")
+        notified = notify_from_instance(instance)
+    if notified != NOTHING_TO_NOTIFY:
+        print(f"   {notified}")
     if not result.success:
         for message in failure_messages(result):
             print(f"FAILED {message}", file=sys.stderr)

@@ -34,6 +34,7 @@ from dagster import (
 )
 
 from .core.errors import first_line
+from .notify.audience import ops_targets
 from .notify.config import NotifyConfig
 from .notify.delivery import notify_once
 from .notify.events import Event
@@ -192,10 +193,15 @@ def quality_events(instance: DagsterInstance, run_id: str, link: str) -> list[Ev
     ]
 
 
+NOTHING_TO_NOTIFY = "notifications: none configured"
+
+
 def notify_from_instance(instance: DagsterInstance, config: NotifyConfig | None = None) -> str:
     """One pass of notifications; never raises (a delivery never fails a run or stops the daemon)."""
     try:
         config = config or NotifyConfig.from_env()
+        if not ops_targets(config) and not config.store.exists():
+            return NOTHING_TO_NOTIFY
         return notify_once(config, run_events(instance, config.dagster_url)).line()
     except Exception as exc:  # noqa: BLE001 - reported, never raised: see the docstring
         log.warning("notifications could not be processed: %s", first_line(exc))

@@ -108,6 +108,18 @@ def test(args, config: NotifyConfig, store: NotificationStore) -> None:
         raise SystemExit(1)
 
 
+FROM_ENV_HELP = "take ORG, EMAIL, WEBHOOK, ROLE, ID and USD from the environment, as make passes them"
+
+
+def from_environment(args) -> None:
+    """`make alert-recipient ORG=… WEBHOOK=…`: the values come through the environment, so no
+    quoting can break them and a webhook's URL never appears in a process listing."""
+    for name in ("org", "email", "webhook", "role", "id", "usd"):
+        value = os.environ.get(name.upper())
+        if value and hasattr(args, name):
+            setattr(args, name, value)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="make", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -117,7 +129,6 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--org")
     r.add_argument("--email")
     r.add_argument("--webhook")
-    r.add_argument("--webhook-env", help="read the webhook URL from this environment variable (kept out of ps)")
     r.add_argument("--role", default="owner")
     b = sub.add_parser("budget")
     b.add_argument("action", choices=["set", "list", "remove"])
@@ -127,9 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     lg.add_argument("--limit", type=int, default=200)
     t = sub.add_parser("test")
     t.add_argument("--org")
+    for parser in (r, b, t):
+        parser.add_argument("--from-env", action="store_true", help=FROM_ENV_HELP)
     args = p.parse_args(argv)
-    if args.command == "recipient" and args.webhook_env:
-        args.webhook = os.environ.get(args.webhook_env) or None
+    if getattr(args, "from_env", False):
+        from_environment(args)
     try:
         needs_org = args.command == "budget" and args.action != "list" or args.command == "recipient" and args.action == "add"
         if needs_org and not args.org:

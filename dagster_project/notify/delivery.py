@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .audience import resolve, targets_for
+from .audience import ops_targets, resolve, targets_for
 from .channels import DeliveryError, send_email, send_webhook
 from .config import NotifyConfig
 from .events import SPEND_KINDS, Event, read_published, spend_events, stale_event
@@ -54,6 +54,8 @@ class Report:
 
 def notify_once(config: NotifyConfig, events: Iterable[Event] = (), at: dt.datetime | None = None) -> Report:
     at = at or now()
+    if not ops_targets(config) and not config.store.exists():
+        return Report()  # no channel and no recipient: nothing could be sent, nothing is written
     store = NotificationStore(config.store)
     report = Report()
     published = read_published(config.warehouse)
