@@ -13,14 +13,13 @@ from tests.conftest import PROJECT_ROOT
 
 @pytest.fixture
 def make(fixture_warehouse, tmp_path):
-    outer = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
-    env = {
-        **outer,
-        "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published),
-        "ANALYTICS_NOTIFICATIONS": str(tmp_path / "notifications.sqlite"),
-    }
-
     def run(*args: str) -> subprocess.CompletedProcess:
+        outer = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+        env = {
+            **outer,
+            "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published),
+            "ANALYTICS_NOTIFICATIONS": str(tmp_path / "notifications.sqlite"),
+        }
         return subprocess.run(
             ["make", "--no-print-directory", "-s", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
         )
@@ -63,3 +62,13 @@ def test_budgets_are_set_listed_and_removed(make):
     assert bad.returncode != 0 and "USD must be an amount" in bad.stderr
     assert make("budget-remove", "ORG=org_0003").returncode == 0
     assert "no budgets" in make("budgets").stdout
+
+
+def test_notify_test_reaches_every_configured_channel(make, webhook_server, monkeypatch):
+    hooks, port = webhook_server
+    monkeypatch.setenv("ANALYTICS_OPS_WEBHOOK", f"http://127.0.0.1:{port}/ops/SECRET")
+    monkeypatch.setenv("ANALYTICS_WEBHOOK_HTTP_HOSTS", "127.0.0.1")
+    done = make("notify-test")
+    assert done.returncode == 0, done.stderr
+    assert "sent to ops:webhook" in done.stdout and "SECRET" not in done.stdout
+    assert [p["text"].splitlines()[0] for p in hooks.posts["/ops/SECRET"]] == ["Analytics notifications: test message"]
