@@ -356,7 +356,7 @@ def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request, group:
     window = window if window in CODE_WINDOWS else "mtd"
     trend = trend_range(who, day)
     if group:
-        # tool actions and estimated cost are not held per user and day: not shown for a group (README)
+        # tool actions and estimated cost are not held per user and day: not shown for a group (docs/dashboard.md)
         daily = group_pages.daily(cursor, org, group["rbac_group_id"], trend["starting_date"], trend["ending_date"])
         rank = lambda metric: group_pages.board(cursor, org, group["rbac_group_id"], day, metric, window)  # noqa: E731
     else:

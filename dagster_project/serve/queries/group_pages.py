@@ -75,7 +75,7 @@ def daily(conn, organization_id: str, group: str, start: dt.date, end: dt.date) 
         adjacent = before is not None and before["date"] == row["date"] - dt.timedelta(days=1)
         for column in ("chats", "projects_created", "artifacts_created"):
             row[f"{column}_dod_change"] = row[column] - before[column] if adjacent else None
-        # not derivable per group: the distinct chats messaged are not held per user (README)
+        # not derivable per group: the distinct chats messaged are not held per user (docs/dashboard.md)
         row["avg_messages_per_chat"] = row["avg_messages_per_chat_dod_change"] = None
         row["tool_accept_rate"] = row["estimated_cost_usd"] = None
     return rows
