@@ -92,7 +92,7 @@ def check_integer(value, maximum: int) -> None:
 
 
 def no_duplicate_keys(pairs):
-    """json.loads hook: an object naming the same key twice is rejected (SPEC §2.5, v3)."""
+    """json.loads hook: an object naming the same key twice is rejected (SPEC §2.5)."""
     keys = [k for k, _ in pairs]
     if len(keys) != len(set(keys)):
         raise Bad("duplicate_key")
@@ -792,7 +792,7 @@ class Reference:
                     }
         return rows
 
-    # -- groups (SPEC §3 Groups, §4 "Per group", v3) ---------------------------------------------
+    # -- groups (SPEC §3 Groups, §4 "Per group") ---------------------------------------------
     def groups_on(self, org: str, day: dt.date) -> dict[str, str]:
         """Group id -> name, in the groups snapshot holding on the day."""
         return {g["rbac_group_id"]: g["name"] for g in self.snapshot("groups", day) if g["organization_id"] == org}

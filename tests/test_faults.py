@@ -1,4 +1,4 @@
-"""Trust under faults (SPEC v3 §2.5, §6): no accepted record fails a later step, a failed run's work
+"""Trust under faults (SPEC §2.5, §6): no accepted record fails a later step, a failed run's work
 is finished by the next run whatever its dates, exports never run ahead of the published warehouse,
 symlinks are never followed, and the cleanup removes only what the pipeline created."""
 
@@ -286,7 +286,7 @@ FAILPOINTS = ["ingest", "dbt", "dbt:enospc", "exports", "publish", "publish:enos
 
 def a_failed_backfill_is_finished_by_the_next_nightly_run(tmp_path, four_days, first_three_days, from_scratch, failpoint):
     """The backfill of a re-delivered day fails at `failpoint`; the nightly run of another day must
-    leave marts and every export byte-identical to a build from scratch (SPEC §6, v3)."""
+    leave marts and every export byte-identical to a build from scratch (SPEC §6)."""
     _, changed, dates = four_days
     wh = Warehouse(tmp_path / "wh", changed)
     shutil.copytree(first_three_days.root, wh.root)

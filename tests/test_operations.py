@@ -1,5 +1,5 @@
 """Operating the pipeline as a data engineer does: `make dev` and `make daemon` stop cleanly
-(SPEC §6 operations, issue 18)."""
+(SPEC §6 operations)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ CONNECTORS = [
     "Figma",
 ]
 ARTIFACT_TYPES = ["code", "document", "html", "svg", "mermaid"]
-# v3 RBAC groups (SPEC §2.4), some with names that look nested
+# RBAC groups (SPEC §2.4), some with names that look nested
 DEPARTMENTS = [
     "Engineering / Platform",
     "Engineering / Mobile",
@@ -224,7 +224,7 @@ class Generator:
             project = {"project_id": self.next_id("proj")}
             org["projects"].append(project)
             props = dict(project)
-            if self.extras.random() < 0.8:  # optional (SPEC §2.1 v3): some dumps lack it
+            if self.extras.random() < 0.8:  # optional (SPEC §2.1): some dumps lack it
                 props["name"] = f"{self.extras.choice(PROJECT_TOPICS)} {self.extras.randint(1, 99)}"
         elif kind == "artifact.created":
             props = {
@@ -232,7 +232,7 @@ class Generator:
                 "chat_id": rng.choice(own_chats)["chat_id"],
                 "artifact_type": rng.choice(ARTIFACT_TYPES),
             }
-            if self.extras.random() < 0.7:  # optional (SPEC §2.1 v3)
+            if self.extras.random() < 0.7:  # optional (SPEC §2.1)
                 props["is_shared"] = self.extras.random() < 0.3
         else:
             props = {

@@ -162,7 +162,7 @@ INVITES = Table(
     ),
 )
 
-# v3 (SPEC §2.4): the organisations' RBAC groups and who is in them; a group id is a safe name
+# SPEC §2.4: the organisations' RBAC groups and who is in them; a group id is a safe name
 GROUPS = Table(
     name="groups",
     key=f"concat_ws('|', {_s('organization_id')}, {_s('rbac_group_id')})",

@@ -32,7 +32,7 @@ MART_DATE_COLUMNS = {
     "artifact_users_daily": "date",
     "project_users_daily": "date",
     "usage_daily": "date",
-    # v3 groups (SPEC §4 "Per group")
+    # groups (SPEC §4 "Per group")
     "group_members_daily": "date",
     "groups_daily": "date",
     "group_activity_daily": "date",

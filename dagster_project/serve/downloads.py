@@ -34,7 +34,7 @@ def user_spend_report_csv(
 def claude_code_users_csv(
     cursor: duckdb.DuckDBPyConnection, organization_id: str, as_of_date: dt.date, window: str, with_spend: bool = True
 ) -> tuple[bytes, str]:
-    """The per-user file; without its estimated cost (spend, SPEC §7 v3) for viewers who may not see spend."""
+    """The per-user file; without its estimated cost (spend, SPEC §7) for viewers who may not see spend."""
     rows = fetch_all(cursor, CLAUDE_CODE_USERS, organization_id, {"as_of_date": as_of_date, "window": window})
     columns = [c for c in CLAUDE_CODE_COLUMNS if with_spend or c != "estimated_cost_usd"]
     table = [[organization_id if c == "organization_id" else _cell(r[c]) for c in columns] for r in rows]

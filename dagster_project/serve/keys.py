@@ -7,7 +7,7 @@ is 256 random bits, not a password, so nothing can be guessed from its hash.
 
 A key may expire (`--expires-days`); an expired key is refused like a revoked one.
 
-Dashboard sessions (SPEC §8, v3) live here too: a session is a random token in the browser's
+Dashboard sessions (SPEC §8) live here too: a session is a random token in the browser's
 cookie, stored only as its SHA-256 with its key and expiry. Signing out deletes it and revoking the
 key deletes all of its key's sessions, so a copied cookie dies with them; nothing in this store
 lets anyone make a valid cookie (there is no signing secret to steal).
@@ -84,7 +84,7 @@ class KeyStore:
                 conn.execute("alter table api_keys add column expires_at text")
             conn.execute("""create table if not exists sessions (
                 token_sha256 text primary key, key_id text not null, created_at text not null, expires_at text not null)""")
-            # sessions are signed no more: a secret kept here could forge them (SPEC §8, v3)
+            # sessions are signed no more: a secret kept here could forge them (SPEC §8)
             conn.execute("delete from server_secrets where name = 'sessions'")
         path.chmod(0o600)
 

@@ -1,4 +1,4 @@
-"""Response headers every page and API answer carries (SPEC §8, v3).
+"""Response headers every page and API answer carries (SPEC §8).
 
 A pure ASGI middleware (no per-request task or body copy, unlike Starlette's BaseHTTPMiddleware):
 it adds the headers to the response start message. Everything the server sends comes from itself

@@ -106,7 +106,7 @@ def test_rerunning_a_date_rewrites_the_same_bytes(fixture_warehouse: Warehouse):
     )
     before = {p: p.read_bytes() for p in files}
     inodes = {p: p.stat().st_ino for p in files}
-    # exports become visible with a publish (SPEC §6, v3): the two run together
+    # exports become visible with a publish (SPEC §6): the two run together
     result = fixture_warehouse.run(
         day,
         selection=[

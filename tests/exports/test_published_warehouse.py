@@ -66,7 +66,7 @@ def test_published_marts_carry_their_documentation_and_plain_types(fixture_wareh
     )
     # counts of records are BIGINT; money is DECIMAL(38,6) and sums of raw integers (tokens, lines,
     # sessions, commits, pull requests, tool actions) HUGEINT: both hold a million of the largest
-    # accepted values (SPEC §2.5, v3)
+    # accepted values (SPEC §2.5)
     summed = ("tokens", "sessions", "lines_", "commits", "pull_requests", "tool_accepted", "tool_rejected")
     wide = {(t, c) for t, c, d, _ in rows if d == "HUGEINT"}
     assert wide and all(any(part in c for part in summed) for _, c in wide), wide

@@ -154,7 +154,7 @@ def test_every_page_shows_the_marts_values(session, fixture_warehouse, organizat
                 [organization, LATEST],
             )[0]
             assert [shown[(m, None)] for m in ("lines_added", "pull_requests", "tool_accept_rate")] == [exact(v) for v in row[:3]]
-            # the estimated cost is spend (SPEC §7, v3): not shown where spend is hidden
+            # the estimated cost is spend (SPEC §7): not shown where spend is hidden
             assert shown.get(("estimated_cost_usd", None)) == (exact(row[3]) if organization != HIDDEN else None)
             assert board_ids(page, "claude_code_pull_requests", "mtd") == leaderboard(
                 fixture_warehouse, organization, LATEST, "claude_code_pull_requests", "mtd"

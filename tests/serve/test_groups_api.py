@@ -1,4 +1,4 @@
-"""RBAC groups in the API (SPEC §7 "Groups in the API", v3), through the official SDK where it has
+"""RBAC groups in the API (SPEC §7 "Groups in the API"), through the official SDK where it has
 the method: group-scoped answers equal the group marts (one group) or tests/reference.py (several
 groups, where a user in both counts once), with the vendor's time-of-usage attribution."""
 

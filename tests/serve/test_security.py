@@ -1,4 +1,4 @@
-"""Sessions, headers and access rules of the server (SPEC v3 §7, §8), over a real server on 127.0.0.1."""
+"""Sessions, headers and access rules of the server (SPEC §7, §8), over a real server on 127.0.0.1."""
 
 from __future__ import annotations
 

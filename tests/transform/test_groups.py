@@ -1,4 +1,4 @@
-"""RBAC groups (SPEC §2.4, §3 Groups, §4 "Per group", v3): the fixtures hold every case the issue
+"""RBAC groups (SPEC §2.4, §3 Groups, §4 "Per group"): the fixtures hold every case the issue
 names, and the group marts add up to the organisation's marts. (Both group marts are matched row by
 row against tests/reference.py in test_marts_match_reference.py.)"""
 

@@ -15,7 +15,7 @@ TYPES = {"text": str, "int": int, "number": float, "money": MONEY, "date": dt.da
 
 
 def field(col: Col) -> tuple:
-    """A column's schema: nullable ones may be null; spend ones may be absent (SPEC §7, v3)."""
+    """A column's schema: nullable ones may be null; spend ones may be absent (SPEC §7)."""
     kind = TYPES[col.kind]
     if col.spend:
         return kind | None, Field(None, description=col.description or None)

@@ -122,7 +122,7 @@ def chosen_date(request: Request, who: Viewer) -> tuple[dt.date | None, str | No
 
 
 def chosen_group(request: Request, who: Viewer, day: dt.date, groups: list[dict]) -> tuple[dict | None, str | None]:
-    """The RBAC group asked for with ?group= (SPEC §8, v3), or why it cannot be shown."""
+    """The RBAC group asked for with ?group= (SPEC §8), or why it cannot be shown."""
     asked = request.query_params.get("group")
     if not asked:
         return None, None

@@ -1,4 +1,4 @@
-"""Dashboard sessions and sign-in protection (SPEC §8, v3).
+"""Dashboard sessions and sign-in protection (SPEC §8).
 
 The cookie holds a random token; the key store keeps only its hash (serve/keys.py), so signing
 out or revoking the key ends the session at once and nothing on the server can mint one. Sign-in

@@ -1,4 +1,4 @@
-"""RBAC groups (SPEC §3 Groups, §7 "Groups in the API", v3): the groups on a date, which of the ids
+"""RBAC groups (SPEC §3 Groups, §7 "Groups in the API"): the groups on a date, which of the ids
 a caller names the organisation has, and the group-scoped day summaries (re-aggregated from the
 activity of users on days they held a matching group)."""
 
