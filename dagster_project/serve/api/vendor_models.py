@@ -1,6 +1,8 @@
 """Response schemas of the vendor's list methods (SPEC §7 "Vendor surface"), field for field as the
 pinned `anthropic` SDK's types declare them. A metric this warehouse does not hold is absent when
-the type makes it optional, and null when the type requires the key (never invented); docs/api.md's compatibility table lists which is which. This warehouse's own additions are marked as such."""
+the type makes it optional, and null when the type requires the key (never invented);
+docs/api.md's compatibility table lists which is which. This warehouse's own additions are
+marked as such."""
 
 from __future__ import annotations
 
