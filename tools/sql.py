@@ -2,6 +2,8 @@
 
     python tools/sql.py "select * from marts.activity_daily order by date desc limit 5"
     python tools/sql.py                 # interactive: end a statement with `;`, quit with .quit or Ctrl-D
+                                        # (a last statement without `;` runs at Ctrl-D; the exit code is 1
+                                        # when any statement failed)
     python tools/sql.py --csv "select ..." > out.csv
 
 No DuckDB command-line client on the registries reads a DuckDB 2.0 file; this is the project's own,
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -44,6 +47,15 @@ def run(conn: duckdb.DuckDBPyConnection, sql: str, as_csv: bool = False) -> None
         relation.show(max_rows=200, max_width=200)
 
 
+def error_text(exc: duckdb.Error, sql: str) -> str:
+    """DuckDB's whole message: its caret line, `Did you mean ...?` and `Candidate bindings` are the
+    help; plus ours for the keyword every newcomer trips on."""
+    text = str(exc).rstrip()
+    if re.search(r"(?<![\w\"])window(?![\w\"])", sql, re.IGNORECASE) and "syntax error" in text.lower():
+        text += '\nhint: window is an SQL keyword: write the column as "window"'
+    return text
+
+
 def dot_command(conn: duckdb.DuckDBPyConnection, line: str) -> bool:
     """Handle a .command; False to quit."""
     word, _, arg = line.strip().partition(" ")
@@ -57,39 +69,49 @@ def dot_command(conn: duckdb.DuckDBPyConnection, line: str) -> bool:
         )
     elif word == ".describe" and arg:
         schema, _, name = arg.strip().rpartition(".")
-        run(
-            conn,
-            f"select column_name, data_type, comment from duckdb_columns() where table_name = '{name}' "
-            f"and schema_name = '{schema or 'marts'}' order by column_index",
+        relation = conn.sql(
+            "select column_name, data_type, comment from duckdb_columns() where table_name = $name "
+            "and schema_name = $schema order by column_index",
+            params={"name": name, "schema": schema or "marts"},
         )
+        relation.show(max_rows=200, max_width=200)
     else:
         print(HELP)
     return True
 
 
-def interactive(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
+def interactive(conn: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Returns how many statements failed (the exit code says whether any did)."""
     try:
         import readline  # noqa: F401 - line editing and history
     except ImportError:
         pass
     print(f"{path} (read-only). .help for help.")
-    buffer = ""
+    buffer, failed = "", 0
+
+    def execute(sql: str) -> None:
+        nonlocal failed
+        try:
+            run(conn, sql)
+        except duckdb.Error as exc:
+            failed += 1
+            print(f"error: {error_text(exc, sql)}", file=sys.stderr)
+
     while True:
         try:
             line = input("sql> " if not buffer else " ..> ")
         except EOFError:
             print()
-            return
+            if buffer.strip():  # a last statement without `;`: run, as DuckDB's own shell does
+                execute(buffer)
+            return failed
         if not buffer and line.strip().startswith("."):
             if not dot_command(conn, line):
-                return
+                return failed
             continue
         buffer += line + "\n"
         if buffer.strip().endswith(";"):
-            try:
-                run(conn, buffer)
-            except duckdb.Error as exc:
-                print(f"error: {str(exc).splitlines()[0]}")
+            execute(buffer)
             buffer = ""
 
 
@@ -104,15 +126,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with duckdb.connect(str(path), read_only=True) as conn:
         if not args.query:
-            interactive(conn, path)
-            return 0
+            return 1 if interactive(conn, path) else 0
         if args.query.strip().startswith("."):
             dot_command(conn, args.query)
             return 0
         try:
             run(conn, args.query, args.csv)
         except duckdb.Error as exc:
-            print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+            print(f"error: {error_text(exc, args.query)}", file=sys.stderr)
             return 1
     return 0
 

@@ -1,6 +1,9 @@
 """Analysts read the published warehouse while a run builds the next state (SPEC §6)."""
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 
@@ -77,10 +80,6 @@ def test_published_marts_carry_their_documentation_and_plain_types(fixture_wareh
 
 
 def test_the_projects_sql_shell_reads_the_published_warehouse(fixture_warehouse: Warehouse):
-    import os
-    import subprocess
-    import sys
-
     from dagster_project.settings import PROJECT_ROOT
 
     env = {**os.environ, "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published)}
@@ -106,6 +105,28 @@ def test_the_projects_sql_shell_reads_the_published_warehouse(fixture_warehouse:
         [sys.executable, "tools/sql.py", "select * from nowhere"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
     assert bad.returncode == 1 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+
+
+def test_the_sql_tool_keeps_duckdbs_help_and_says_when_a_statement_failed(fixture_warehouse: Warehouse):
+    """`make sql`: DuckDB's hints survive (the caret, "Did you mean", the candidate bindings); the
+    shell runs a last statement left without `;` and exits 1 when any statement failed."""
+    from dagster_project.settings import PROJECT_ROOT
+
+    env = {**os.environ, "ANALYTICS_WAREHOUSE": str(fixture_warehouse.published)}
+
+    def sql(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "tools/sql.py", *args], input=stdin, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+        )
+
+    typo = sql("select * from marts.activity_dialy")
+    assert typo.returncode == 1 and 'Did you mean "activity_daily"?' in typo.stderr
+    column = sql("select dua from marts.activity_daily")
+    assert column.returncode == 1 and "Candidate bindings" in column.stderr and '"dau"' in column.stderr
+    keyword = sql("select window, count(*) from marts.spend_totals group by window")
+    assert keyword.returncode == 1 and 'write the column as "window"' in keyword.stderr and "^" in keyword.stderr
+    shell = sql(stdin="select 1 from nowhere;\nselect 6 * 7 as answer")
+    assert shell.returncode == 1 and "42" in shell.stdout and "nowhere" in shell.stderr
 
 
 def test_published_tables_store_each_organisation_together_by_date(fixture_warehouse: Warehouse):
