@@ -140,10 +140,10 @@ daemon: setup manifest
 sql: setup
 	@$(PY) tools/sql.py $(if $(Q),"$$Q",)
 
-## spend-csv ORG=<organization_id> DATE=YYYY-MM-DD [OUT=dir]: one spend CSV, named for its organisation and date
+## spend-csv ORG=<organization_id> DATE=YYYY-MM-DD [OUT=dir]: one spend CSV, named for its organisation and date (default ~/Downloads)
 spend-csv: setup
 	@test -n "$(ORG)" -a -n "$(DATE)" || { echo "usage: make spend-csv ORG=<organization_id> DATE=YYYY-MM-DD [OUT=dir]"; exit 2; }
-	@$(PY) tools/spend_csv.py --org "$(ORG)" --date "$(DATE)" --out "$(or $(OUT),.)"
+	@$(PY) tools/spend_csv.py --org "$(ORG)" --date "$(DATE)" $(if $(OUT),--out "$(OUT)",)
 
 ## alert-recipient ORG=<organization_id> EMAIL=<address>|WEBHOOK=<url> [ROLE=owner]: who gets an organisation's spend notifications
 # (the values reach the program through the environment, never through the shell's quoting)

@@ -1,7 +1,8 @@
 """Finance: copy one organisation's spend CSV for one date out of the exports, under a name that
-says whose and when it is (`make spend-csv ORG=org_0001 DATE=2026-03-31 [OUT=.]`).
+says whose and when it is (`make spend-csv ORG=org_0001 DATE=2026-03-31 [OUT=dir]`; default
+~/Downloads, or the home folder).
 
-The exports keep the SPEC's layout (<exports>/spend/<org>/<date>/user_spend.csv, every file named
+The exports keep their layout (<exports>/spend/<org>/<date>/user_spend.csv, every file named
 alike); the copy is `user_spend_<org>_<date>.csv`, checked against its manifest first. When there
 is no file, it says why (spend reports hidden, organisation not present that day, date not built).
 """
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--org", required=True)
     parser.add_argument("--date", required=True)
-    parser.add_argument("--out", type=Path, default=Path.cwd())
+    parser.add_argument("--out", type=Path, default=None, help="the folder to copy into (default: ~/Downloads, or ~)")
     args = parser.parse_args(argv)
     if not SAFE_NAME.match(args.org):
         print(f"error: {args.org!r} is not an organisation id", file=sys.stderr)
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     if hashlib.sha256(data).hexdigest() != json.loads(manifest.read_text())["sha256"]:
         print(f"error: {source} does not match its manifest; re-run {day}", file=sys.stderr)
         return 1
+    if args.out is None:  # never the checkout: a copy left there would end up in someone's commit
+        downloads = Path.home() / "Downloads"
+        args.out = downloads if downloads.is_dir() else Path.home()
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / f"user_spend_{args.org}_{day}.csv"
     shutil.copyfile(source, target)

@@ -23,7 +23,7 @@ INDEX_COLUMNS = (
     "spend_ytd_usd",
     "reason",
 )
-HIDDEN_REASON = "spend reports hidden: enterprise plan, seat-based billing, no extra usage (SPEC §3)"
+HIDDEN_REASON = "spend reports hidden: enterprise plan, seat-based billing, no extra usage"
 
 
 def write_spend_index(conn: duckdb.DuckDBPyConnection, exports_dir: Path, staged: ExportStage) -> int:
@@ -41,7 +41,7 @@ def write_spend_index(conn: duckdb.DuckDBPyConnection, exports_dir: Path, staged
         if hidden:
             lines.append((org, day, "no_file", "", "", "", "", "", "", HIDDEN_REASON))
         else:
-            path = f"{SPEND_CSV.folder}/{org}/{day}/{SPEND_CSV.file_name}"
+            path = f"{org}/{day}/{SPEND_CSV.file_name}"  # relative to the index's own folder
             lines.append((org, day, "exported", path, n, *totals, ""))
     amounts = [c for c in INDEX_COLUMNS if c.endswith("_usd")]
     staged.write_bytes(exports_dir / SPEND_CSV.folder / "index.csv", render_csv(INDEX_COLUMNS, lines, amounts))

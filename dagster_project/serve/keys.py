@@ -219,9 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create", help="make a key; its secret is printed once, as the last line")
     create.add_argument("--org", required=True)
-    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--role", required=True, help=f"one of {', '.join(ROLES)}")
     create.add_argument("--name", default="")
-    create.add_argument("--expires-days", type=int, default=None, help="the key stops working after this many days")
+    create.add_argument("--expires-days", default=None, help="the key stops working after this many days")
     sub.add_parser("list", help="every key, without secrets")
     revoke = sub.add_parser("revoke", help="revoke a key by id")
     revoke.add_argument("id")
@@ -230,8 +230,16 @@ def main(argv: list[str] | None = None) -> int:
     store = KeyStore(settings.api_keys)
     if args.command == "create":
         try:
+            # one line in the terms `make api-key` is typed in, not argparse's usage text
+            if args.role not in ROLES:
+                raise ValueError(f"ROLE must be one of {', '.join(ROLES)}, not {args.role!r}")
+            expires = None
+            if args.expires_days not in (None, ""):
+                if not str(args.expires_days).isdigit() or int(args.expires_days) < 1:
+                    raise ValueError(f"EXPIRES must be a number of days, 1 or more, not {args.expires_days!r}")
+                expires = int(args.expires_days)
             check_organization_exists(settings.warehouse, args.org)
-            key, secret = store.create(args.org, args.role, args.name, args.expires_days)
+            key, secret = store.create(args.org, args.role, args.name, expires)
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -190,7 +190,7 @@ def test_spend_index_lists_every_organisation_and_date(fixture_warehouse: Wareho
         if row["organization_id"] == "org_0002":
             assert row["status"] == "no_file" and "hidden" in row["reason"] and row["path"] == ""
         else:
-            path = fixture_warehouse.exports / row["path"]
+            path = fixture_warehouse.exports / "spend" / row["path"]  # relative to the index's folder
             assert row["status"] == "exported" and path.exists()
             rows = read_csv(path)
             assert int(row["rows"]) == len(rows)

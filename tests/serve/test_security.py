@@ -185,6 +185,20 @@ def test_api_key_refuses_an_organisation_the_warehouse_does_not_hold(api):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--role", "viewer"], "ROLE must be one of primary_owner, owner, admin, not 'viewer'"),
+        (["--role", "owner", "--expires-days", "soon"], "EXPIRES must be a number of days"),
+        (["--role", "owner", "--expires-days", "0"], "EXPIRES must be a number of days"),
+    ],
+)
+def test_a_bad_role_or_expiry_is_one_line_in_make_terms(api, args, message):
+    result = keys_cli(api, "create", "--org", ENTERPRISE, *args)
+    assert result.returncode == 2 and result.stderr.startswith(f"error: {message}")
+    assert len(result.stderr.strip().splitlines()) == 1 and "usage:" not in result.stderr
+
+
 def test_keys_expire(api):
     result = keys_cli(api, "create", "--org", ENTERPRISE, "--role", "owner", "--expires-days", "30")
     assert result.returncode == 0, result.stderr
