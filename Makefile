@@ -78,7 +78,7 @@ java:
 ## backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD: the same for a range of dump dates
 backfill: manifest
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 2; }
-	@$(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
+	@ANALYTICS_INVOKED_AS=make $(PY) -m dagster_project.cli run --from "$(FROM)" --to "$(TO)"
 
 ## test: every test, on two workers (pytest-xdist), the longest first (tests/conftest.py); the slowest 25 listed at the end.
 ## The Spark parity tests run on a cluster of their own (ports and folder below), started first and stopped after.

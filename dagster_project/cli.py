@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -82,13 +83,19 @@ def previously_built_dates(settings: Settings) -> list[dt.date]:
         return []  # no ingest yet, or the file is being written: the range comes from the folders alone
 
 
+def flag(name: str) -> str:
+    """How the user typed a range bound: FROM=/TO= through `make backfill`, --from/--to here."""
+    return name.upper() if os.environ.get("ANALYTICS_INVOKED_AS") == "make" else f"--{name}"
+
+
 def parse_date(flag: str, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{flag} {value!r} is not a date: use YYYY-MM-DD, e.g. {flag} 2026-03-01") from None
+        example = f"{flag}=2026-03-01" if flag.isupper() else f"{flag} 2026-03-01"
+        raise UsageError(f"{flag} {value!r} is not a date: use YYYY-MM-DD, e.g. {example}") from None
 
 
 def plan_range(
@@ -102,14 +109,14 @@ def plan_range(
     start, end = start or known[0], end or known[-1]
     today = utc_today()
     if start > end:
-        raise UsageError(f"--from {start} is after --to {end}")
+        raise UsageError(f"{flag('from')} {start} is after {flag('to')} {end}")
     if start < first_partition:
         raise UsageError(
-            f"--from {start} is before the first partition {first_partition} "
+            f"{flag('from')} {start} is before the first partition {first_partition} "
             f"(ANALYTICS_FIRST_DUMP_DATE); dumps before it cannot be built"
         )
     if end > today:
-        raise UsageError(f"--to {end} is after today ({today} UTC): a dump dated in the future is not ingested")
+        raise UsageError(f"{flag('to')} {end} is after today ({today} UTC): a dump dated in the future is not ingested")
     with_files = {d for d in dump.dates_with_files() if start <= d <= end}
     built_before = {d for d in known if start <= d <= end} - set(dump.dump_dates())
     if not with_files and not built_before:
@@ -146,7 +153,17 @@ def check_engine(settings: Settings) -> None:
         raise UsageError(problem)
 
 
-def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
+def run_range(settings: Settings, start: dt.date, end: dt.date, started: float | None = None) -> int:
+    from .core.writer_lock import busy_holder
+
+    # before anything heavy is imported: a second writer refuses in a second, not after Dagster loads
+    if holder := busy_holder(settings.work_warehouse):
+        print(
+            f"error: the warehouse {settings.work_warehouse} is being written by {holder}; "
+            "not starting a second writer. Try again when it ends.",
+            file=sys.stderr,
+        )
+        return EXIT_BUSY
     from .quality import worker
 
     worker.start()  # Great Expectations imports on the other core while this process imports Dagster
@@ -176,7 +193,8 @@ def run_range(settings: Settings, start: dt.date, end: dt.date) -> int:
             notes = run_notes(instance, result.run_id)
     finally:
         run_control.release(settings)
-    print(RunSummary.from_result(result, settings, start, end, notes=notes).render())
+    elapsed = time.monotonic() - started if started is not None else None
+    print(RunSummary.from_result(result, settings, start, end, notes=notes, elapsed=elapsed).render())
     # what the publish (or the failure) produced is delivered before the run exits; never fails it
     with DagsterInstance.get() as instance:
         notified = notify_from_instance(instance)
@@ -220,25 +238,25 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--from", dest="start", help="first dump date, YYYY-MM-DD (default: earliest found)")
     run.add_argument("--to", dest="end", help="last dump date, YYYY-MM-DD (default: latest found)")
     sub.add_parser("notify", help="one pass of notifications: queue, withdraw, deliver, retry, check staleness")
+    started = time.monotonic()
     args = parser.parse_args(argv)
     if args.command == "notify":
         return notify_by_hand()
 
-    from .partitions import FIRST_DUMP_DATE
+    from .settings import FIRST_DUMP_DATE
 
     try:
         settings = Settings.from_env()
         check_engine(settings)
-        start, end, warnings = plan_range(
-            settings, parse_date("--from", args.start), parse_date("--to", args.end), dt.date.fromisoformat(FIRST_DUMP_DATE)
-        )
+        first = dt.date.fromisoformat(FIRST_DUMP_DATE)
+        start, end, warnings = plan_range(settings, parse_date(flag("from"), args.start), parse_date(flag("to"), args.end), first)
     except (UsageError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"building warehouse for dump dates {start} .. {end} from {settings.raw_dir}", flush=True)
     for warning in warnings:
         print(f"WARNING {warning}", file=sys.stderr, flush=True)
-    return run_range(settings, start, end)
+    return run_range(settings, start, end, started)
 
 
 if __name__ == "__main__":

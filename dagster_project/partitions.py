@@ -1,14 +1,12 @@
 """Daily partitions by dump date (SPEC §6): partition key = the `dt` of a dump folder."""
 
 import datetime as dt
-import os
 import warnings
 from collections.abc import Mapping
 
 from dagster import BackfillPolicy, BetaWarning, DailyPartitionsDefinition
 
-# The earliest dump date the warehouse may hold; ANALYTICS_FIRST_DUMP_DATE moves it.
-FIRST_DUMP_DATE = os.environ.get("ANALYTICS_FIRST_DUMP_DATE", "2025-01-01")
+from .settings import FIRST_DUMP_DATE
 
 # end_offset=1: today's dump is a partition as soon as its folder appears
 dump_date_partitions = DailyPartitionsDefinition(start_date=FIRST_DUMP_DATE, end_offset=1)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource, InitResourceContext, ResourceDependency
 
-from .core import pending_work
+from .core import pending_work, writer_lock
 from .core.atomic import remove_leftover_temp_files
 from .core.errors import first_line
 from .core.sources import SOURCES
@@ -49,20 +49,10 @@ _HELD: dict[str, _Held] = {}  # lock files this process holds, for re-entry (CLI
 
 
 def lock_path(settings: Settings) -> Path:
-    return settings.work_warehouse.with_name(settings.work_warehouse.name + ".lock")
+    return writer_lock.lock_path(settings.work_warehouse)
 
 
-def describe_holder(path: Path) -> str:
-    try:
-        holder = json.loads(path.read_text() or "{}")
-    except (OSError, ValueError):
-        holder = {}
-    if not holder:
-        return "another process (no details recorded)"
-    return (
-        f"run {holder.get('run', '?')} ({holder.get('command', '?')}), pid {holder.get('pid', '?')} "
-        f"on {holder.get('host', '?')}, started {holder.get('started_at', '?')}"
-    )
+describe_holder = writer_lock.describe_holder
 
 
 def acquire(settings: Settings, run: str, command: str, wait: bool, log=None) -> None:

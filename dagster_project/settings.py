@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The earliest dump date the warehouse may hold (its first daily partition); ANALYTICS_FIRST_DUMP_DATE moves it.
+FIRST_DUMP_DATE = os.environ.get("ANALYTICS_FIRST_DUMP_DATE", "2025-01-01")
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 ENGINES = ("duckdb", "spark")
 # dbt-spark and pyspark live in a virtualenv of their own (requirements-spark.lock): pyspark does

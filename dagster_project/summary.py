@@ -11,6 +11,7 @@ from dagster import AssetCheckSeverity, DagsterEventType
 
 from .core.sources import SOURCES
 from .exports.staging import published_run_id
+from .ingest.discovery import DumpDirectory
 from .settings import Settings
 
 TABLE_SOURCE = {t.name: s.name for s in SOURCES.values() for t in s.tables}
@@ -21,6 +22,11 @@ DBT_SCHEMAS = ("staging", "intermediate", "facts", "marts", "meta")
 def _value(metadata, key, default=None):
     entry = metadata.get(key)
     return default if entry is None else getattr(entry, "value", entry)
+
+
+def duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
 @dataclass
@@ -40,10 +46,15 @@ class RunSummary:
     published: bool = False
     exports_unmoved: bool = False  # published, but the exports' move failed: the next run completes it
     notes: list[str] = field(default_factory=list)  # what the run decided beyond its dates (a full build)
+    dates_with_files: int | None = None  # of the range's dates, how many have a dump folder
+    elapsed: float | None = None  # seconds, from the command's start
 
     @classmethod
-    def from_result(cls, result, settings: Settings, start: dt.date, end: dt.date, notes=()) -> RunSummary:
-        summary = cls(settings, start, end, result.success, notes=list(notes))
+    def from_result(
+        cls, result, settings: Settings, start: dt.date, end: dt.date, notes=(), elapsed: float | None = None
+    ) -> RunSummary:
+        summary = cls(settings, start, end, result.success, notes=list(notes), elapsed=elapsed)
+        summary.dates_with_files = sum(start <= d <= end for d in DumpDirectory.scan(settings.raw_dir).dump_dates())
         seen = set()  # a run over many partitions reports each asset and check once per partition
         for event in result.all_events:
             if event.event_type == DagsterEventType.ASSET_MATERIALIZATION and event.asset_key not in seen:
@@ -95,7 +106,11 @@ class RunSummary:
 
     def render(self) -> str:
         days = (self.end - self.start).days + 1
-        out = [f"== run {'succeeded' if self.success else 'FAILED'}: dump dates {self.start} .. {self.end} ({days} days)"]
+        span = f"{days} days" if days != 1 else "1 day"
+        if self.dates_with_files is not None and self.dates_with_files != days:
+            span += f", {self.dates_with_files} with dump files"
+        took = f" in {duration(self.elapsed)}" if self.elapsed is not None else ""
+        out = [f"== run {'succeeded' if self.success else 'FAILED'}: dump dates {self.start} .. {self.end} ({span}){took}"]
         out.extend(f"   {note}" for note in self.notes)
         for source in SOURCE_ORDER:
             if source in self.lines:

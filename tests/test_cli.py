@@ -82,3 +82,63 @@ def test_spark_without_a_thrift_server_fails_at_once_naming_it(raw_env, capsys, 
         assert cli.main(["run"]) == cli.EXIT_USAGE
     err = capsys.readouterr().err
     assert f"127.0.0.1:{port}" in err and "make spark-up" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_second_writer_refuses_before_loading_dagster(raw_env, tmp_path):
+    """The refusal is the first thing a run does: nothing heavy is imported before it."""
+    import fcntl
+    import json
+    import subprocess
+    import sys
+
+    from dagster_project.settings import PROJECT_ROOT, Settings
+
+    work = Settings.from_env().work_warehouse
+    work.parent.mkdir(parents=True, exist_ok=True)
+    lock = work.with_name(work.name + ".lock")
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write(json.dumps({"run": "cli-1234", "command": "make run", "pid": 1, "host": "here", "started_at": "now"}))
+        held.flush()
+        probe = (
+            "import sys; from dagster_project import cli; code = cli.main(['run']); "
+            "print(code, 'dagster' in sys.modules)"
+        )
+        done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1].split() == [str(cli.EXIT_BUSY), "False"], done.stderr
+    assert "being written by run cli-1234 (make run)" in done.stderr
+
+
+def test_make_backfill_speaks_of_from_and_to_as_they_were_typed(raw_env):
+    import os
+    import subprocess
+
+    from dagster_project.settings import PROJECT_ROOT
+
+    outer = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-o", "manifest", "backfill", "FROM=2026-02-12", "TO=2026-02-10"],
+        env=outer,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert "error: FROM 2026-02-12 is after TO 2026-02-10" in done.stderr
+    bad = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-o", "manifest", "backfill", "FROM=yesterday", "TO=2026-02-10"],
+        env=outer,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert "FROM 'yesterday' is not a date: use YYYY-MM-DD, e.g. FROM=2026-03-01" in bad.stderr
+
+
+def test_the_summary_says_how_many_dates_had_files_and_how_long_it_took(raw_env):
+    from dagster_project.settings import Settings
+    from dagster_project.summary import RunSummary
+
+    summary = RunSummary(Settings.from_env(), dt.date(2026, 2, 9), dt.date(2026, 2, 15), True, elapsed=83.4)
+    summary.dates_with_files = 3
+    first = summary.render().splitlines()[0]
+    assert first == "== run succeeded: dump dates 2026-02-09 .. 2026-02-15 (7 days, 3 with dump files) in 1 min 23 s"

@@ -172,12 +172,21 @@ def ignored_files(context: AssetExecutionContext, duckdb: DuckDBResource, analyt
     rows = [(i.path, i.reason, REASONS[i.reason]) for i in ignored]
     with duckdb.get_connection() as conn:
         conn.execute("create schema if not exists raw")
+        # a file ignored by an earlier run was warned about then: a run warns about new ones only
+        known = set()
+        if conn.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'ignored_files'"
+        ).fetchone()[0]:
+            known = set(conn.execute("select path, reason from raw.ignored_files").fetchall())
         conn.execute("""create or replace table raw.ignored_files
                         (path varchar not null, reason varchar not null, explanation varchar not null)""")
         if rows:
             conn.executemany("insert into raw.ignored_files values (?, ?, ?)", rows)
-    for path, reason, _ in rows:
+    new = [(path, reason) for path, reason, _ in rows if (path, reason) not in known]
+    for path, reason in new:
         context.log.warning(f"ignored {path}: {reason} ({REASONS[reason]})")
+    if len(new) < len(rows):
+        context.log.info(f"{len(rows) - len(new)} files ignored as in earlier runs (raw.ignored_files lists them)")
     by_reason: dict[str, int] = {}
     for _, reason, _ in rows:
         by_reason[reason] = by_reason.get(reason, 0) + 1
