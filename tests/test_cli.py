@@ -100,10 +100,7 @@ def test_a_second_writer_refuses_before_loading_dagster(raw_env, tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX)
         held.write(json.dumps({"run": "cli-1234", "command": "make run", "pid": 1, "host": "here", "started_at": "now"}))
         held.flush()
-        probe = (
-            "import sys; from dagster_project import cli; code = cli.main(['run']); "
-            "print(code, 'dagster' in sys.modules)"
-        )
+        probe = "import sys; from dagster_project import cli; code = cli.main(['run']); print(code, 'dagster' in sys.modules)"
         done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert done.stdout.splitlines()[-1].split() == [str(cli.EXIT_BUSY), "False"], done.stderr
     assert "being written by run cli-1234 (make run)" in done.stderr

@@ -339,6 +339,29 @@ def test_a_tampered_cursor_is_400(api):
         assert client.get(BASE + "users", params={"date": LATEST, "limit": 1, "page": page}).status_code == 400
 
 
+def test_a_cursor_reads_as_noise(api):
+    """Cursors travel in URLs and logs: the last row's key (a member's email) is not readable in one."""
+    import base64
+
+    with api.client(api.key()) as client:
+        first = client.get(BASE + "users", params={"date": LATEST, "limit": 1})
+        page = first.json()["next_page"]
+        email = first.json()["data"][0]["user"]["email_address"]
+        body = page.split(".")[0]
+        decoded = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        assert email.encode() not in decoded and b'"k"' not in decoded
+        assert client.get(BASE + "users", params={"date": LATEST, "limit": 1, "page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["2026-4-1", "20260401", "2026-04-01T00:00:00", "2026-04-01T10:00:00Z", "april", "2026-02-30"])
+def test_a_date_that_is_not_yyyy_mm_dd_is_400_saying_so(api, value):
+    with api.client(api.key()) as client:
+        for endpoint, name in (("summaries", "starting_date"), ("users", "date"), ("spend_totals", "as_of_date")):
+            response = client.get(BASE + endpoint, params={name: value})
+            assert response.status_code == 400, (endpoint, value)
+            assert "use YYYY-MM-DD" in response.json()["error"]["message"], response.text
+
+
 def test_health_says_what_is_served(api):
     with api.client() as client:
         body = client.get("/v1/health").json()

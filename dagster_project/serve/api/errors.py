@@ -68,7 +68,10 @@ def describe_validation(exc: RequestValidationError, request: Request) -> str:
             # a query model forbids what it does not name (api/params.py)
             parts.append(f"unknown query parameter {where!r}; this endpoint takes: {', '.join(query_names(request))}")
         else:
-            parts.append(f"{where}: {error.get('msg', 'invalid value')}" if where else error.get("msg", "invalid value"))
+            message = error.get("msg", "invalid value").removeprefix("Value error, ")
+            if error.get("type", "").startswith("date_") and "YYYY-MM-DD" not in message:
+                message = f"{error.get('input')!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-01"
+            parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts) or "invalid request"
 
 

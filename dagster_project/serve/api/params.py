@@ -5,10 +5,11 @@ parameter silently ignored."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..queries.windows import (
     ANY_LEADERBOARD_WINDOW,
@@ -21,6 +22,20 @@ from ..queries.windows import (
 from .errors import invalid
 
 MAX_RANGE_DAYS = 366
+DATE_HINT = "use YYYY-MM-DD, e.g. 2026-03-01"
+
+
+def iso_day(value):
+    """A day as the CLI and the pages take it: YYYY-MM-DD, not a datetime or another spelling."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"{value!r} is not a date: {DATE_HINT}")
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date: {DATE_HINT}") from None
+
+
+Day = Annotated[dt.date, BeforeValidator(iso_day)]
 
 
 class Paged(BaseModel):
@@ -31,8 +46,8 @@ class Paged(BaseModel):
 
 
 class DateRange(Paged):
-    starting_date: dt.date = Field(description="First day, inclusive (YYYY-MM-DD).")
-    ending_date: dt.date | None = Field(
+    starting_date: Day = Field(description="First day, inclusive (YYYY-MM-DD).")
+    ending_date: Day | None = Field(
         None,
         description="Day after the last, exclusive (YYYY-MM-DD); default: the latest built date + 1; at most "
         f"{MAX_RANGE_DAYS} days after starting_date.",
@@ -40,7 +55,7 @@ class DateRange(Paged):
 
 
 class OneDay(Paged):
-    date: dt.date = Field(description="The day (YYYY-MM-DD).")
+    date: Day = Field(description="The day (YYYY-MM-DD).")
     limit: int = Field(20, ge=1, le=1000, description="Rows per page, 1 to 1000.")
 
 
@@ -67,11 +82,11 @@ class Users(OneDay):
 
 
 class GroupsOnDate(Paged):
-    date: dt.date | None = Field(None, description="The day (YYYY-MM-DD); default: the latest built date.")
+    date: Day | None = Field(None, description="The day (YYYY-MM-DD); default: the latest built date.")
 
 
 class AsOf(Paged):
-    as_of_date: dt.date | None = Field(None, description="The as-of date (YYYY-MM-DD); default: the latest built date.")
+    as_of_date: Day | None = Field(None, description="The as-of date (YYYY-MM-DD); default: the latest built date.")
 
 
 class Leaderboard(AsOf):

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import invalid
-from .params import MAX_RANGE_DAYS, checked_range, not_after_latest
+from .params import MAX_RANGE_DAYS, Day, checked_range, not_after_latest
 
 Order = Literal["asc", "desc"]
 MAX_LIST = 100  # the SDK documents "at most 100 entries" for filter[] and group_by[]
@@ -29,9 +29,9 @@ class ActivityParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    date: dt.date | None = Field(None, description="The day (YYYY-MM-DD). Use either date or starting_date.")
-    starting_date: dt.date | None = Field(None, description="First day of a range, inclusive: one row per entity over it.")
-    ending_date: dt.date | None = Field(
+    date: Day | None = Field(None, description="The day (YYYY-MM-DD). Use either date or starting_date.")
+    starting_date: Day | None = Field(None, description="First day of a range, inclusive: one row per entity over it.")
+    ending_date: Day | None = Field(
         None, description=f"Day after the range, exclusive; default the latest built date + 1; at most {MAX_RANGE_DAYS} days."
     )
     filter: list[str] | None = _list("filter[]", "`dimension:value`; repeat for OR within a dimension, AND across.")
@@ -47,7 +47,7 @@ class ArtifactParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    date: dt.date = Field(description="The day (YYYY-MM-DD).")
+    date: Day = Field(description="The day (YYYY-MM-DD).")
     filter: list[str] | None = _list("filter[]", "`dimension:value`; repeat for OR within a dimension, AND across.")
     group_by: list[str] | None = _list("group_by[]", "product, user_id and/or rbac_group_id.")
     limit: int = Field(100, ge=1, le=1000, description="Rows per page when grouped (the ungrouped cube is returned whole).")
