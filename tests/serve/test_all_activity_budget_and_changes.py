@@ -1,4 +1,4 @@
-"""Budgets in the API and on the page (SPEC §7, §8): the mtd row of spend_totals carries the
+"""Budgets in the API and on the page (SPEC §7, §8), and the usage tiles' day-over-day changes: the mtd row of spend_totals carries the
 organisation's monthly budget and the share used, from the moment `make budget` sets it."""
 
 from __future__ import annotations
@@ -50,3 +50,19 @@ def test_the_mtd_row_carries_the_budget_and_the_share_used(budget_server, refere
 
     NotificationStore(budget_server.settings.notifications).remove_budget(ENTERPRISE)
     assert totals(budget_server)["mtd"]["budget_usd"] is None
+
+
+def test_dau_and_mau_tiles_say_their_change_from_the_day_before(budget_server, reference):
+    import re
+
+    with httpx.Client(base_url=budget_server.url, follow_redirects=True, timeout=30) as browser:
+        browser.post("/signin", data={"api_key": budget_server.key(ENTERPRISE, "owner")}, headers={"origin": budget_server.url})
+        page = browser.get("/analytics/all-activity").text
+    daily = reference.activity_daily()
+    for metric in ("dau", "mau"):
+        change = daily[(ENTERPRISE, LATEST)][metric] - daily[(ENTERPRISE, LATEST - dt.timedelta(days=1))][metric]
+        tile = re.search(rf'data-metric="{metric}".*?<div class="note">(.*?)</div>', page, re.S)
+        assert tile, metric
+        text = re.sub(r"<[^>]+>", "", tile.group(1))
+        expected = "± 0 vs the day before" if change == 0 else f"{'▲' if change > 0 else '▼'} {abs(change):,} vs the day before"
+        assert text == expected, (metric, text)
