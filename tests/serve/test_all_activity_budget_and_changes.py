@@ -1,5 +1,6 @@
-"""Budgets in the API and on the page (SPEC §7, §8), and the usage tiles' day-over-day changes: the mtd row of spend_totals carries the
-organisation's monthly budget and the share used, from the moment `make budget` sets it."""
+"""The All activity page's extras, in the API too (SPEC §7, §8): the mtd row of spend_totals carries
+the organisation's monthly budget and the share used from the moment `make budget` sets it, and the
+usage tiles say their change from the day before."""
 
 from __future__ import annotations
 
