@@ -67,3 +67,17 @@ def test_dau_and_mau_tiles_say_their_change_from_the_day_before(budget_server, r
         text = re.sub(r"<[^>]+>", "", tile.group(1))
         expected = "± 0 vs the day before" if change == 0 else f"{'▲' if change > 0 else '▼'} {abs(change):,} vs the day before"
         assert text == expected, (metric, text)
+
+
+def test_a_date_that_cannot_be_shown_keeps_the_group_picker(budget_server, fixture_warehouse):
+    groups = fixture_warehouse.query(
+        "select rbac_group_id from marts.groups_daily where organization_id = ? and date = ? order by name limit 1",
+        [ENTERPRISE, LATEST],
+    )
+    assert groups, "the fixtures' Enterprise organisation has groups"
+    with httpx.Client(base_url=budget_server.url, follow_redirects=True, timeout=30) as browser:
+        browser.post("/signin", data={"api_key": budget_server.key(ENTERPRISE, "owner")}, headers={"origin": budget_server.url})
+        for bad in ("2030-01-01", "not-a-date", "2000-01-01"):
+            page = browser.get("/analytics/all-activity", params={"date": bad, "group": groups[0][0]}).text
+            assert 'class="problem"' in page and 'id="group"' in page, bad
+            assert f'value="{groups[0][0]}" selected' in page, bad

@@ -156,6 +156,13 @@ def page(request: Request, name: str, template: str, build) -> Response:
             context["group"] = group
             if context["problem"] is None:
                 context.update(build(cursor, who, day, request, group))
+    elif who.latest_date is not None:
+        # a date that cannot be shown keeps the group picker (the groups of the latest date), so
+        # that fixing the date does not lose the group
+        with services(request).warehouse.cursor() as (cursor, _):
+            context["groups"] = group_pages.groups_on(cursor, who.key.organization_id, who.latest_date)
+        wanted = request.query_params.get("group")
+        context["group"] = next((g for g in context["groups"] if g["rbac_group_id"] == wanted), None)
     context["charts_json"] = script_json(context["charts"])
     return templates.TemplateResponse(request, template, context)
 
