@@ -63,6 +63,8 @@ def budget(args, config: NotifyConfig, store: NotificationStore) -> None:
         amount = parse_budget(args.usd)
         store.set_budget(args.org, amount)
         print(f"{args.org}: monthly budget ${amount:,.2f}; notifications at 50 %, 80 % and 100 % of month-to-date spend")
+        if not [r for r in store.recipients(args.org) if r.role != "admin"]:
+            print(f"note: {args.org} has no recipient for them yet: make alert-recipient ORG={args.org} EMAIL=<address>")
     elif args.action == "list":
         budgets = store.budgets()
         for org, amount in sorted(budgets.items()):
