@@ -34,9 +34,8 @@ from dagster import (
 )
 
 from .core.errors import first_line
-from .notify.audience import ops_targets
 from .notify.config import NotifyConfig
-from .notify.delivery import notify_once
+from .notify.delivery import nothing_configured, notify_once
 from .notify.events import Event
 
 log = logging.getLogger(__name__)
@@ -200,7 +199,7 @@ def notify_from_instance(instance: DagsterInstance, config: NotifyConfig | None 
     """One pass of notifications; never raises (a delivery never fails a run or stops the daemon)."""
     try:
         config = config or NotifyConfig.from_env()
-        if not ops_targets(config) and not config.store.exists():
+        if nothing_configured(config):  # before reading the runs' events: most installs configure nothing
             return NOTHING_TO_NOTIFY
         return notify_once(config, run_events(instance, config.dagster_url)).line()
     except Exception as exc:  # noqa: BLE001 - reported, never raised: see the docstring

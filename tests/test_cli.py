@@ -113,21 +113,19 @@ def test_make_backfill_speaks_of_from_and_to_as_they_were_typed(raw_env):
     from dagster_project.settings import PROJECT_ROOT
 
     outer = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
-    done = subprocess.run(
-        ["make", "-s", "--no-print-directory", "-o", "manifest", "backfill", "FROM=2026-02-12", "TO=2026-02-10"],
-        env=outer,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
+
+    def backfill(start: str, end: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["make", "-s", "--no-print-directory", "-o", "manifest", "backfill", f"FROM={start}", f"TO={end}"],
+            env=outer,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        )
+
+    done = backfill("2026-02-12", "2026-02-10")
     assert "error: FROM 2026-02-12 is after TO 2026-02-10" in done.stderr
-    bad = subprocess.run(
-        ["make", "-s", "--no-print-directory", "-o", "manifest", "backfill", "FROM=yesterday", "TO=2026-02-10"],
-        env=outer,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
+    bad = backfill("yesterday", "2026-02-10")
     assert "FROM 'yesterday' is not a date: use YYYY-MM-DD, e.g. FROM=2026-03-01" in bad.stderr
 
 

@@ -80,7 +80,7 @@ def budget(args, config: NotifyConfig, store: NotificationStore) -> None:
 def ledger(args, config: NotifyConfig, store: NotificationStore) -> None:
     rows = store.ledger(args.limit)
     for d in rows:
-        when = d.sent_at or f"next {d.next_attempt_at}" if d.status == "pending" else d.sent_at or "-"
+        when = f"next {d.next_attempt_at}" if d.status == "pending" else d.sent_at or "-"
         error = f"  ({d.last_error})" if d.last_error else ""
         print(f"{d.created_at}  {d.kind:15s}  {d.event_key:40s}  {d.target:28s}  {d.status:9s}  {d.attempts}  {when}{error}")
     if not rows:

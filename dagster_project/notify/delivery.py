@@ -52,10 +52,15 @@ class Report:
         return text
 
 
+def nothing_configured(config: NotifyConfig) -> bool:
+    """No operators' channel and no store (so no recipient): nothing could be sent, nothing is written."""
+    return not ops_targets(config) and not config.store.exists()
+
+
 def notify_once(config: NotifyConfig, events: Iterable[Event] = (), at: dt.datetime | None = None) -> Report:
     at = at or now()
-    if not ops_targets(config) and not config.store.exists():
-        return Report()  # no channel and no recipient: nothing could be sent, nothing is written
+    if nothing_configured(config):
+        return Report()
     store = NotificationStore(config.store)
     report = Report()
     published = read_published(config.warehouse)
@@ -72,12 +77,12 @@ def notify_once(config: NotifyConfig, events: Iterable[Event] = (), at: dt.datet
         for target in targets_for(event, config, recipients):
             queued = store.enqueue(event.kind, event.key, target.id, target.channel, event.organization_id, event.message())
             report.queued += queued
-    deliver_due(store, config, at, report)
+    deliver_due(store, config, at, report, recipients)
     return report
 
 
-def deliver_due(store: NotificationStore, config: NotifyConfig, at: dt.datetime, report: Report) -> None:
-    recipients = store.recipients()
+def deliver_due(store: NotificationStore, config: NotifyConfig, at: dt.datetime, report: Report, recipients=None) -> None:
+    recipients = store.recipients() if recipients is None else recipients
     for delivery in store.due(at):
         target = resolve(delivery.target, config, recipients)
         try:
