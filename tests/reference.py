@@ -23,7 +23,23 @@ EVENT_PROPS = {
     "project.created": {"project_id": False},
     "artifact.created": {"artifact_id": False, "chat_id": False, "artifact_type": False},
     "connector.used": {"connector": False, "chat_id": True},
-}  # property -> may be null
+    "skill.used": {
+        "skill_name": False,
+        "skill_display_name": True,
+        "product": frozenset({"chat", "claude_code", "cowork"}),
+        "share_status": frozenset({"organization", "private", "public"}),
+        "chat_id": True,
+        "session_id": True,
+    },
+    "skill.enabled": {"skill_name": False},
+    "plugin.installed": {"plugin_id": False, "plugin_name": False},
+    "plugin.used": {
+        "session_id": True,
+        "plugin_id": False,
+        "plugin_name": False,
+        "product": frozenset({"claude_code", "cowork"}),
+    },
+}  # property -> may be null (True), must be a string (False), or one of a set of strings
 # SPEC §2.1: optional properties, which may be absent but, when present, have their type
 OPTIONAL_EVENT_PROPS = {"project.created": {"name": "str"}, "artifact.created": {"is_shared": "bool"}}
 ROLES = {"primary_owner", "owner", "admin", "member"}
@@ -128,8 +144,11 @@ def check_event(r):
     kind = enum(r, "event_type", EVENT_PROPS)
     ts = parse_ts(need(r, "occurred_at", "str"))
     need(r, "properties", "dict")
-    for prop, nullable in EVENT_PROPS[kind].items():
-        need(r, "properties." + prop, "str", nullable)
+    for prop, rule in EVENT_PROPS[kind].items():
+        if isinstance(rule, frozenset):
+            enum(r, "properties." + prop, rule)
+        else:
+            need(r, "properties." + prop, "str", rule)
     for prop, prop_kind in OPTIONAL_EVENT_PROPS.get(kind, {}).items():
         need(r, "properties." + prop, prop_kind, nullable=True)
     return r["event_id"], ts.date()
@@ -657,7 +676,7 @@ class Reference:
             row = per[(e["organization_id"], e["_day"], e["user_id"])]
             if e["event_type"] == "chat.created":
                 row["chats"].add(e["properties"]["chat_id"])
-            else:
+            elif e["event_type"] in names:  # skill and plugin events have no column here
                 row[names[e["event_type"]]] += 1
         for c in self.claude_code:
             if c["_user"]:
@@ -914,6 +933,72 @@ class Reference:
                 }
         return rows
 
+    # -- skills and plugins (SPEC §3 "Skills and plugins", §4) --------------------------------------
+    def counted_events(self, kinds: tuple[str, ...]) -> list[dict]:
+        """Events of the kinds on days the marts hold: in the calendar, the organisation present."""
+        return [
+            e for e in self.events
+            if e["event_type"] in kinds and e["_day"] in self.days and e["organization_id"] in self.orgs_on(e["_day"])
+        ]  # fmt: skip
+
+    @staticmethod
+    def latest_first(e: dict):
+        return (parse_ts(e["occurred_at"]), e["event_id"])
+
+    def skill_users_daily(self) -> dict:
+        uses = defaultdict(list)
+        for e in self.counted_events(("skill.used",)):
+            p = e["properties"]
+            uses[(e["organization_id"], e["_day"], p["skill_name"].lower(), p["product"], e["user_id"])].append(e)
+        rows = {}
+        for key, events in uses.items():
+            latest = max(events, key=self.latest_first)["properties"]
+            rows[key] = {
+                "skill_display_name": latest["skill_display_name"],
+                "share_status": latest["share_status"],
+                "invocations": len(events),
+                "conversations": len({e["properties"]["chat_id"] for e in events} - {None}),
+                "sessions": len({e["properties"]["session_id"] for e in events} - {None}),
+            }
+        return rows
+
+    def skill_enables_daily(self) -> dict:
+        return {
+            (e["organization_id"], e["_day"], e["properties"]["skill_name"].lower(), e["user_id"]): {}
+            for e in self.counted_events(("skill.enabled",))
+        }
+
+    def plugin_name(self, org: str, plugin_id: str, day: dt.date) -> str:
+        """The latest plugin_name seen for the id up to the day (SPEC §3)."""
+        seen = [
+            e for e in self.events
+            if e["organization_id"] == org and e["event_type"] in ("plugin.used", "plugin.installed")
+            and e["properties"]["plugin_id"] == plugin_id and e["_day"] <= day
+        ]  # fmt: skip
+        return max(seen, key=self.latest_first)["properties"]["plugin_name"]
+
+    def plugin_users_daily(self) -> dict:
+        uses = defaultdict(list)
+        for e in self.counted_events(("plugin.used",)):
+            p = e["properties"]
+            uses[(e["organization_id"], e["_day"], p["plugin_id"], p["product"], e["user_id"])].append(e)
+        return {
+            key: {
+                "plugin_name": self.plugin_name(key[0], key[2], key[1]),
+                "invocations": len(events),
+                "sessions": len({e["properties"]["session_id"] for e in events} - {None}),
+            }
+            for key, events in uses.items()
+        }
+
+    def plugin_installs_daily(self) -> dict:
+        return {
+            (e["organization_id"], e["_day"], e["properties"]["plugin_id"], e["user_id"]): {
+                "plugin_name": self.plugin_name(e["organization_id"], e["properties"]["plugin_id"], e["_day"])
+            }
+            for e in self.counted_events(("plugin.installed",))
+        }
+
     # -- the vendor's shapes (SPEC §7 "Vendor surface"), over any range [start, end) ---------------
     def events_between(self, org: str, kind: str, start: dt.date, end: dt.date) -> list[dict]:
         """Events of a kind whose day is in [start, end) and on which the organisation is present."""
@@ -1014,4 +1099,8 @@ GRAINS = {
     "group_members_daily": ["organization_id", "date", "rbac_group_id", "user_id"],
     "groups_daily": ["organization_id", "date", "rbac_group_id"],
     "group_activity_daily": ["organization_id", "date", "rbac_group_id"],
+    "skill_users_daily": ["organization_id", "date", "skill_name", "product", "user_id"],
+    "skill_enables_daily": ["organization_id", "date", "skill_name", "user_id"],
+    "plugin_users_daily": ["organization_id", "date", "plugin_id", "product", "user_id"],
+    "plugin_installs_daily": ["organization_id", "date", "plugin_id", "user_id"],
 }

@@ -50,6 +50,37 @@ DEPARTMENTS = [
 ]
 PROJECT_TOPICS = ["Roadmap", "Onboarding", "Q3 launch", "Pricing", "Support macros", "Research notes"]
 TERMINALS = ["vscode", "iterm2", "jetbrains", "ghostty"]
+# skills (SPEC §2.1): a name, its display name (null for a member's own), sometimes written in
+# another letter case by the client
+SKILLS = [
+    ("docx", "Word documents"),
+    ("pdf", "PDF"),
+    ("xlsx", "Spreadsheets"),
+    ("pptx", "Presentations"),
+    ("brand-guidelines", "Brand guidelines"),
+    ("skill_01hx7k2m9q", None),
+    ("release-notes", "Release notes"),
+    ("sql-review", "SQL review"),
+    ("incident-postmortem", "Incident postmortem"),
+    ("canvas-design", "Canvas design"),
+    ("meeting-notes", "Meeting notes"),
+    ("contract-review", "Contract review"),
+]
+# plugins (SPEC §2.1): an id and its name; the last one is renamed half-way through the period
+PLUGINS = [
+    ("serena@claude-plugins-official", "serena"),
+    ("github@claude-plugins-official", "GitHub"),
+    ("sentry@claude-plugins-official", "Sentry"),
+    ("pr-review-toolkit@acme-marketplace", "PR review toolkit"),
+    ("figma@claude-plugins-official", "Figma"),
+    ("commit-commands@acme-marketplace", "Commit commands"),
+    ("security-guidance@acme-marketplace", "Security guidance"),
+    ("feature-dev@claude-plugins-official", "Feature dev"),
+    ("data-tools@acme-marketplace", "Data tools"),
+    ("hookify@claude-plugins-official", "Hookify"),
+    ("linear@acme-marketplace", "Linear"),
+]
+RENAMED_PLUGIN = ("linear@acme-marketplace", "Linear for Teams")
 PLANS = [
     ("team", "seat_based", False),
     ("enterprise", "seat_based", False),
@@ -77,6 +108,10 @@ class Generator:
         # stream, so that adding them left every other record of a seed as it was
         self.extras = random.Random(f"{args.seed}:optional-properties")
         self.group_rng = random.Random(f"{args.seed}:groups")  # groups, likewise
+        self.skill_rng = random.Random(f"{args.seed}:skills-and-plugins")  # skill and plugin events, likewise
+        # (organization_id, user_id, UTC day) of every generated event, in the order generated:
+        # skill and plugin events go to these user-days only, so that who is active stays as it was
+        self.active_days: dict[tuple[str, str, int], None] = {}
         self.args = args
         self.start = dt.date.fromisoformat(args.start)
         self.days = [self.start + dt.timedelta(days=i) for i in range(args.days)]
@@ -156,9 +191,11 @@ class Generator:
             self.orgs.append(org)
 
     # -- delivery helpers ----------------------------------------------------
-    def deliver(self, source: str, record_day: int, record: dict, late: int | None = None) -> None:
+    def deliver(
+        self, source: str, record_day: int, record: dict, late: int | None = None, rng: random.Random | None = None
+    ) -> None:
         """Queue a record for a dump: usually its own day, sometimes late or duplicated."""
-        rng = self.rng
+        rng = rng or self.rng
         if late is None:
             r = rng.random()
             late = 0 if r < 0.9 else rng.randint(1, 5)
@@ -211,6 +248,7 @@ class Generator:
             kind = "chat.created"
         near = rng.random() < 0.03 and day + 1 < len(self.days)
         occurred = self.timestamp(day, near)
+        self.active_days[(org["organization_id"], m["user_id"], day + 1 if near else day)] = None
         props: dict
         if kind == "chat.created":
             project = rng.choice(org["projects"])["project_id"] if org["projects"] and rng.random() < 0.3 else None
@@ -740,6 +778,113 @@ class Generator:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
 
+    # -- skills and plugins (SPEC §2.1) ----------------------------------------
+    def skill_and_plugin_event(self, org_id: str, user_id: str, day: int, kind: str, props: dict, event_id: str) -> dict:
+        """An event at a time inside the UTC day `day`, written in one of the usual offsets."""
+        rng = self.skill_rng
+        ts = dt.datetime.combine(self.days[day], dt.time()) + dt.timedelta(seconds=rng.randint(3 * 3600, 20 * 3600))
+        return {
+            "event_id": event_id,
+            "event_type": kind,
+            "occurred_at": iso(ts, rng.choice(OFFSETS)),
+            "organization_id": org_id,
+            "user_id": user_id,
+            "properties": props,
+        }
+
+    def skills_and_plugins(self) -> None:
+        """Skill uses and enables, plugin uses and installs on days their users are active anyway;
+        from their own random stream and ids, so that every other record of a seed stays as it was.
+        Clients send a skill's name in either letter case; one plugin is renamed half-way."""
+        rng = self.skill_rng
+        orgs = {org["organization_id"]: org for org in self.orgs}
+        n = 0
+
+        def emit(org_id, user_id, day, kind, props):
+            nonlocal n
+            n += 1
+            record = self.skill_and_plugin_event(org_id, user_id, day, kind, props, f"evt_sp_{n:09d}")
+            self.deliver("events", day, record, rng=rng)
+            if rng.random() < 0.01 and day + 2 < len(self.days):  # corrected redelivery: the later dump wins
+                fixed = json.loads(json.dumps(record))
+                fixed["occurred_at"] = self.skill_and_plugin_event(org_id, user_id, day, kind, props, "")["occurred_at"]
+                self.deliver("events", day, fixed, late=2, rng=rng)
+
+        for org_id, user_id, day in self.active_days:
+            if day >= len(self.days):
+                continue
+            org = orgs[org_id]
+            chats = [c["chat_id"] for c in next(m for m in org["members"] if m["user_id"] == user_id)["chats"]]
+            if rng.random() < 0.3:
+                for _ in range(rng.randint(1, 3)):
+                    name, display = rng.choice(SKILLS[: 6 + len(org_id) % 7])
+                    product = rng.choices(["chat", "claude_code", "cowork"], [6, 3, 1])[0]
+                    in_chat = product == "chat" and chats and rng.random() < 0.85
+                    emit(org_id, user_id, day, "skill.used", {
+                        "skill_name": name.upper() if rng.random() < 0.1 else name,
+                        "skill_display_name": display,
+                        "product": product,
+                        "share_status": rng.choice(["organization", "organization", "private", "public"]),
+                        "chat_id": rng.choice(chats[-3:]) if in_chat else None,
+                        "session_id": None if product == "chat" or rng.random() < 0.1 else f"sess_{user_id}_{day}_{rng.randint(1, 2)}",
+                    })  # fmt: skip
+            if rng.random() < 0.04:
+                emit(org_id, user_id, day, "skill.enabled", {"skill_name": rng.choice(SKILLS)[0]})
+            if rng.random() < 0.12:
+                for _ in range(rng.randint(1, 2)):
+                    plugin_id, name = rng.choice(PLUGINS)
+                    if (plugin_id, day >= len(self.days) // 2) == (RENAMED_PLUGIN[0], True):
+                        name = RENAMED_PLUGIN[1]
+                    product = rng.choice(["claude_code", "claude_code", "cowork"])
+                    session = None if rng.random() < 0.1 else f"sess_{user_id}_{day}_{rng.randint(1, 2)}"
+                    emit(org_id, user_id, day, "plugin.used",
+                         {"plugin_id": plugin_id, "plugin_name": name, "product": product, "session_id": session})  # fmt: skip
+            if rng.random() < 0.03:
+                plugin_id, name = rng.choice(PLUGINS)
+                if (plugin_id, day >= len(self.days) // 2) == (RENAMED_PLUGIN[0], True):
+                    name = RENAMED_PLUGIN[1]
+                emit(org_id, user_id, day, "plugin.installed", {"plugin_id": plugin_id, "plugin_name": name})
+
+    def plant_skill_cases(self) -> None:
+        """Skill and plugin cases the tests refer to by id, on user-days active anyway: one skill in
+        two letter cases, in chat and in Claude Code by the same user; a use outside any chat or
+        session; a use delivered twice with corrected content; a user in two groups."""
+        org = self.orgs[0]
+        m = org["members"][1]
+        d = min(10, len(self.days) - 3)  # the day of plant_cases' project and chat: the user is active
+        oid, uid = org["organization_id"], m["user_id"]
+
+        def at(kind, props, event_id, hour):
+            ts = dt.datetime.combine(self.days[d], dt.time(hour))
+            return {"event_id": event_id, "event_type": kind, "occurred_at": iso(ts, "+02:00"),
+                    "organization_id": oid, "user_id": uid, "properties": props}  # fmt: skip
+
+        skill = {"skill_display_name": "Word documents", "share_status": "organization"}
+        self.deliveries["events"][d]["part-0001.jsonl"] += [
+            json.dumps(at("skill.used", {**skill, "skill_name": "Docx", "product": "chat", "chat_id": "chat_case", "session_id": None}, "evt_case_skill_chat", 9)),
+            json.dumps(at("skill.used", {**skill, "skill_name": "docx", "product": "claude_code", "chat_id": None, "session_id": "sess_case"}, "evt_case_skill_code", 10)),
+            json.dumps(at("skill.used", {**skill, "skill_name": "docx", "product": "cowork", "chat_id": None, "session_id": None}, "evt_case_skill_bare", 11)),
+            json.dumps(at("plugin.used", {"plugin_id": "serena@claude-plugins-official", "plugin_name": "serena", "product": "claude_code", "session_id": None}, "evt_case_plugin_bare", 12)),
+        ]  # fmt: skip
+        redelivered = at("skill.used", {**skill, "skill_name": "pdf", "skill_display_name": "PDF", "product": "chat",
+                                        "chat_id": "chat_case", "session_id": None}, "evt_case_skill_redelivered", 13)  # fmt: skip
+        corrected = json.loads(json.dumps(redelivered))
+        corrected["properties"]["share_status"] = "public"
+        self.deliveries["events"][d]["part-0002.jsonl.gz"].append(json.dumps(redelivered))
+        self.deliveries["events"][d + 1]["part-0001.jsonl"].append(json.dumps(corrected))
+        # a user in two groups on a day they are active
+        for org_id, user_id, day in self.active_days:
+            member = next(x for o in self.orgs if o["organization_id"] == org_id for x in o["members"] if x["user_id"] == user_id)
+            held = [g for g, since, until in member.get("groups", []) if since <= day and (until is None or day < until)]
+            if len(held) >= 2 and day < len(self.days):
+                ts = iso(dt.datetime.combine(self.days[day], dt.time(12)), "Z")
+                event = {"event_id": "evt_case_skill_two_groups", "event_type": "skill.used", "occurred_at": ts,
+                         "organization_id": org_id, "user_id": user_id,
+                         "properties": {"skill_name": "xlsx", "skill_display_name": "Spreadsheets", "product": "chat",
+                                        "share_status": "private", "chat_id": None, "session_id": None}}  # fmt: skip
+                self.deliveries["events"][day]["part-0001.jsonl"].append(json.dumps(event))
+                break
+
     def plant_bad_lines(self) -> None:
         """One bad line for every rejection reason and source (SPEC §2.5)."""
         org, m = self.orgs[0], self.orgs[0]["members"][0]
@@ -765,6 +910,12 @@ class Generator:
             json.dumps(dict(good_event, occurred_at=future)),
             json.dumps(dict(good_event, event_type="message.sent", properties={"chat_id": "chat_bad"})),
             json.dumps(dict(good_event, event_type="connector.used", properties={"connector": 7, "chat_id": None})),
+            json.dumps(dict(good_event, event_type="skill.used", properties={
+                "skill_name": "docx", "skill_display_name": None, "product": "office", "share_status": "private",
+                "chat_id": None, "session_id": None})),  # fmt: skip
+            json.dumps(dict(good_event, event_type="skill.enabled", properties={"skill_name": 7})),
+            json.dumps(dict(good_event, event_type="plugin.used", properties={
+                "plugin_name": "serena", "product": "claude_code", "session_id": None})),  # fmt: skip
         ]
         usage = {
             "usage_id": "use_bad",
@@ -903,7 +1054,9 @@ class Generator:
         self.events_and_usage()
         self.claude_code()
         self.snapshots()
+        self.skills_and_plugins()
         if self.args.bad_lines:
+            self.plant_skill_cases()
             self.plant_cases()
             self.plant_contract_cases()
             self.plant_bad_lines()

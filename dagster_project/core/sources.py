@@ -8,7 +8,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 ROLES = ("primary_owner", "owner", "admin", "member")
-EVENT_TYPES = ("chat.created", "message.sent", "project.created", "artifact.created", "connector.used")
+EVENT_TYPES = (
+    "chat.created",
+    "message.sent",
+    "project.created",
+    "artifact.created",
+    "connector.used",
+    "skill.used",
+    "skill.enabled",
+    "plugin.installed",
+    "plugin.used",
+)
+SKILL_PRODUCTS = ("chat", "claude_code", "cowork")
+PLUGIN_PRODUCTS = ("claude_code", "cowork")
+SHARE_STATUSES = ("organization", "private", "public")
 CHAT_EVENTS = "event_type in ('chat.created', 'message.sent', 'artifact.created')"
 TOOLS = ("edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool")
 
@@ -67,6 +80,15 @@ EVENTS = Table(
         Field("properties.is_shared", "bool", required=False, when="event_type = 'artifact.created'"),
         Field("properties.connector", "string", when="event_type = 'connector.used'"),
         Field("properties.chat_id", "string", required=False, when="event_type = 'connector.used'"),
+        Field("properties.skill_name", "string", when="event_type in ('skill.used', 'skill.enabled')"),
+        Field("properties.skill_display_name", "string", required=False, when="event_type = 'skill.used'"),
+        Field("properties.product", "enum", values=SKILL_PRODUCTS, when="event_type = 'skill.used'"),
+        Field("properties.share_status", "enum", values=SHARE_STATUSES, when="event_type = 'skill.used'"),
+        Field("properties.chat_id", "string", required=False, when="event_type = 'skill.used'"),
+        Field("properties.session_id", "string", required=False, when="event_type in ('skill.used', 'plugin.used')"),
+        Field("properties.plugin_id", "string", when="event_type in ('plugin.installed', 'plugin.used')"),
+        Field("properties.plugin_name", "string", when="event_type in ('plugin.installed', 'plugin.used')"),
+        Field("properties.product", "enum", values=PLUGIN_PRODUCTS, when="event_type = 'plugin.used'"),
     ),
 )
 

@@ -36,6 +36,11 @@ MART_DATE_COLUMNS = {
     "group_members_daily": "date",
     "groups_daily": "date",
     "group_activity_daily": "date",
+    # skills and plugins, at user grain
+    "skill_users_daily": "date",
+    "skill_enables_daily": "date",
+    "plugin_users_daily": "date",
+    "plugin_installs_daily": "date",
 }
 
 

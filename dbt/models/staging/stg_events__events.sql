@@ -26,6 +26,20 @@ final as (
             when {{ json_str('event_type') }} = 'artifact.created' then cast({{ json_str('properties.is_shared') }} as boolean)
         end as is_shared,
         {{ json_str('properties.connector') }} as connector,
+        -- skills and plugins: a skill is named case-insensitively, so by its lower-cased name
+        lower({{ json_str('properties.skill_name') }}) as skill_name,
+        case
+            when {{ json_str('event_type') }} = 'skill.used' then {{ json_str('properties.skill_display_name') }}
+        end as skill_display_name,
+        case
+            when {{ json_str('event_type') }} in ('skill.used', 'plugin.used') then {{ json_str('properties.product') }}
+        end as product,
+        case
+            when {{ json_str('event_type') }} = 'skill.used' then {{ json_str('properties.share_status') }}
+        end as share_status,
+        {{ json_str('properties.session_id') }} as session_id,
+        {{ json_str('properties.plugin_id') }} as plugin_id,
+        {{ json_str('properties.plugin_name') }} as plugin_name,
         dump_date,
         file as source_file,
         line_number as source_line
