@@ -999,6 +999,15 @@ class Reference:
             for e in self.counted_events(("plugin.installed",))
         }
 
+    def skills_and_plugins_between(self, org: str, kinds: tuple[str, ...], start: dt.date, end: dt.date, group: str | None = None) -> list[dict]:
+        """The organisation's events of the kinds on days in [start, end) the marts hold; with `group`,
+        only those of users in the group on the event's day (SPEC §3 Groups)."""
+        return [
+            e for e in self.counted_events(kinds)
+            if e["organization_id"] == org and start <= e["_day"] < end
+            and (group is None or e["user_id"] in self.group_users(org, e["_day"]).get(group, set()))
+        ]  # fmt: skip
+
     # -- the vendor's shapes (SPEC §7 "Vendor surface"), over any range [start, end) ---------------
     def events_between(self, org: str, kind: str, start: dt.date, end: dt.date) -> list[dict]:
         """Events of a kind whose day is in [start, end) and on which the organisation is present."""

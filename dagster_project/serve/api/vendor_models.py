@@ -81,6 +81,81 @@ class ProjectActivity(BaseModel):
     rbac_group_name: str | None = Field(None, description="The group's name now; null once it is deleted.")
 
 
+class SkillChatMetrics(BaseModel):
+    distinct_conversation_skill_used_count: int | None = Field(
+        None,
+        description="Distinct conversations the skill was used in: on rows of one user and day (date mode with "
+        "group_by[]=user_id); null on other rows, where conversations of several users or days cannot be told apart.",
+    )
+
+
+class SkillSessionMetrics(BaseModel):
+    distinct_session_skill_used_count: int | None = Field(
+        None,
+        description="Distinct sessions the skill was used in: on rows of one user and day (date mode with "
+        "group_by[]=user_id); null on other rows.",
+    )
+
+
+class SkillOfficeSessions(BaseModel):
+    distinct_session_skill_used_count: int | None = Field(None, description=NOT_HELD)
+
+
+class SkillOfficeMetrics(BaseModel):
+    excel: SkillOfficeSessions
+    outlook: SkillOfficeSessions
+    powerpoint: SkillOfficeSessions
+    word: SkillOfficeSessions
+
+
+class SkillActivity(BaseModel):
+    skill_name: str = Field(description="The skill's name, lower-cased (names are case-insensitive).")
+    skill_display_name: str | None = Field(description="Of the latest use in the row's scope; null when it gave none.")
+    share_status: str | None = Field(description="organization, private or public: of the latest use in the row's scope.")
+    distinct_user_count: int = Field(description="Distinct users who used it on the day, or over the whole range (exact).")
+    invocation_count: int | None = Field(description="skill.used events on the day or over the range.")
+    enable_count: int | None = Field(
+        description="Distinct users who enabled it on the day; null in range mode and when the request scopes to "
+        "user_id, rbac_group_id, product or share_status."
+    )
+    chat_metrics: SkillChatMetrics
+    claude_code_metrics: SkillSessionMetrics
+    cowork_metrics: SkillSessionMetrics
+    office_metrics: SkillOfficeMetrics
+    estimated_overage_spend: str | None = Field(description=NOT_HELD + " (spend is not attributed to skills)")
+    attributed_list_price: str | None = Field(description=NOT_HELD + " (spend is not attributed to skills)")
+    currency: str | None = Field(description="Null: this warehouse attributes no amount to skills.")
+    product: str | None = Field(None, description="With group_by[]=product: chat, claude_code or cowork.")
+    user_id: str | None = Field(None, description="With group_by[]=user_id.")
+    rbac_group_id: str | None = Field(None, description="With group_by[]=rbac_group_id.")
+    rbac_group_name: str | None = Field(None, description="The group's name now; null once it is deleted.")
+
+
+class PluginSessionMetrics(BaseModel):
+    distinct_session_plugin_used_count: int | None = Field(
+        None,
+        description="Distinct sessions the plugin was used in: on rows of one user and day (date mode with "
+        "group_by[]=user_id); null on other rows.",
+    )
+
+
+class PluginActivity(BaseModel):
+    plugin_id: str | None = Field(description="The plugin's stable id.")
+    plugin_name: str = Field(description="Its name on the last day of the row's days (a renamed plugin keeps its id).")
+    distinct_user_count: int = Field(description="Distinct users who used or installed it on the day, or over the range.")
+    install_count: int | None = Field(
+        description="Distinct users who installed it on the day or over the range; null with a product filter or "
+        "group_by[]=product (an install has no product)."
+    )
+    invocation_count: int = Field(description="plugin.used events on the day or over the range.")
+    claude_code_metrics: PluginSessionMetrics
+    cowork_metrics: PluginSessionMetrics
+    product: str | None = Field(None, description="With group_by[]=product: claude_code or cowork.")
+    user_id: str | None = Field(None, description="With group_by[]=user_id.")
+    rbac_group_id: str | None = Field(None, description="With group_by[]=rbac_group_id.")
+    rbac_group_name: str | None = Field(None, description="The group's name now; null once it is deleted.")
+
+
 class ActivityPage(BaseModel):
     next_page: str | None = Field(description="Pass as `page` for the next page; null on the last.")
 
@@ -95,6 +170,14 @@ class ArtifactPage(ActivityPage):
 
 class ProjectPage(ActivityPage):
     data: list[ProjectActivity]
+
+
+class SkillPage(ActivityPage):
+    data: list[SkillActivity]
+
+
+class PluginPage(ActivityPage):
+    data: list[PluginActivity]
 
 
 # --- the beta cost and usage reports ---------------------------------------------------------------

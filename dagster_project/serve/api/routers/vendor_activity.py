@@ -1,6 +1,7 @@
-"""The vendor's per-connector, per-artifact and per-project activity (SPEC §7 "Vendor surface"):
-`client.organization.analytics.connectors.list`, `.artifacts.list` and `.apps.chat.projects.list`
-of the pinned SDK work against these unchanged."""
+"""The vendor's per-connector, per-artifact, per-project, per-skill and per-plugin activity (SPEC §7
+"Vendor surface"): `client.organization.analytics.connectors.list`, `.artifacts.list`,
+`.apps.chat.projects.list`, `.skills.list` and `.plugins.list` of the pinned SDK work against these
+unchanged."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from ....core.sources import PLUGIN_PRODUCTS, SHARE_STATUSES, SKILL_PRODUCTS
 from ...queries import breakdowns, groups
 from .. import vendor_models as vm
 from ..deps import EnterpriseCaller, ServicesDep
@@ -19,6 +21,7 @@ from ..vendor_params import ActivityParams, ArtifactParams, activity_range, orde
 router = APIRouter(tags=["vendor activity"])
 
 NO_SESSIONS = {"distinct_session_connector_used_count": None}  # Claude Code, Cowork, Office: not held
+NO_SKILL_SESSIONS = {"distinct_session_skill_used_count": None}  # Office: not held
 
 
 def page(services, caller, breakdown, days, query, params: dict, shape, *, group_by: list[str], filters: dict, **options) -> dict:
@@ -147,6 +150,98 @@ async def projects(query: Annotated[ActivityParams, Query()], caller: Enterprise
             "distinct_user_count": row["distinct_user_count"],
             "message_count": row["message_count"],
             "distinct_conversation_count": row["distinct_conversation_count"],
+        }
+
+    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
+    return page(
+        services, caller, breakdown, (start, end), query, params, shape,
+        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
+    )  # fmt: skip
+
+
+def checked_values(filters: dict, dimension: str, held: tuple[str, ...], known: tuple[str, ...] = ()) -> None:
+    """A filter value this warehouse holds, or one the vendor knows that this warehouse never has
+    (it matches nothing); anything else is a 400 naming the values."""
+    for value in filters.get(dimension, []):
+        if value not in held and value not in known:
+            raise invalid(f"filter[] {dimension}:{value}: {dimension} is one of {', '.join(held)} here")
+
+
+@router.get(
+    "/skills",
+    response_model=vm.SkillPage,
+    response_model_exclude_unset=True,
+    summary="Activity per skill (vendor shape)",
+)
+async def skills(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+    """One row per skill used (or enabled) on a day (`date`), or used over a range (`starting_date`):
+    distinct users (exact over the range), invocations, users who enabled it that day, in the shape of
+    the vendor's `skills.list`. Sorted by skill name unless `order_by` names a metric."""
+    start, end, is_range = activity_range(query, caller.latest_date)
+    group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
+    filters = parse_filters(query.filter, ("product", "rbac_group_id", "share_status", "skill_name", "user_id"))
+    checked_values(filters, "product", SKILL_PRODUCTS, known=("office_agent",))
+    checked_values(filters, "share_status", SHARE_STATUSES)
+    order_by, descending = ordering(query, "skill_name", ("distinct_user_count", "invocation_count", "enable_count"))
+    # enables are org-wide and per day: a range, or rows scoped to some users or products, have none
+    scoped = {"user_id", "rbac_group_id", "product", "share_status"} & (set(filters) | set(group_by))
+    breakdown = breakdowns.skill_activity(
+        per_user_day=not is_range and "user_id" in group_by, with_enables=not is_range and not scoped
+    )
+
+    def shape(row: dict) -> dict:
+        return {
+            "skill_name": row["skill_name"],
+            "skill_display_name": row["skill_display_name"],
+            "share_status": row["share_status"],
+            "distinct_user_count": row["distinct_user_count"],
+            "invocation_count": row["invocation_count"],
+            "enable_count": row["enable_count"],
+            "chat_metrics": {"distinct_conversation_skill_used_count": row["chat_conversations"]},
+            "claude_code_metrics": {"distinct_session_skill_used_count": row["claude_code_sessions"]},
+            "cowork_metrics": {"distinct_session_skill_used_count": row["cowork_sessions"]},
+            "office_metrics": {product: NO_SKILL_SESSIONS for product in ("excel", "outlook", "powerpoint", "word")},
+            "estimated_overage_spend": None,
+            "attributed_list_price": None,
+            "currency": None,
+        }
+
+    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
+    return page(
+        services, caller, breakdown, (start, end), query, params, shape,
+        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
+    )  # fmt: skip
+
+
+@router.get(
+    "/plugins",
+    response_model=vm.PluginPage,
+    response_model_exclude_unset=True,
+    summary="Activity per plugin (vendor shape)",
+)
+async def plugins(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
+    """One row per plugin used or installed on a day (`date`) or over a range (`starting_date`):
+    distinct users and installers (exact over the range), invocations, in the shape of the vendor's
+    `plugins.list`. Sorted by plugin name unless `order_by` names a metric."""
+    start, end, is_range = activity_range(query, caller.latest_date)
+    group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
+    filters = parse_filters(query.filter, ("plugin_id", "plugin_name", "product", "rbac_group_id", "user_id"))
+    checked_values(filters, "product", PLUGIN_PRODUCTS)
+    order_by, descending = ordering(query, "plugin_name", ("distinct_user_count", "install_count", "invocation_count"))
+    breakdown = breakdowns.plugin_activity(
+        per_user_day=not is_range and "user_id" in group_by,
+        with_installs="product" not in filters and "product" not in group_by,
+    )
+
+    def shape(row: dict) -> dict:
+        return {
+            "plugin_id": row["plugin_id"],
+            "plugin_name": row["plugin_name"],
+            "distinct_user_count": row["distinct_user_count"],
+            "install_count": row["install_count"],
+            "invocation_count": row["invocation_count"],
+            "claude_code_metrics": {"distinct_session_plugin_used_count": row["claude_code_sessions"]},
+            "cowork_metrics": {"distinct_session_plugin_used_count": row["cowork_sessions"]},
         }
 
     params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
