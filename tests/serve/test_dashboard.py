@@ -520,3 +520,42 @@ def test_a_groups_top_10_counts_only_days_its_users_held_it(session, fixture_war
         for r in page.query_selector_all('table[data-metric="projects_used"][data-window="mtd"] tr[data-user-id]')
     }
     assert values == {u: str(len(used[u])) for u in expected}
+
+
+def ranked_top10(events: list[dict], key) -> list[tuple[str, int, int]]:
+    """(name, distinct users, invocations) of the 10 with the most users, then invocations, then name."""
+    users: dict[str, set] = {}
+    uses: dict[str, int] = {}
+    for e in events:
+        users.setdefault(key(e), set()).add(e["user_id"])
+        uses[key(e)] = uses.get(key(e), 0) + 1
+    return sorted(((k, len(users[k]), uses[k]) for k in users), key=lambda r: (-r[1], -r[2], r[0]))[:10]
+
+
+def shown_board(page, metric: str, attribute: str) -> list[tuple[str, int, int]]:
+    rows = page.query_selector_all(f'table[data-metric="{metric}"] tbody tr')
+    return [
+        (r.get_attribute(attribute), int(r.query_selector_all("td.num")[0].inner_text().replace(",", "")),
+         int(r.query_selector_all("td.num")[1].inner_text().replace(",", "")))
+        for r in rows
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_top_skills_and_plugins_of_the_last_30_days(session, fixture_warehouse, reference, scoped):
+    """SPEC §8: the top 10 skills and plugins by distinct users over the last 30 days, with invocations,
+    for the organisation and for a group (its users on days they held it)."""
+    group = group_of(fixture_warehouse)[0] if scoped else None
+    last = dt.date.fromisoformat(LATEST)
+    window = (last - dt.timedelta(days=29), last + dt.timedelta(days=1))
+    skills = reference.skills_and_plugins_between(ENTERPRISE, ("skill.used",), *window, group=group)
+    plugins = reference.skills_and_plugins_between(ENTERPRISE, ("plugin.used",), *window, group=group)
+    page = session(ENTERPRISE)
+    page.goto(f"{page.url.split('/analytics')[0]}/analytics/all-activity?date={LATEST}" + (f"&group={group}" if group else ""))
+    expected_skills = ranked_top10(skills, lambda e: e["properties"]["skill_name"].lower())
+    expected_plugins = ranked_top10(plugins, lambda e: e["properties"]["plugin_id"])
+    assert len(expected_skills) >= 3 and shown_board(page, "top_skills", "data-skill") == expected_skills
+    assert len(expected_plugins) >= 3 and shown_board(page, "top_plugins", "data-plugin") == expected_plugins
+    ranks = [r.inner_text() for r in page.query_selector_all('table[data-metric="top_skills"] td.rank')]
+    assert ranks == [str(n) for n in range(1, len(expected_skills) + 1)]
+    assert page.console_errors == []

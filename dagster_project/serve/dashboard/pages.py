@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from ...notify.store import read_budget
 from ..downloads import claude_code_users_csv, user_spend_report_csv
 from ..keys import ApiKey
-from ..queries import activity, adoption, claude_code, fetch_all, group_pages, spend
+from ..queries import activity, adoption, claude_code, fetch_all, group_pages, skills_plugins, spend
 from ..queries.windows import CLAUDE_CODE_USER_WINDOWS, LEADERBOARD_WINDOWS, ROLLING_WINDOWS, SPEND_MODEL_WINDOWS
 from ..services import get_services
 from ..warehouse import WarehouseUnavailable
@@ -261,6 +261,8 @@ def group_all_activity(cursor, who: Viewer, day: dt.date, request: Request, grou
         "top_projects": group_pages.board(cursor, org, gid, day, "projects_used", "mtd"),
         "top_artifacts": group_pages.board(cursor, org, gid, day, "artifacts_created", "mtd"),
         "connectors": group_pages.connectors(cursor, org, gid, day),
+        "top_skills": skills_plugins.top_skills(cursor, org, day, gid),
+        "top_plugins": skills_plugins.top_plugins(cursor, org, day, gid),
         "charts": {"usage": series(trend, "dau", "wau", "mau")},
     }
     if who.spend_reason is None:
@@ -303,6 +305,8 @@ def all_activity(cursor, who: Viewer, day: dt.date, request: Request, group: dic
         "top_projects": board(cursor, org, day, "projects_used", "mtd"),
         "top_artifacts": board(cursor, org, day, "artifacts_created", "mtd"),
         "connectors": fetch_all(cursor, adoption.TOP_CONNECTORS, org, {"as_of_date": day, "window": "1m"}),
+        "top_skills": skills_plugins.top_skills(cursor, org, day),
+        "top_plugins": skills_plugins.top_plugins(cursor, org, day),
         "charts": {"usage": series(trend, "dau", "wau", "mau")},
     }
     if who.spend_reason is None:

@@ -70,13 +70,15 @@ def fetch_breakdown(
     groups: Sequence[str] | None = None,
     order_by: str | None = None,
     descending: bool = False,
+    then_by: Sequence[str] = (),
     limit: int,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], bool]:
     """One page of the breakdown over `[days[0], days[1])`, and whether more rows follow: user rows
     of users in one of `groups` on their day only, and per group with group_by rbac_group_id. Rows
-    are ordered by `order_by` (an entity or metric name), then by entity and dimensions: a unique
-    order, so that offsets page without a gap or a repeat."""
+    are ordered by `order_by` (an entity or metric name), then by the metrics `then_by` (each
+    descending), then by entity and dimensions: a unique order, so that offsets page without a gap
+    or a repeat."""
     dimensions = {**breakdown.dimensions, "rbac_group_id": "rbac_group_id"}
     keys = {**breakdown.entity, **{d: dimensions[d] for d in group_by}}
     scope, params = group_join(groups, "rbac_group_id" in group_by)
@@ -87,6 +89,7 @@ def fetch_breakdown(
     select += [f'{sql} as "{name}"' for name, sql in breakdown.metrics.items()]
     direction = "desc" if descending else "asc"
     order = [f'"{order_by}" {direction} nulls last'] if order_by else []
+    order += [f'"{name}" desc nulls last' for name in then_by]
     order += [f'"{name}" asc nulls first' for name in keys if name != order_by]
     sql = (
         f"select {', '.join(select)} from {breakdown.source}{scope} where {where} group by all "
