@@ -254,6 +254,7 @@ JOB_MODULES = {
     "test_spark_parity",
     "test_operations",
     "test_run_control",
+    "test_daemon",
 }
 
 
