@@ -999,7 +999,9 @@ class Reference:
             for e in self.counted_events(("plugin.installed",))
         }
 
-    def skills_and_plugins_between(self, org: str, kinds: tuple[str, ...], start: dt.date, end: dt.date, group: str | None = None) -> list[dict]:
+    def skills_and_plugins_between(
+        self, org: str, kinds: tuple[str, ...], start: dt.date, end: dt.date, group: str | None = None
+    ) -> list[dict]:
         """The organisation's events of the kinds on days in [start, end) the marts hold; with `group`,
         only those of users in the group on the event's day (SPEC §3 Groups)."""
         return [

@@ -820,14 +820,16 @@ class Generator:
                     name, display = rng.choice(SKILLS[: 6 + len(org_id) % 7])
                     product = rng.choices(["chat", "claude_code", "cowork"], [6, 3, 1])[0]
                     in_chat = product == "chat" and chats and rng.random() < 0.85
-                    emit(org_id, user_id, day, "skill.used", {
+                    session = None if product == "chat" or rng.random() < 0.1 else f"sess_{user_id}_{day}_{rng.randint(1, 2)}"
+                    props = {
                         "skill_name": name.upper() if rng.random() < 0.1 else name,
                         "skill_display_name": display,
                         "product": product,
                         "share_status": rng.choice(["organization", "organization", "private", "public"]),
                         "chat_id": rng.choice(chats[-3:]) if in_chat else None,
-                        "session_id": None if product == "chat" or rng.random() < 0.1 else f"sess_{user_id}_{day}_{rng.randint(1, 2)}",
-                    })  # fmt: skip
+                        "session_id": session,
+                    }
+                    emit(org_id, user_id, day, "skill.used", props)
             if rng.random() < 0.04:
                 emit(org_id, user_id, day, "skill.enabled", {"skill_name": rng.choice(SKILLS)[0]})
             if rng.random() < 0.12:
@@ -837,8 +839,8 @@ class Generator:
                         name = RENAMED_PLUGIN[1]
                     product = rng.choice(["claude_code", "claude_code", "cowork"])
                     session = None if rng.random() < 0.1 else f"sess_{user_id}_{day}_{rng.randint(1, 2)}"
-                    emit(org_id, user_id, day, "plugin.used",
-                         {"plugin_id": plugin_id, "plugin_name": name, "product": product, "session_id": session})  # fmt: skip
+                    props = {"plugin_id": plugin_id, "plugin_name": name, "product": product, "session_id": session}
+                    emit(org_id, user_id, day, "plugin.used", props)
             if rng.random() < 0.03:
                 plugin_id, name = rng.choice(PLUGINS)
                 if (plugin_id, day >= len(self.days) // 2) == (RENAMED_PLUGIN[0], True):
@@ -856,18 +858,33 @@ class Generator:
 
         def at(kind, props, event_id, hour):
             ts = dt.datetime.combine(self.days[d], dt.time(hour))
-            return {"event_id": event_id, "event_type": kind, "occurred_at": iso(ts, "+02:00"),
-                    "organization_id": oid, "user_id": uid, "properties": props}  # fmt: skip
+            return {
+                "event_id": event_id,
+                "event_type": kind,
+                "occurred_at": iso(ts, "+02:00"),
+                "organization_id": oid,
+                "user_id": uid,
+                "properties": props,
+            }
 
-        skill = {"skill_display_name": "Word documents", "share_status": "organization"}
+        def skill(name, product, chat_id, session_id, display="Word documents"):
+            return {
+                "skill_name": name,
+                "skill_display_name": display,
+                "product": product,
+                "share_status": "organization",
+                "chat_id": chat_id,
+                "session_id": session_id,
+            }
+
+        serena = {"plugin_id": "serena@claude-plugins-official", "plugin_name": "serena", "product": "claude_code"}
         self.deliveries["events"][d]["part-0001.jsonl"] += [
-            json.dumps(at("skill.used", {**skill, "skill_name": "Docx", "product": "chat", "chat_id": "chat_case", "session_id": None}, "evt_case_skill_chat", 9)),
-            json.dumps(at("skill.used", {**skill, "skill_name": "docx", "product": "claude_code", "chat_id": None, "session_id": "sess_case"}, "evt_case_skill_code", 10)),
-            json.dumps(at("skill.used", {**skill, "skill_name": "docx", "product": "cowork", "chat_id": None, "session_id": None}, "evt_case_skill_bare", 11)),
-            json.dumps(at("plugin.used", {"plugin_id": "serena@claude-plugins-official", "plugin_name": "serena", "product": "claude_code", "session_id": None}, "evt_case_plugin_bare", 12)),
-        ]  # fmt: skip
-        redelivered = at("skill.used", {**skill, "skill_name": "pdf", "skill_display_name": "PDF", "product": "chat",
-                                        "chat_id": "chat_case", "session_id": None}, "evt_case_skill_redelivered", 13)  # fmt: skip
+            json.dumps(at("skill.used", skill("Docx", "chat", "chat_case", None), "evt_case_skill_chat", 9)),
+            json.dumps(at("skill.used", skill("docx", "claude_code", None, "sess_case"), "evt_case_skill_code", 10)),
+            json.dumps(at("skill.used", skill("docx", "cowork", None, None), "evt_case_skill_bare", 11)),
+            json.dumps(at("plugin.used", {**serena, "session_id": None}, "evt_case_plugin_bare", 12)),
+        ]
+        redelivered = at("skill.used", skill("pdf", "chat", "chat_case", None, "PDF"), "evt_case_skill_redelivered", 13)
         corrected = json.loads(json.dumps(redelivered))
         corrected["properties"]["share_status"] = "public"
         self.deliveries["events"][d]["part-0002.jsonl.gz"].append(json.dumps(redelivered))
@@ -877,11 +894,15 @@ class Generator:
             member = next(x for o in self.orgs if o["organization_id"] == org_id for x in o["members"] if x["user_id"] == user_id)
             held = [g for g, since, until in member.get("groups", []) if since <= day and (until is None or day < until)]
             if len(held) >= 2 and day < len(self.days):
-                ts = iso(dt.datetime.combine(self.days[day], dt.time(12)), "Z")
-                event = {"event_id": "evt_case_skill_two_groups", "event_type": "skill.used", "occurred_at": ts,
-                         "organization_id": org_id, "user_id": user_id,
-                         "properties": {"skill_name": "xlsx", "skill_display_name": "Spreadsheets", "product": "chat",
-                                        "share_status": "private", "chat_id": None, "session_id": None}}  # fmt: skip
+                props = {**skill("xlsx", "chat", None, None, "Spreadsheets"), "share_status": "private"}
+                event = {
+                    "event_id": "evt_case_skill_two_groups",
+                    "event_type": "skill.used",
+                    "occurred_at": iso(dt.datetime.combine(self.days[day], dt.time(12)), "Z"),
+                    "organization_id": org_id,
+                    "user_id": user_id,
+                    "properties": props,
+                }
                 self.deliveries["events"][day]["part-0001.jsonl"].append(json.dumps(event))
                 break
 
@@ -910,12 +931,28 @@ class Generator:
             json.dumps(dict(good_event, occurred_at=future)),
             json.dumps(dict(good_event, event_type="message.sent", properties={"chat_id": "chat_bad"})),
             json.dumps(dict(good_event, event_type="connector.used", properties={"connector": 7, "chat_id": None})),
-            json.dumps(dict(good_event, event_type="skill.used", properties={
-                "skill_name": "docx", "skill_display_name": None, "product": "office", "share_status": "private",
-                "chat_id": None, "session_id": None})),  # fmt: skip
+            json.dumps(
+                dict(
+                    good_event,
+                    event_type="skill.used",
+                    properties={
+                        "skill_name": "docx",
+                        "skill_display_name": None,
+                        "product": "office",
+                        "share_status": "private",
+                        "chat_id": None,
+                        "session_id": None,
+                    },
+                )
+            ),
             json.dumps(dict(good_event, event_type="skill.enabled", properties={"skill_name": 7})),
-            json.dumps(dict(good_event, event_type="plugin.used", properties={
-                "plugin_name": "serena", "product": "claude_code", "session_id": None})),  # fmt: skip
+            json.dumps(
+                dict(
+                    good_event,
+                    event_type="plugin.used",
+                    properties={"plugin_name": "serena", "product": "claude_code", "session_id": None},
+                )
+            ),
         ]
         usage = {
             "usage_id": "use_bad",

@@ -29,7 +29,9 @@ def skills_expected(events: list[dict]) -> dict[str, dict]:
             row["invocations"] += 1
         else:
             row["enablers"].add(e["user_id"])
-    return {k: {"users": len(v["users"]), "invocations": v["invocations"], "enables": len(v["enablers"])} for k, v in rows.items()}
+    return {
+        k: {"users": len(v["users"]), "invocations": v["invocations"], "enables": len(v["enablers"])} for k, v in rows.items()
+    }
 
 
 def plugins_expected(events: list[dict]) -> dict[str, dict]:
@@ -42,7 +44,9 @@ def plugins_expected(events: list[dict]) -> dict[str, dict]:
             row["invocations"] += 1
         else:
             row["installers"].add(e["user_id"])
-    return {k: {"users": len(v["users"]), "installs": len(v["installers"]), "invocations": v["invocations"]} for k, v in rows.items()}
+    return {
+        k: {"users": len(v["users"]), "installs": len(v["installers"]), "invocations": v["invocations"]} for k, v in rows.items()
+    }
 
 
 def test_skills_on_a_day_and_over_a_range(sdk, reference):  # noqa: F811
@@ -105,7 +109,9 @@ def test_skills_per_user_product_and_group(sdk, reference):  # noqa: F811
     # filters: products (OR), a share status (of each user-day's latest use, SPEC §4) and a name in
     # another letter case (AND across)
     marts = reference.skill_users_daily()
-    name, status = min((k[2], v["share_status"]) for k, v in marts.items() if k[:2] == (ENTERPRISE, DAY) and k[3] != "claude_code")
+    name, status = min(
+        (k[2], v["share_status"]) for k, v in marts.items() if k[:2] == (ENTERPRISE, DAY) and k[3] != "claude_code"
+    )
     scoped = list(skills.list(date=DAY, filter=["product:chat", "product:cowork", f"share_status:{status}",
                                                 f"skill_name:{name.upper()}"]))  # fmt: skip
     users = {
@@ -118,7 +124,9 @@ def test_skills_per_user_product_and_group(sdk, reference):  # noqa: F811
     groups = reference.group_users(ENTERPRISE, MARCH[1] - dt.timedelta(days=1))
     group = max(groups, key=lambda g: len(groups[g]))
     in_group = skills_expected(reference.skills_and_plugins_between(ENTERPRISE, ("skill.used",), *MARCH, group=group))
-    got = walked(skills.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=[f"rbac_group_id:{group}"]), lambda s: s.skill_name)
+    got = walked(
+        skills.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=[f"rbac_group_id:{group}"]), lambda s: s.skill_name
+    )
     assert {s.skill_name: (s.distinct_user_count, s.invocation_count) for s in got} == {
         k: (v["users"], v["invocations"]) for k, v in in_group.items()
     }
@@ -156,20 +164,32 @@ def test_plugins_on_a_day_and_over_a_range(sdk, reference):  # noqa: F811
     assert [p.invocation_count for p in day] == sorted((v["invocations"] for v in expected.values()), reverse=True)
 
     # a product: uses there only, and no install count (an install has no product)
-    code = walked(plugins.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=["product:claude_code"]), lambda p: p.plugin_id)
+    code = walked(
+        plugins.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=["product:claude_code"]), lambda p: p.plugin_id
+    )
     used_in_code = plugins_expected(
-        [e for e in reference.skills_and_plugins_between(ENTERPRISE, ("plugin.used",), *MARCH) if e["properties"]["product"] == "claude_code"]
+        [
+            e
+            for e in reference.skills_and_plugins_between(ENTERPRISE, ("plugin.used",), *MARCH)
+            if e["properties"]["product"] == "claude_code"
+        ]
     )
     assert {p.plugin_id: p.distinct_user_count for p in code} == {k: v["users"] for k, v in used_in_code.items()}
     assert all(p.install_count is None for p in code)
     # one plugin by id and by name in another letter case
     plugin = month[0]
-    assert [p.plugin_id for p in plugins.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=[f"plugin_id:{plugin.plugin_id}"])] == [plugin.plugin_id]
-    by_name = list(plugins.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=[f"plugin_name:{plugin.plugin_name.upper()}"]))
+    assert [
+        p.plugin_id for p in plugins.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=[f"plugin_id:{plugin.plugin_id}"])
+    ] == [plugin.plugin_id]
+    by_name = list(
+        plugins.list(starting_date=MARCH[0], ending_date=MARCH[1], filter=[f"plugin_name:{plugin.plugin_name.upper()}"])
+    )
     assert plugin.plugin_id in {p.plugin_id for p in by_name}
 
     # per user and product on one day: the user's sessions
-    per_user = walked(plugins.list(date=DAY, group_by=["user_id", "product"], limit=4), lambda p: (p.plugin_id, p.user_id, p.product))
+    per_user = walked(
+        plugins.list(date=DAY, group_by=["user_id", "product"], limit=4), lambda p: (p.plugin_id, p.user_id, p.product)
+    )
     sessions = defaultdict(set)
     for e in reference.skills_and_plugins_between(ENTERPRISE, ("plugin.used",), DAY, NEXT_DAY):
         p = e["properties"]
@@ -198,3 +218,43 @@ def test_what_skills_and_plugins_cannot_answer_is_a_400_that_says_why(sdk):  # n
         assert said in caught.value.message
     # a product the vendor has and this warehouse never holds matches nothing
     assert list(analytics.skills.list(date=DAY, filter=["product:office_agent"])) == []
+
+
+@pytest.mark.job
+def test_skills_and_plugins_of_a_generated_set_through_the_sdk(tmp_path):
+    """Another seed and period (generated, not the fixtures): every skill and plugin of the month
+    through the SDK equals the reference, one day's too."""
+    from tests.conftest import build, generate
+    from tests.reference import Reference
+    from tests.serve.conftest import start_server
+
+    raw = generate(
+        tmp_path / "raw", "--seed", "303", "--start", "2026-06-20", "--days", "24", "--orgs", "3", "--users-per-org", "18"
+    )
+    warehouse = build(tmp_path / "wh", raw)
+    reference = Reference(raw)
+    server = start_server(warehouse.published, tmp_path / "keys.sqlite")
+    try:
+        analytics = anthropic.Anthropic(api_key=server.key(ENTERPRISE), base_url=server.url, max_retries=0).organization.analytics
+        month = (dt.date(2026, 7, 1), dt.date(2026, 7, 14))
+        skills = walked(analytics.skills.list(starting_date=month[0], ending_date=month[1], limit=4), lambda s: s.skill_name)
+        expected = skills_expected(reference.skills_and_plugins_between(ENTERPRISE, ("skill.used",), *month))
+        assert len(expected) > 3 and {s.skill_name: (s.distinct_user_count, s.invocation_count) for s in skills} == {
+            k: (v["users"], v["invocations"]) for k, v in expected.items()
+        }
+        plugins = walked(analytics.plugins.list(starting_date=month[0], ending_date=month[1], limit=4), lambda p: p.plugin_id)
+        expected = plugins_expected(reference.skills_and_plugins_between(ENTERPRISE, PLUGIN_EVENTS, *month))
+        assert len(expected) > 3 and {
+            p.plugin_id: (p.distinct_user_count, p.install_count, p.invocation_count) for p in plugins
+        } == {k: (v["users"], v["installs"], v["invocations"]) for k, v in expected.items()}
+        day = dt.date(2026, 7, 10)
+        one = list(analytics.skills.list(date=day, limit=1000))
+        expected = skills_expected(
+            reference.skills_and_plugins_between(ENTERPRISE, SKILL_EVENTS, day, day + dt.timedelta(days=1))
+        )
+        assert {s.skill_name: (s.distinct_user_count, s.enable_count) for s in one} == {
+            k: (v["users"], v["enables"]) for k, v in expected.items()
+        }
+    finally:
+        server.server.should_exit = True
+        server.thread.join(timeout=10)
