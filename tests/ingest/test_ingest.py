@@ -14,9 +14,9 @@ from tests.reference import dump_files
 # The bad lines tools/generate_dumps.py plants (plant_bad_lines), counted by hand per reason.
 EXPECTED_REJECTIONS = {
     ("events", "not_json_object"): 3,  # prose, a JSON array, an empty line
-    ("events", "missing_field"): 2,  # user_id; message.sent without message_id
-    ("events", "wrong_type"): 2,  # organization_id 42; connector 7
-    ("events", "unknown_enum"): 1,  # chat.deleted
+    ("events", "missing_field"): 3,  # user_id; message.sent without message_id; plugin.used without plugin_id
+    ("events", "wrong_type"): 3,  # organization_id 42; connector 7; skill.enabled's skill_name 7
+    ("events", "unknown_enum"): 2,  # chat.deleted; skill.used in product "office"
     ("events", "bad_timestamp"): 3,  # 30 February; "yesterday"; offset +24:00
     ("events", "duplicate_key"): 1,  # user_id twice
     ("usage", "out_of_range"): 2,  # input_tokens 2**63; cost_usd with 13 integer digits

@@ -172,7 +172,13 @@ def test_a_failure_a_recovery_staleness_and_a_quality_warning_reach_the_operator
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    env = {**env, "ANALYTICS_OPS_WEBHOOK": f"{base}/ops/SECRET-OPS", "ANALYTICS_OPS_EMAIL": "oncall@example.com"}
+    # staleness is checked from 00:00 UTC, so that the test does not depend on the hour it runs at
+    env = {
+        **env,
+        "ANALYTICS_OPS_WEBHOOK": f"{base}/ops/SECRET-OPS",
+        "ANALYTICS_OPS_EMAIL": "oncall@example.com",
+        "ANALYTICS_STALE_AFTER": "00:00",
+    }
     night = "2026-02-15"  # raw_fixtures' day of bad lines: over the rejection threshold in every table
 
     failed = cli_run(first_days_built, home, env, night, failpoint="dbt:enospc")

@@ -15,7 +15,14 @@ from tests.serve.test_vendor_surface import DAY, MARCH, sdk, walked  # noqa: F40
 
 anthropic = pytest.importorskip("anthropic")
 
-NEXT_DAY = DAY + dt.timedelta(days=1)
+SKILL_DAY = dt.date(2026, 4, 13)  # three skills and one enable in the Enterprise organisation
+PLUGIN_DAY = dt.date(2026, 3, 18)  # three plugins
+
+
+def after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1)
+
+
 SKILL_EVENTS, PLUGIN_EVENTS = ("skill.used", "skill.enabled"), ("plugin.used", "plugin.installed")
 
 
@@ -51,9 +58,9 @@ def plugins_expected(events: list[dict]) -> dict[str, dict]:
 
 def test_skills_on_a_day_and_over_a_range(sdk, reference):  # noqa: F811
     skills = sdk().organization.analytics.skills
-    day = walked(skills.list(date=DAY, limit=2), lambda s: s.skill_name)
-    expected = skills_expected(reference.skills_and_plugins_between(ENTERPRISE, SKILL_EVENTS, DAY, NEXT_DAY))
-    assert len(expected) > 2
+    day = walked(skills.list(date=SKILL_DAY, limit=2), lambda s: s.skill_name)
+    expected = skills_expected(reference.skills_and_plugins_between(ENTERPRISE, SKILL_EVENTS, SKILL_DAY, after(SKILL_DAY)))
+    assert len(expected) > 2 and any(v["enables"] for v in expected.values())
     assert {s.skill_name: (s.distinct_user_count, s.invocation_count, s.enable_count) for s in day} == {
         k: (v["users"], v["invocations"], v["enables"]) for k, v in expected.items()
     }
@@ -85,9 +92,11 @@ def test_skills_on_a_day_and_over_a_range(sdk, reference):  # noqa: F811
 
 def test_skills_per_user_product_and_group(sdk, reference):  # noqa: F811
     skills = sdk().organization.analytics.skills
-    events = [e for e in reference.skills_and_plugins_between(ENTERPRISE, ("skill.used",), DAY, NEXT_DAY)]
+    events = reference.skills_and_plugins_between(ENTERPRISE, ("skill.used",), SKILL_DAY, after(SKILL_DAY))
     # per user and product on one day: that user's conversations and sessions, exactly
-    rows = walked(skills.list(date=DAY, group_by=["user_id", "product"], limit=3), lambda s: (s.skill_name, s.user_id, s.product))
+    rows = walked(
+        skills.list(date=SKILL_DAY, group_by=["user_id", "product"], limit=3), lambda s: (s.skill_name, s.user_id, s.product)
+    )
     expected = defaultdict(lambda: {"invocations": 0, "chats": set(), "sessions": set()})
     for e in events:
         p = e["properties"]
@@ -110,13 +119,13 @@ def test_skills_per_user_product_and_group(sdk, reference):  # noqa: F811
     # another letter case (AND across)
     marts = reference.skill_users_daily()
     name, status = min(
-        (k[2], v["share_status"]) for k, v in marts.items() if k[:2] == (ENTERPRISE, DAY) and k[3] != "claude_code"
+        (k[2], v["share_status"]) for k, v in marts.items() if k[:2] == (ENTERPRISE, SKILL_DAY) and k[3] != "claude_code"
     )
-    scoped = list(skills.list(date=DAY, filter=["product:chat", "product:cowork", f"share_status:{status}",
+    scoped = list(skills.list(date=SKILL_DAY, filter=["product:chat", "product:cowork", f"share_status:{status}",
                                                 f"skill_name:{name.upper()}"]))  # fmt: skip
     users = {
         user for (org, day, skill, product, user), row in marts.items()
-        if (org, day, skill) == (ENTERPRISE, DAY, name) and product in ("chat", "cowork") and row["share_status"] == status
+        if (org, day, skill) == (ENTERPRISE, SKILL_DAY, name) and product in ("chat", "cowork") and row["share_status"] == status
     }  # fmt: skip
     assert users and [(s.skill_name, s.distinct_user_count, s.share_status) for s in scoped] == [(name, len(users), status)]
 
@@ -156,8 +165,9 @@ def test_plugins_on_a_day_and_over_a_range(sdk, reference):  # noqa: F811
         assert p.plugin_name == reference.plugin_name(ENTERPRISE, p.plugin_id, min(max(days), last_day))
         assert p.claude_code_metrics.distinct_session_plugin_used_count is None  # several users and days
 
-    day = walked(plugins.list(date=DAY, order_by="invocation_count", limit=1), lambda p: p.plugin_id)
-    expected = plugins_expected(reference.skills_and_plugins_between(ENTERPRISE, PLUGIN_EVENTS, DAY, NEXT_DAY))
+    day = walked(plugins.list(date=PLUGIN_DAY, order_by="invocation_count", limit=1), lambda p: p.plugin_id)
+    expected = plugins_expected(reference.skills_and_plugins_between(ENTERPRISE, PLUGIN_EVENTS, PLUGIN_DAY, after(PLUGIN_DAY)))
+    assert len(expected) > 2
     assert {p.plugin_id: (p.distinct_user_count, p.invocation_count) for p in day} == {
         k: (v["users"], v["invocations"]) for k, v in expected.items()
     }
@@ -188,10 +198,10 @@ def test_plugins_on_a_day_and_over_a_range(sdk, reference):  # noqa: F811
 
     # per user and product on one day: the user's sessions
     per_user = walked(
-        plugins.list(date=DAY, group_by=["user_id", "product"], limit=4), lambda p: (p.plugin_id, p.user_id, p.product)
+        plugins.list(date=PLUGIN_DAY, group_by=["user_id", "product"], limit=2), lambda p: (p.plugin_id, p.user_id, p.product)
     )
     sessions = defaultdict(set)
-    for e in reference.skills_and_plugins_between(ENTERPRISE, ("plugin.used",), DAY, NEXT_DAY):
+    for e in reference.skills_and_plugins_between(ENTERPRISE, ("plugin.used",), PLUGIN_DAY, after(PLUGIN_DAY)):
         p = e["properties"]
         sessions[(p["plugin_id"], e["user_id"], p["product"])] |= {p["session_id"]} - {None}
     assert {
