@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from ..core import pending_work
 from ..settings import DBT_PROJECT_DIR, Settings
 from ..settings_resource import AnalyticsSettings
-from . import dbt_in_process, spark
+from . import dbt_in_process, model_version, spark
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 RUN_TARGET = Path("target") / "run"
@@ -51,10 +51,11 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
     return ["build", *(["--full-refresh"] if full_refresh else []), *skip_unit_tests]
 
 
-def set_dump_window(conn) -> list[tuple[dt.date | None, dt.date | None]]:
+def set_dump_window(conn, rebuild_all: bool = False) -> list[tuple[dt.date | None, dt.date | None]]:
     """Tell dbt which dump dates this run brings in: its own window and every window a failed run
-    still owes (core/pending_work.py); none: every dump is new, as in a full refresh."""
-    windows = pending_work.owed_windows(conn)
+    still owes (core/pending_work.py); none: every dump is new, as in a full refresh (also when
+    `rebuild_all`: the models changed since the warehouse was built)."""
+    windows = [(None, None)] if rebuild_all else pending_work.owed_windows(conn)
     conn.execute("create or replace table control.dump_window (dump_start date, dump_end date)")
     for start, end in windows:
         if start and end:
@@ -92,9 +93,16 @@ def build_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Du
     if settings.engine == "spark":
         yield from build_on_spark(context, dbt, duckdb, settings)
         return
+    version = model_version.fingerprint(MANIFEST)
     with duckdb.get_connection() as conn:
-        windows = set_dump_window(conn)
-    args = dbt_build_args()
+        changed = model_version.models_changed(conn, version)
+        windows = set_dump_window(conn, rebuild_all=changed)
+    if changed:
+        context.log.warning(
+            f"{pending_work.FULL_BUILD_NOTE} the dbt models changed since this warehouse was last built; "
+            "every model is rebuilt from every dump (--full-refresh)"
+        )
+    args = dbt_build_args(full_refresh=changed)
     shown = ", ".join(f"{start} .. {end}" if start else "all" for start, end in windows) or "all"
     context.log.info(f"dbt {' '.join(args)} for dump dates {shown} (in this process)")
     env = dbt.environment
@@ -104,6 +112,8 @@ def build_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Du
     yield from dbt_in_process.build(
         context, args, project_dir=DBT_PROJECT_DIR, target_path=DBT_PROJECT_DIR / RUN_TARGET, env=env, key=key
     )
+    with duckdb.get_connection() as conn:
+        model_version.record(conn, version)
 
 
 def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, settings: Settings):
@@ -142,4 +152,5 @@ def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: 
         counts = spark.load_spark_results(conn, settings, manifest, before, whole=full)
         if full:
             spark.record_lineage(conn, settings)
+        model_version.record(conn, version)
     context.log.info(f"Spark's results in the working warehouse: {len(counts)} tables, {sum(counts.values()):,} rows loaded")
