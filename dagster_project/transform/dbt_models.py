@@ -123,14 +123,21 @@ def build_on_spark(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: 
     if problem := spark.thrift_unreachable(settings):
         raise Failure(description=problem)
     paths = spark.spark_paths(settings)
+    version = model_version.fingerprint(MANIFEST)
     with duckdb.get_connection() as conn:
-        windows = set_dump_window(conn)
-        # A full build (every dump new, or a working file and a Spark warehouse that do not hold
-        # the same build: transform/spark.py, lineage) starts Spark's raw folders and tables
-        # afresh too: what they hold was not built from this dump directory. Every other run is
-        # incremental.
+        changed = model_version.models_changed(conn, version)
+        windows = set_dump_window(conn, rebuild_all=changed)
+        # A full build (every dump new, models that changed since the last build, or a working file
+        # and a Spark warehouse that do not hold the same build: transform/spark.py, lineage) starts
+        # Spark's raw folders and tables afresh too: what they hold was not built from this dump
+        # directory. Every other run is incremental.
         full = windows == [(None, None)] or not spark.in_step(conn, settings)
-        if full and windows != [(None, None)]:
+        if changed:
+            context.log.warning(
+                f"{pending_work.FULL_BUILD_NOTE} the dbt models changed since this warehouse was last built; "
+                "every model is rebuilt on Spark (--full-refresh)"
+            )
+        elif full and windows != [(None, None)]:
             context.log.warning(
                 f"{pending_work.FULL_BUILD_NOTE} the Spark warehouse under {settings.spark_dir} does not hold this "
                 "working file's build; every model is rebuilt on Spark (--full-refresh)"
