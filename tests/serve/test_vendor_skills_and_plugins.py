@@ -268,3 +268,40 @@ def test_skills_and_plugins_of_a_generated_set_through_the_sdk(tmp_path):
     finally:
         server.server.should_exit = True
         server.thread.join(timeout=10)
+
+
+def test_a_users_and_a_groups_skills_and_plugins_over_a_range(sdk, reference):  # noqa: F811
+    """filter[]=user_id and rbac_group_id, group_by[]=rbac_group_id, on both methods, against the
+    reference's events of that user, or of the group's users on days they held it."""
+    analytics = sdk().organization.analytics
+    groups = reference.group_users(ENTERPRISE, MARCH[1] - dt.timedelta(days=1))
+    group = max(groups, key=lambda g: len(groups[g]))
+    events = reference.skills_and_plugins_between(ENTERPRISE, ("skill.used", "plugin.used", "plugin.installed"), *MARCH)
+    user = max({e["user_id"] for e in events}, key=lambda u: sum(e["user_id"] == u for e in events))
+    in_group = reference.skills_and_plugins_between(
+        ENTERPRISE, ("skill.used", "plugin.used", "plugin.installed"), *MARCH, group=group
+    )
+    span = {"starting_date": MARCH[0], "ending_date": MARCH[1]}
+
+    def uses(kind: str, of: list[dict]) -> list[dict]:
+        return [e for e in of if e["event_type"].startswith(kind)]
+
+    mine = walked(analytics.skills.list(**span, filter=[f"user_id:{user}"]), lambda s: s.skill_name)
+    expected = skills_expected([e for e in uses("skill", events) if e["user_id"] == user])
+    assert expected and {s.skill_name: s.invocation_count for s in mine} == {k: v["invocations"] for k, v in expected.items()}
+
+    mine = walked(analytics.plugins.list(**span, filter=[f"user_id:{user}"]), lambda p: p.plugin_id)
+    expected = plugins_expected([e for e in uses("plugin", events) if e["user_id"] == user])
+    assert expected and {p.plugin_id: (p.invocation_count, p.install_count) for p in mine} == {
+        k: (v["invocations"], v["installs"]) for k, v in expected.items()
+    }
+
+    scoped = walked(analytics.plugins.list(**span, filter=[f"rbac_group_id:{group}"]), lambda p: p.plugin_id)
+    expected = plugins_expected(uses("plugin", in_group))
+    assert expected and {p.plugin_id: (p.distinct_user_count, p.invocation_count) for p in scoped} == {
+        k: (v["users"], v["invocations"]) for k, v in expected.items()
+    }
+    split = walked(analytics.plugins.list(**span, group_by=["rbac_group_id"], limit=50), lambda p: (p.plugin_id, p.rbac_group_id))
+    assert {p.plugin_id: p.distinct_user_count for p in split if p.rbac_group_id == group} == {
+        k: v["users"] for k, v in expected.items()
+    }
