@@ -41,9 +41,9 @@ class Snapshot:
     inode: tuple[int, int]
     latest_date: dt.date | None
     published_at: dt.datetime | None
-    # organisation id -> (plan, spend reports hidden) on its latest day: every request checks its
-    # caller's, so it is read once per published state instead of once per request
-    organizations: dict[str, tuple[str | None, bool]]
+    # organisation id -> (plan, spend reports hidden) on its latest day, and its first day: every
+    # request checks its caller's, so it is read once per published state instead of once per request
+    organizations: dict[str, tuple[str | None, bool, dt.date | None]]
     groups: dict[str, frozenset[str]]  # organisation id -> its RBAC group ids (SPEC §7: an unknown one is a 400)
 
 
@@ -81,9 +81,9 @@ class PublishedWarehouse:
         organizations = {}
         with contextlib.suppress(duckdb.Error):
             organizations = {
-                org: (plan, bool(hidden))
-                for org, plan, hidden in conn.execute(
-                    "select organization_id, arg_max(plan, date), arg_max(spend_reports_hidden, date) "
+                org: (plan, bool(hidden), first)
+                for org, plan, hidden, first in conn.execute(
+                    "select organization_id, arg_max(plan, date), arg_max(spend_reports_hidden, date), min(date) "
                     "from marts.organizations_daily group by organization_id"
                 ).fetchall()
             }

@@ -399,3 +399,28 @@ def test_rate_limit_per_organisation(fixture_warehouse, tmp_path):
             assert other.get(BASE + "chats").status_code == 200
     finally:
         server.server.should_exit = True
+
+
+def test_a_date_before_the_organisations_first_day_is_400_saying_from_when(api):
+    """The pages say "no data before …"; so does the API, instead of an empty answer. A range that
+    overlaps the first day still answers."""
+    first = "2026-02-10"  # the Enterprise organisation's first day in the fixtures
+    before = [
+        ("summaries", {"starting_date": "2026-01-01", "ending_date": "2026-02-10"}),
+        ("users", {"date": "2026-02-09"}),
+        ("spend_totals", {"as_of_date": "2026-01-31"}),
+        ("connectors", {"date": "2026-02-01"}),
+        ("skills", {"starting_date": "2026-01-01", "ending_date": "2026-01-31"}),
+    ]
+    with api.client(api.key()) as client:
+        for endpoint, params in before:
+            response = client.get(BASE + endpoint, params=params)
+            assert response.status_code == 400, (endpoint, response.text)
+            assert f"{first}, the organisation's first day" in response.json()["error"]["message"], response.text
+        overlapping = client.get(BASE + "summaries", params={"starting_date": "2026-02-01", "ending_date": "2026-02-12"})
+        assert overlapping.status_code == 200 and [d["starting_at"][:10] for d in overlapping.json()["data"]] == [
+            "2026-02-10",
+            "2026-02-11",
+        ]
+        report = client.get(BASE + "cost_report", params={"starting_at": "2026-01-01T00:00:00Z", "ending_at": "2026-01-31T00:00:00Z"})
+        assert report.status_code == 400 and first in report.json()["error"]["message"]

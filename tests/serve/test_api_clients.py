@@ -17,6 +17,7 @@ from tests.serve.conftest import ENTERPRISE, start_server
 BASE = "/v1/organizations/analytics/"
 CROSS_PARAMETER_RULES = (
     "after the latest built date",
+    "the organisation's first day in the warehouse",
     "must be after starting_date",
     "at most 366 days",
     "is ranked for windows",

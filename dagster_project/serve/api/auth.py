@@ -43,6 +43,7 @@ class Caller:
     key: ApiKey
     organization: Organization
     latest_date: dt.date | None
+    first_date: dt.date | None = None  # the organisation's first day in the warehouse
 
     @property
     def organization_id(self) -> str:
@@ -53,10 +54,11 @@ class Caller:
         return self.key.role != "admin" and not self.organization.spend_hidden
 
 
-def organization_facts(services, organization_id: str) -> tuple[Organization, dt.date | None]:
+def organization_facts(services, organization_id: str) -> tuple[Organization, dt.date | None, dt.date | None]:
+    """The organisation, the warehouse's latest date and the organisation's first day in it."""
     snapshot = services.warehouse.snapshot()
-    plan, hidden = snapshot.organizations.get(organization_id, (None, False))
-    return Organization(organization_id, plan, hidden), snapshot.latest_date
+    plan, hidden, first = snapshot.organizations.get(organization_id, (None, False, None))
+    return Organization(organization_id, plan, hidden), snapshot.latest_date, first
 
 
 async def authenticated(
@@ -78,8 +80,8 @@ async def authenticated(
             f"exceeded for this organisation; retry in {services.limiter.retry_after(wait)} s",
             {"retry-after": services.limiter.retry_after(wait)},
         )
-    organization, latest = organization_facts(services, key.organization_id)
-    return Caller(key, organization, latest)
+    organization, latest, first = organization_facts(services, key.organization_id)
+    return Caller(key, organization, latest, first)
 
 
 async def enterprise(caller: Caller = Depends(authenticated)) -> Caller:

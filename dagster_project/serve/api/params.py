@@ -132,27 +132,39 @@ def not_after_latest(name: str, day: dt.date, latest: dt.date | None, slack: int
         raise invalid(f"{name} {day} is after the latest built date: use a date up to {bound}")
 
 
-def date_range(query: DateRange, latest: dt.date | None) -> dict[str, dt.date]:
+def not_before_first(name: str, day: dt.date, first: dt.date | None) -> None:
+    """A day (or the exclusive end of a range) before the organisation's first day holds no data:
+    a 400 that says from when it does, as the pages say, rather than an empty answer."""
+    if first is not None and day < first:
+        raise invalid(f"{name} {day} is before {first}, the organisation's first day in the warehouse: no data before it")
+
+
+def date_range(query: DateRange, latest: dt.date | None, first: dt.date | None = None) -> dict[str, dt.date]:
     """The range's bounds, checked against the warehouse (SPEC §7), as the listings' parameters."""
-    return checked_range(query.starting_date, query.ending_date, latest)
+    return checked_range(query.starting_date, query.ending_date, latest, first)
 
 
-def checked_range(start: dt.date, ending: dt.date | None, latest: dt.date | None) -> dict[str, dt.date]:
-    """`[start, ending)` with the default end (the latest built date + 1), checked (SPEC §7)."""
+def checked_range(
+    start: dt.date, ending: dt.date | None, latest: dt.date | None, first: dt.date | None = None
+) -> dict[str, dt.date]:
+    """`[start, ending)` with the default end (the latest built date + 1), checked (SPEC §7); a
+    range that ends before the organisation's first day is a 400, one that overlaps it is not."""
     not_after_latest("starting_date", start, latest)
     end = ending or (latest + dt.timedelta(days=1))
     not_after_latest("ending_date", end, latest, slack=1)
     if end <= start:
         raise invalid(f"ending_date {end} must be after starting_date {start} (ending_date is exclusive)")
+    not_before_first("the range's last day", end - dt.timedelta(days=1), first)
     if (end - start).days > MAX_RANGE_DAYS:
         raise invalid(f"the range {start} .. {end} is {(end - start).days} days; at most {MAX_RANGE_DAYS} days at a time")
     return {"starting_date": start, "ending_date": end}
 
 
-def as_of(day: dt.date | None, latest: dt.date | None, name: str = "as_of_date") -> dt.date:
+def as_of(day: dt.date | None, latest: dt.date | None, name: str = "as_of_date", first: dt.date | None = None) -> dt.date:
     if day is None:
         if latest is None:
             raise invalid("the warehouse holds no data yet")
         return latest
     not_after_latest(name, day, latest)
+    not_before_first(name, day, first)
     return day

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import invalid
-from .params import MAX_RANGE_DAYS, Day, checked_range, not_after_latest
+from .params import MAX_RANGE_DAYS, Day, checked_range, not_after_latest, not_before_first
 
 Order = Literal["asc", "desc"]
 MAX_LIST = 100  # the SDK documents "at most 100 entries" for filter[] and group_by[]
@@ -103,18 +103,19 @@ UNHELD_REPORT_FILTERS = (
 )
 
 
-def activity_range(query: ActivityParams, latest: dt.date | None) -> tuple[dt.date, dt.date, bool]:
+def activity_range(query: ActivityParams, latest: dt.date | None, first: dt.date | None = None) -> tuple[dt.date, dt.date, bool]:
     """The days a connectors/projects request covers: (first, after last, is it a range)."""
     if query.date is not None:
         if query.starting_date is not None or query.ending_date is not None:
             raise invalid("use either date or starting_date (with an optional ending_date), not both")
         not_after_latest("date", query.date, latest)
+        not_before_first("date", query.date, first)
         return query.date, query.date + dt.timedelta(days=1), False
     if query.starting_date is None:
         if query.ending_date is not None:
             raise invalid("ending_date is only valid with starting_date")
         raise invalid("date or starting_date is required")
-    days = checked_range(query.starting_date, query.ending_date, latest)
+    days = checked_range(query.starting_date, query.ending_date, latest, first)
     return days["starting_date"], days["ending_date"], True
 
 
@@ -134,7 +135,7 @@ def utc_day(name: str, moment: dt.datetime) -> dt.date:
     return utc.date()
 
 
-def report_range(query: ReportParams, latest: dt.date | None) -> tuple[dt.date, dt.date]:
+def report_range(query: ReportParams, latest: dt.date | None, first: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """A report's days `[start, end)`, checked against the warehouse and the 31-day span."""
     if query.bucket_width not in (None, "1d"):
         raise invalid(f"bucket_width {query.bucket_width!r}: this warehouse holds days, so only `1d` buckets")
@@ -153,6 +154,7 @@ def report_range(query: ReportParams, latest: dt.date | None) -> tuple[dt.date, 
         raise invalid(f"ending_at {end} must be after starting_at {start} (ending_at is exclusive)")
     if (end - start).days > REPORT_MAX_DAYS:
         raise invalid(f"the range {start} .. {end} is {(end - start).days} days; at most {REPORT_MAX_DAYS} days at a time")
+    not_before_first("the range's last day", end - dt.timedelta(days=1), first)
     return start, end
 
 

@@ -29,7 +29,7 @@ async def summaries(query: Annotated[Summaries, Query()], caller: EnterpriseCall
     """One row per date from activity_daily, claude_ai_daily and claude_code_daily, in the vendor's shape.
     With `filter[]=rbac_group_id:<id>`: DAU, WAU, MAU and Claude Code DAU of the users active on days
     they held one of the groups (seats, invites and adoption rates null, the marts left out)."""
-    params = date_range(query, caller.latest_date)
+    params = date_range(query, caller.latest_date, caller.first_date)
     asked = parse_filters(query.filter, ("rbac_group_id",)).get("rbac_group_id")
     if not asked:
         return read_page(services, caller, activity.SUMMARIES, params, query, summary_shape(caller.may_read_spend))
@@ -54,7 +54,7 @@ async def users(query: Annotated[Users, Query()], caller: EnterpriseCaller, serv
     """marts.user_activity_daily rows of the date, in the vendor's shape, ordered by email then user id;
     with `filter[]=rbac_group_id:<id>` the users who held one of the groups that day; with
     `group_by[]=rbac_group_id` the rows summed per group (a user in two groups counts in both)."""
-    params = {"date": as_of(query.date, caller.latest_date, "date")}
+    params = {"date": as_of(query.date, caller.latest_date, "date", first=caller.first_date)}
     asked = parse_filters(query.filter, ("rbac_group_id",)).get("rbac_group_id")
     per_group = parse_group_by(query.group_by, ("rbac_group_id",))
     sort_column = "rbac_group_id" if per_group else "email_address"
@@ -84,12 +84,12 @@ async def users(query: Annotated[Users, Query()], caller: EnterpriseCaller, serv
 @router.get("/groups", response_model=models.listing_page_model(groups.GROUPS), summary="RBAC groups on a date")
 async def groups_on_date(query: Annotated[GroupsOnDate, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.groups_daily: the organisation's RBAC groups on the date, with their members and seats."""
-    params = {"date": as_of(query.date, caller.latest_date, "date")}
+    params = {"date": as_of(query.date, caller.latest_date, "date", first=caller.first_date)}
     return read_page(services, caller, groups.GROUPS, params, query)
 
 
 @router.get("/engagement", response_model=models.listing_page_model(activity.ENGAGEMENT), summary="Engagement tiers")
 async def engagement(query: Annotated[AsOf, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.user_engagement: active members and identities active in the year, with their tier."""
-    params = {"as_of_date": as_of(query.as_of_date, caller.latest_date)}
+    params = {"as_of_date": as_of(query.as_of_date, caller.latest_date, first=caller.first_date)}
     return read_page(services, caller, activity.ENGAGEMENT, params, query)

@@ -24,7 +24,7 @@ router = APIRouter(tags=["claude code"])
 async def claude_code_daily(query: Annotated[DateRange, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.claude_code_daily over a range of dates."""
     listing = claude_code.CLAUDE_CODE_DAILY
-    params = date_range(query, caller.latest_date)
+    params = date_range(query, caller.latest_date, caller.first_date)
     return read_page(services, caller, listing, params, query, flat(listing, caller.may_read_spend))
 
 
@@ -37,5 +37,5 @@ async def claude_code_daily(query: Annotated[DateRange, Query()], caller: Enterp
 async def claude_code_users(query: Annotated[ClaudeCodeUserWindow, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """marts.claude_code_users for one window."""
     listing = claude_code.CLAUDE_CODE_USERS
-    params = {"as_of_date": as_of(query.as_of_date, caller.latest_date), "window": query.window}
+    params = {"as_of_date": as_of(query.as_of_date, caller.latest_date, first=caller.first_date), "window": query.window}
     return read_page(services, caller, listing, params, query, flat(listing, caller.may_read_spend))

@@ -61,7 +61,7 @@ def grouped_keys(row: dict, group_by: list[str], names: dict) -> dict:
 async def connectors(query: Annotated[ActivityParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """One row per connector for a day (`date`) or rolled up over a range (`starting_date`): distinct
     users (exact over the range), in the shape of the vendor's `connectors.list`."""
-    start, end, is_range = activity_range(query, caller.latest_date)
+    start, end, is_range = activity_range(query, caller.latest_date, caller.first_date)
     group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
     filters = parse_filters(query.filter, ("connector_name", "product", "rbac_group_id", "user_id"))
     order_by, descending = ordering(query, "connector_name", ("distinct_user_count",))
@@ -93,7 +93,7 @@ async def connectors(query: Annotated[ActivityParams, Query()], caller: Enterpri
 async def artifacts(query: Annotated[ArtifactParams, Query()], caller: EnterpriseCaller, services: ServicesDep):
     """The day's non-empty (artifact_type, is_shared) buckets, whole; with `group_by[]` split by the
     dimensions and paged, in the shape of the vendor's `artifacts.list`."""
-    start, end, _ = activity_range(ActivityParams(date=query.date), caller.latest_date)
+    start, end, _ = activity_range(ActivityParams(date=query.date), caller.latest_date, caller.first_date)
     group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
     filters = parse_filters(query.filter, ("artifact_type", "is_shared", "product", "rbac_group_id", "user_id"))
     if query.page and not group_by:
@@ -126,7 +126,7 @@ async def projects(query: Annotated[ActivityParams, Query()], caller: Enterprise
     """One row per project used on a day (`date`) or over a range (`starting_date`): distinct users
     (exact over the range), messages, conversations, its name and creator, in the shape of the
     vendor's `apps.chat.projects.list`."""
-    start, end, is_range = activity_range(query, caller.latest_date)
+    start, end, is_range = activity_range(query, caller.latest_date, caller.first_date)
     group_by = parse_group_by(query.group_by, ("rbac_group_id", "user_id"))
     filters = parse_filters(query.filter, ("project_id", "rbac_group_id", "user_id"))
     order_by, descending = ordering(query, "project_id", ("distinct_user_count", "message_count"))
@@ -177,7 +177,7 @@ async def skills(query: Annotated[ActivityParams, Query()], caller: EnterpriseCa
     """One row per skill used (or enabled) on a day (`date`), or used over a range (`starting_date`):
     distinct users (exact over the range), invocations, users who enabled it that day, in the shape of
     the vendor's `skills.list`. Sorted by skill name unless `order_by` names a metric."""
-    start, end, is_range = activity_range(query, caller.latest_date)
+    start, end, is_range = activity_range(query, caller.latest_date, caller.first_date)
     group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
     filters = parse_filters(query.filter, ("product", "rbac_group_id", "share_status", "skill_name", "user_id"))
     checked_values(filters, "product", SKILL_PRODUCTS, known=("office_agent",))
@@ -223,7 +223,7 @@ async def plugins(query: Annotated[ActivityParams, Query()], caller: EnterpriseC
     """One row per plugin used or installed on a day (`date`) or over a range (`starting_date`):
     distinct users and installers (exact over the range), invocations, in the shape of the vendor's
     `plugins.list`. Sorted by plugin name unless `order_by` names a metric."""
-    start, end, is_range = activity_range(query, caller.latest_date)
+    start, end, is_range = activity_range(query, caller.latest_date, caller.first_date)
     group_by = parse_group_by(query.group_by, ("product", "rbac_group_id", "user_id"))
     filters = parse_filters(query.filter, ("plugin_id", "plugin_name", "product", "rbac_group_id", "user_id"))
     checked_values(filters, "product", PLUGIN_PRODUCTS)

@@ -61,7 +61,7 @@ def bucket_report(
     services, caller, endpoint: str, query: BucketReportParams, metrics: Mapping[str, str], result: Callable[[dict], dict]
 ) -> dict:
     """A page of daily buckets, each with its rows (none on a day without usage)."""
-    start, end = report_range(query, caller.latest_date)
+    start, end = report_range(query, caller.latest_date, caller.first_date)
     group_by = parse_group_by(query.group_by, DIMENSIONS)
     params = report_params(query, (start, end), group_by)
     first = start + dt.timedelta(days=page_offset(services, caller, endpoint, params, query.page))
@@ -95,7 +95,7 @@ def user_report(
     rankable: Mapping[str, str],
 ) -> dict:
     """A page of rows per user (per day with bucket_width, per asked dimension), ranked."""
-    start, end = report_range(query, caller.latest_date)
+    start, end = report_range(query, caller.latest_date, caller.first_date)
     group_by = parse_group_by(query.group_by, DIMENSIONS)
     order_by = query.order_by or next(iter(rankable))
     if order_by not in rankable:
