@@ -422,5 +422,7 @@ def test_a_date_before_the_organisations_first_day_is_400_saying_from_when(api):
             "2026-02-10",
             "2026-02-11",
         ]
-        report = client.get(BASE + "cost_report", params={"starting_at": "2026-01-01T00:00:00Z", "ending_at": "2026-01-31T00:00:00Z"})
+        report = client.get(
+            BASE + "cost_report", params={"starting_at": "2026-01-01T00:00:00Z", "ending_at": "2026-01-31T00:00:00Z"}
+        )
         assert report.status_code == 400 and first in report.json()["error"]["message"]

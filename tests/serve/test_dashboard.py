@@ -559,3 +559,22 @@ def test_top_skills_and_plugins_of_the_last_30_days(session, fixture_warehouse, 
     ranks = [r.inner_text() for r in page.query_selector_all('table[data-metric="top_skills"] td.rank')]
     assert ranks == [str(n) for n in range(1, len(expected_skills) + 1)]
     assert page.console_errors == []
+
+
+def test_claude_codes_top_10s_switch_period_in_place(session, fixture_warehouse):
+    """As on Claude.ai: the period selector shows another window's top 10 without a reload; ?window=
+    picks the one shown first."""
+    page = session(ENTERPRISE)
+    page.goto(page.url.split("/analytics/")[0] + f"/analytics/claude-code?date={LATEST}&window=1w")
+    boards = page.query_selector_all("[data-board]")
+    assert [b.get_attribute("data-board") for b in boards] == ["claude_code_lines_added", "claude_code_pull_requests"]
+    for board in boards:
+        metric = board.get_attribute("data-board")
+        assert board.get_attribute("data-window") == "1w"
+        url = page.url
+        board.query_selector("select").select_option("1m")
+        shown = [t for t in board.query_selector_all("[data-period]") if t.is_visible()]
+        assert [t.get_attribute("data-period") for t in shown] == ["1m"] and page.url == url  # no reload
+        users = [r.get_attribute("data-user-id") for r in shown[0].query_selector_all("tr[data-user-id]")]
+        assert users == leaderboard(fixture_warehouse, ENTERPRISE, LATEST, metric, "1m")
+    assert page.console_errors == []

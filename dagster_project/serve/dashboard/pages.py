@@ -369,10 +369,10 @@ def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request, group:
     if group:
         # tool actions and estimated cost are not held per user and day: not shown for a group (docs/dashboard.md)
         daily = group_pages.daily(cursor, org, group["rbac_group_id"], trend["starting_date"], trend["ending_date"])
-        rank = lambda metric: group_pages.board(cursor, org, group["rbac_group_id"], day, metric, window)  # noqa: E731
+        rank = lambda metric, window: group_pages.board(cursor, org, group["rbac_group_id"], day, metric, window)  # noqa: E731
     else:
         daily = fetch_all(cursor, claude_code.CLAUDE_CODE_DAILY, org, trend)
-        rank = lambda metric: board(cursor, org, day, metric, window)  # noqa: E731
+        rank = lambda metric, window: board(cursor, org, day, metric, window)  # noqa: E731
     today, before = by_date(daily, day)
     charts = {
         "code_users": series(daily, "active_users", "sessions"),
@@ -386,10 +386,13 @@ def claude_code_page(cursor, who: Viewer, day: dt.date, request: Request, group:
     return {
         "today": today,
         "before": before,
+        # every window's top 10s, switched in place by the period selector (as on Claude.ai);
+        # ?window= picks the one shown first (a bookmark keeps it)
         "window": window,
-        "windows": CODE_WINDOWS,
-        "top_lines": rank("claude_code_lines_added"),
-        "top_pulls": rank("claude_code_pull_requests"),
+        "boards": [
+            (metric, label, [(w, rank(metric, w)) for w in LEADERBOARD_WINDOWS[metric]])
+            for metric, label in (("claude_code_lines_added", "lines added"), ("claude_code_pull_requests", "pull requests"))
+        ],
         "charts": charts,
     }
 
