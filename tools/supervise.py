@@ -8,7 +8,9 @@ webserver, daemon and code servers outlive it), and a Ctrl-C reaches every proce
 terminal's group at once, in no order. So the command runs in a process group of its own; on
 SIGINT or SIGTERM this supervisor sends SIGINT to that group (dagster's graceful shutdown), and
 SIGKILL to whatever is left after the grace period. A run that dies this way is finished by the
-next run (docs/how-a-run-works.md). Exits with the command's exit code, or 128 + the signal.
+next run (docs/how-a-run-works.md). Exits with the command's exit code; after a stop it asked for,
+0 when the command ended within the grace period (a requested stop is not a failure: `make` then
+prints no "Error 130"), else 128 + the signal.
 """
 
 from __future__ import annotations
@@ -48,12 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     deadline = None
+    killed = False
     while child.poll() is None:
         time.sleep(0.2)
         if stopping and deadline is None:
             deadline = time.monotonic() + args.grace
         if deadline is not None and time.monotonic() >= deadline:
             print(f"still running after {args.grace:.0f} s: killing it", file=sys.stderr, flush=True)
+            killed = True
             break
     # the group may outlive its leader (dagster's webserver and code servers): nothing stays behind
     try:
@@ -63,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     child.wait()
     if stopping:
         print("stopped", file=sys.stderr, flush=True)
-        return 128 + stopping[0]
+        return 128 + stopping[0] if killed else 0
     return child.returncode
 
 
