@@ -578,3 +578,36 @@ def test_claude_codes_top_10s_switch_period_in_place(session, fixture_warehouse)
         users = [r.get_attribute("data-user-id") for r in shown[0].query_selector_all("tr[data-user-id]")]
         assert users == leaderboard(fixture_warehouse, ENTERPRISE, LATEST, metric, "1m")
     assert page.console_errors == []
+
+
+def test_export_spend_report_is_reachable_on_a_phone_without_a_swipe(session):
+    page = session(ENTERPRISE, width=390)
+    page.goto(page.url.split("/analytics/")[0] + f"/analytics/all-activity?date={LATEST}")
+    form = page.query_selector("form#export")
+    box = form.bounding_box()
+    # in view without scrolling sideways (the first card of its row)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    form.query_selector("button").scroll_into_view_if_needed()
+    assert page.evaluate("(f) => f.closest('.boards').scrollLeft", form) == 0
+    assert form.query_selector("button").is_visible()
+
+
+def test_chart_labels_stay_whole_on_a_phone(session):
+    """At 390 px a model's name under its bar and the year under a date are inside the chart and
+    clear of the legend."""
+    page = session(ENTERPRISE, width=390)
+    page.goto(page.url.split("/analytics/")[0] + f"/analytics/all-activity?date={LATEST}")
+    for name in ("spend_by_model_1m", "usage"):
+        chart = page.wait_for_selector(f'[data-chart="{name}"][data-chart-state="drawn"]')
+        chart.scroll_into_view_if_needed()
+        outer = chart.bounding_box()
+        labels = [t.bounding_box() for t in chart.query_selector_all(".xtick text")]
+        assert labels, name
+        for box in labels:
+            assert outer["x"] <= box["x"] and box["x"] + box["width"] <= outer["x"] + outer["width"] + 0.5, (name, box)
+            assert box["y"] + box["height"] <= outer["y"] + outer["height"] + 0.5, (name, box)
+        legend = chart.query_selector(".legend")
+        if legend and legend.bounding_box():
+            top = min(b["y"] for b in labels)
+            assert legend.bounding_box()["y"] + legend.bounding_box()["height"] <= top, name
+    assert any("2026" in (t.text_content() or "") for t in page.query_selector_all('[data-chart="usage"] .xtick text'))

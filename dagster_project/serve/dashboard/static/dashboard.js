@@ -14,6 +14,10 @@
   function plain(text) {
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
+  // "claude-sonnet-4-5" on two lines, "claude-" above: a bar's label fits under its bar
+  function wrapName(name) {
+    return String(name).replace(/^([a-z]+)-/, "$1-<br>");
+  }
   function draw() {
     var source = document.getElementById("chart-data");
     var data = source ? JSON.parse(source.textContent || "{}") : {};
@@ -30,8 +34,12 @@
       });
       var percent = Object.keys(series).indexOf("tool_accept_rate") >= 0;
       window.Plotly.newPlot(el, traces, {
-        margin: { l: 48, r: 12, t: 8, b: 36 }, legend: { orientation: "h", y: -0.25 },
-        yaxis: { rangemode: "tozero", tickformat: percent ? ".0%" : ",~r" }, xaxis: { type: bar ? "category" : "date" },
+        // the legend above the plot and margins that grow to fit the axes' labels: on a phone the
+        // year under a date and a model's name stay whole
+        margin: { l: 48, r: 12, t: 8, b: 36 }, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
+        yaxis: { rangemode: "tozero", tickformat: percent ? ".0%" : ",~r", automargin: true },
+        xaxis: bar ? { type: "category", automargin: true, tickangle: 0, tickvals: traces[0].x, ticktext: traces[0].x.map(wrapName) }
+                   : { type: "date", automargin: true },
         showlegend: !bar
       }, { displayModeBar: false, responsive: true }).then(function () {
         el.setAttribute("data-chart-state", "drawn");
