@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ....core.sources import PLUGIN_PRODUCTS, SHARE_STATUSES, SKILL_PRODUCTS
-from ...queries import breakdowns, groups
+from ...queries import breakdowns, groups, skills_plugins
+from ...queries.user_grain import fetch_breakdown
 from .. import vendor_models as vm
 from ..deps import EnterpriseCaller, ServicesDep
 from ..errors import invalid
@@ -31,7 +32,7 @@ def page(services, caller, breakdown, days, query, params: dict, shape, *, group
     filters = dict(filters)
     with warehouse_cursor(services) as (cursor, snapshot):
         scope = known_groups(snapshot, caller, filters.pop("rbac_group_id", None))
-        rows, more = breakdowns.fetch_breakdown(
+        rows, more = fetch_breakdown(
             cursor, breakdown, caller.organization_id, days, group_by=group_by, filters=filters, groups=scope,
             limit=query.limit, offset=offset, **options,
         )  # fmt: skip
@@ -185,7 +186,7 @@ async def skills(query: Annotated[ActivityParams, Query()], caller: EnterpriseCa
     order_by, descending = ordering(query, "skill_name", ("distinct_user_count", "invocation_count", "enable_count"))
     # enables are org-wide and per day: a range, or rows scoped to some users or products, have none
     scoped = {"user_id", "rbac_group_id", "product", "share_status"} & (set(filters) | set(group_by))
-    breakdown = breakdowns.skill_activity(
+    breakdown = skills_plugins.skill_activity(
         per_user_day=not is_range and "user_id" in group_by, with_enables=not is_range and not scoped
     )
 
@@ -228,7 +229,7 @@ async def plugins(query: Annotated[ActivityParams, Query()], caller: EnterpriseC
     filters = parse_filters(query.filter, ("plugin_id", "plugin_name", "product", "rbac_group_id", "user_id"))
     checked_values(filters, "product", PLUGIN_PRODUCTS)
     order_by, descending = ordering(query, "plugin_name", ("distinct_user_count", "install_count", "invocation_count"))
-    breakdown = breakdowns.plugin_activity(
+    breakdown = skills_plugins.plugin_activity(
         per_user_day=not is_range and "user_id" in group_by,
         with_installs="product" not in filters and "product" not in group_by,
     )
