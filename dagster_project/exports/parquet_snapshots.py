@@ -6,42 +6,27 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import yaml
 
+from ..settings import DBT_PROJECT_DIR
 from .staging import ExportStage
 
-# SPEC §4: daily marts are keyed by `date`, as-of marts by `as_of_date`
-MART_DATE_COLUMNS = {
-    "activity_daily": "date",
-    "claude_ai_daily": "date",
-    "spend_daily": "date",
-    "claude_code_daily": "date",
-    "claude_ai_windows": "as_of_date",
-    "leaderboards": "as_of_date",
-    "top_connectors": "as_of_date",
-    "spend_totals": "as_of_date",
-    "spend_by_model": "as_of_date",
-    "user_spend": "as_of_date",
-    "user_activity_daily": "date",
-    "user_engagement": "as_of_date",
-    "claude_code_users": "as_of_date",
-    "spend_forecast": "as_of_date",
-    "spend_alerts": "date",
-    "organizations_daily": "date",
-    # the per-entity rows of the vendor's shapes (marts.projects is not dated: no snapshot)
-    "connector_users_daily": "date",
-    "artifact_users_daily": "date",
-    "project_users_daily": "date",
-    "usage_daily": "date",
-    # groups (SPEC §4 "Per group")
-    "group_members_daily": "date",
-    "groups_daily": "date",
-    "group_activity_daily": "date",
-    # skills and plugins, at user grain
-    "skill_users_daily": "date",
-    "skill_enables_daily": "date",
-    "plugin_users_daily": "date",
-    "plugin_installs_daily": "date",
-}
+
+def dated_marts(models_dir: Path = DBT_PROJECT_DIR / "models" / "marts") -> dict[str, str]:
+    """Every mart with a date, and its date column: `as_of_date` for an as-of mart, else `date`
+    (SPEC §4), read from the marts' dbt YAML, where each mart documents its columns. A new mart gets
+    its snapshots without being listed here; a mart without a date (marts.projects) gets none."""
+    dated = {}
+    for path in sorted(models_dir.rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            columns = {column["name"] for column in model.get("columns", [])}
+            column = next((c for c in ("as_of_date", "date") if c in columns), None)
+            if column:
+                dated[model["name"]] = column
+    return dated
+
+
+MART_DATE_COLUMNS = dated_marts()
 
 
 def snapshot_folder(exports_dir: Path, day: dt.date) -> Path:
