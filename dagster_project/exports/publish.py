@@ -22,6 +22,15 @@ from ..core.sql import sql_literal
 PUBLISHED_SCHEMAS = ("marts",)
 # raw.ingested_files: which dump files each published state holds (the new-dump sensor reads it)
 PUBLISHED_TABLES = ("raw.rejected_records", "raw.ignored_files", "raw.ingested_files")
+# what the ingest tables are, for analysts reading the published file (dbt documents the marts)
+RAW_COMMENTS = {
+    "raw.rejected_records": "Every rejected line of the dump files: its source, dump date, file and line number, the "
+    "line, and the reason (reason_code: a stable code; reason: the code and the field).",
+    "raw.ignored_files": "Every file under the dump directory that is not ingested (another extension, a folder whose "
+    "date does not parse, a symbolic link, ...), with the reason.",
+    "raw.ingested_files": "The dump files this published state was built from, per raw table: lines read, accepted and "
+    "rejected (the new-dump sensor compares the dump directory with it).",
+}
 
 
 def published_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -79,6 +88,8 @@ def publish_warehouse(conn: duckdb.DuckDBPyConnection, target: Path, run_id: str
             for table in tables:
                 conn.execute(f"create table published.{table} as select * from {table} {clustering_order(conn, table)}")
                 copy_comments(conn, table)
+                if table in RAW_COMMENTS:
+                    conn.execute(f"comment on table published.{table} is {sql_literal(RAW_COMMENTS[table])}")
                 counts[table] = conn.execute(f"select count(*) from published.{table}").fetchall()[0][0]
             conn.execute(
                 """

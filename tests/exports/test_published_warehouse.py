@@ -64,9 +64,11 @@ def test_published_marts_carry_their_documentation_and_plain_types(fixture_wareh
     # dbt's descriptions travel as comments, so an analyst sees them in the file itself
     undocumented = [(t, c) for t, c, _, comment in rows if not comment]
     assert undocumented == []
-    assert all(
-        comment for (comment,) in fixture_warehouse.query("select comment from duckdb_tables() where schema_name = 'marts'")
-    )
+    tables = fixture_warehouse.query("select schema_name, table_name, comment from duckdb_tables() where schema_name <> 'meta'")
+    assert {s for s, _, _ in tables} == {"marts", "raw"} and all(comment for _, _, comment in tables), tables
+    # as a reader sees them: one paragraph, no trailing line break from the YAML
+    texts = [c for _, _, c in tables] + [c for *_, c in rows]
+    assert [c for c in texts if c != c.strip()] == []
     # counts of records are BIGINT; money is DECIMAL(38,6) and sums of raw integers (tokens, lines,
     # sessions, commits, pull requests, tool actions) HUGEINT: both hold a million of the largest
     # accepted values (SPEC §2.5)
