@@ -13,7 +13,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Great Expectations from source (seconds of CPU per process). Some shells set this variable.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup manifest run backfill test test-fast soak dev daemon bench bench-api lint docs clean fixtures sql spend-csv \
+.PHONY: setup manifest run backfill test test-fast soak dev daemon bench bench-api lint docs freshness clean fixtures sql spend-csv \
 	serve api-key api-keys api-key-revoke browser spark-setup run-spark bench-spark spark-up spark-down spark-status spark-reset java screenshots \
 	alert-recipient alert-recipients alert-recipient-remove budget budgets budget-remove notifications notify notify-test
 
@@ -202,6 +202,10 @@ lint: manifest
 	$(VENV)/bin/lint-imports
 	@mkdir -p .lint  # dbt's templater opens the profile's DuckDB file: a scratch one, never a warehouse
 	cd dbt && ANALYTICS_WORK_WAREHOUSE=$(CURDIR)/.lint/sqlfluff.duckdb ../$(VENV)/bin/sqlfluff lint models --processes 2
+
+## freshness: when ingest last loaded each raw source (dbt source freshness on the working warehouse): warn after 30 hours, error after 54
+freshness: manifest
+	@cd dbt && ../$(VENV)/bin/dbt source freshness --profiles-dir . --target-path target/freshness
 
 ## docs: dbt's documentation as one self-contained page, dbt/target/static_index.html (opens from disk, offline)
 docs: manifest
