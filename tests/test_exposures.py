@@ -74,8 +74,15 @@ def marts_read(entries: list[str]) -> dict[str, set[str]]:
             continue
         seen.add(path)
         text = path.read_text()
-        # the SQL a module runs is in its strings (f-strings' literal parts included), not its comments
-        strings = [n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        # the SQL a module runs is in its strings (f-strings' literal parts included), not in its
+        # comments or docstrings
+        tree = ast.parse(text)
+        docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+        strings = [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+        ]
         templates = [s for s in strings if s.endswith(".html")]
         for name in MART.findall("\n".join(strings)):
             read.setdefault(name, set()).add(relative)
