@@ -17,14 +17,21 @@ import duckdb
 
 TABLE = "control.models_version"
 PROJECT = "analytics"  # the dbt project's name: its own models and macros, not dbt's or adapters'
+# the config that decides what a model holds and how its rows are replaced (not its docs, group,
+# access or tags: a change of those needs no rebuild)
+BUILD_CONFIG = (
+    "materialized", "incremental_strategy", "partition_by", "replaced", "raw_table", "lookahead", "lookbehind",
+    "drop_outside_calendar", "schema", "alias", "on_schema_change",
+)  # fmt: skip
 
 
 def fingerprint(manifest: Path) -> str:
     """A digest of every model, seed and macro of the project as parsed (dbt's own checksums of the
-    models' SQL and their config, the macros' text)."""
+    models' SQL and the config that decides their rows, the macros' text)."""
     parsed = json.loads(manifest.read_text())
     parts = [
-        f"{uid} {node['checksum']['checksum']} {json.dumps(node.get('config', {}), sort_keys=True, default=str)}"
+        f"{uid} {node['checksum']['checksum']} "
+        f"{json.dumps({k: node.get('config', {}).get(k) for k in BUILD_CONFIG}, sort_keys=True, default=str)}"
         for uid, node in parsed["nodes"].items()
         if node["resource_type"] in ("model", "seed") and node["package_name"] == PROJECT
     ]

@@ -28,16 +28,22 @@ def _sessions_of(product: str, per_user_day: bool) -> str:
     return f"coalesce(sum({column}) filter (where product = '{product}'), 0)" if per_user_day else NULL_COUNT
 
 
+def user_rows(uses: str, others: str, flag: str, with_others: bool) -> str:
+    """The use rows of a user-grain mart, and with `with_others` the rows of its companion mart
+    (enables, installs) beside them, told apart by the boolean column `flag`."""
+    rows = f"select *, false as {flag} from {uses}"
+    if with_others:
+        rows += f" union all by name select *, true as {flag} from {others}"
+    return f"({rows}) as user_rows"
+
+
 def skill_activity(per_user_day: bool, with_enables: bool) -> Breakdown:
     """Per skill: its users, invocations and the display name and share status of the latest use;
     with `with_enables` (one day, the whole organisation) also the users who enabled it that day,
     and a skill only enabled has a row."""
-    uses = "select *, false as is_enable from marts.skill_users_daily"
-    enables = "select *, true as is_enable from marts.skill_enables_daily"
-    source = f"({uses} union all by name {enables}) as skill_rows" if with_enables else f"({uses}) as skill_rows"
     return Breakdown(
         name="skills",
-        source=source,
+        source=user_rows("marts.skill_users_daily", "marts.skill_enables_daily", "is_enable", with_enables),
         entity={"skill_name": "skill_name"},
         dimensions={"product": "product", "user_id": "user_id"},
         filters={"skill_name": "skill_name", "product": "product", "share_status": "share_status", "user_id": "user_id"},
@@ -58,12 +64,9 @@ def skill_activity(per_user_day: bool, with_enables: bool) -> Breakdown:
 def plugin_activity(per_user_day: bool, with_installs: bool) -> Breakdown:
     """Per plugin: users who used or installed it, invocations, and its name on the last day of the
     rows; with `with_installs` (no product asked: an install has none) installs count as well."""
-    uses = "select *, false as is_install from marts.plugin_users_daily"
-    installs = "select *, true as is_install from marts.plugin_installs_daily"
-    source = f"({uses} union all by name {installs}) as plugin_rows" if with_installs else f"({uses}) as plugin_rows"
     return Breakdown(
         name="plugins",
-        source=source,
+        source=user_rows("marts.plugin_users_daily", "marts.plugin_installs_daily", "is_install", with_installs),
         entity={"plugin_id": "plugin_id"},
         dimensions={"product": "product", "user_id": "user_id"},
         filters={"plugin_id": "plugin_id", "plugin_name": "plugin_name", "product": "product", "user_id": "user_id"},

@@ -45,6 +45,17 @@ def page(services, caller, breakdown, days, query, params: dict, shape, *, group
     return {"data": [{**shape(row), **grouped_keys(row, group_by, names)} for row in rows], "next_page": next_page}
 
 
+def ranked_page(services, caller, breakdown, days, query, shape, group_by: list[str], filters: dict, order: tuple) -> dict:
+    """One page of a breakdown in the asked order (`order`: the sort column or metric, descending?);
+    the cursor carries the request's days, dimensions, filters and order."""
+    params = {"days": days, "group_by": group_by, "filters": filters, "order": order}
+    order_by, descending = order
+    return page(
+        services, caller, breakdown, days, query, params, shape,
+        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
+    )  # fmt: skip
+
+
 def grouped_keys(row: dict, group_by: list[str], names: dict) -> dict:
     """The dimensions a row is broken out by; a group's name beside its id (null once deleted)."""
     keys = {dimension: row[dimension] for dimension in group_by}
@@ -78,11 +89,7 @@ async def connectors(query: Annotated[ActivityParams, Query()], caller: Enterpri
             "office_metrics": {product: NO_SESSIONS for product in ("excel", "outlook", "powerpoint", "word")},
         }
 
-    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
-    return page(
-        services, caller, breakdown, (start, end), query, params, shape,
-        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
-    )  # fmt: skip
+    return ranked_page(services, caller, breakdown, (start, end), query, shape, group_by, filters, (order_by, descending))
 
 
 @router.get(
@@ -153,11 +160,7 @@ async def projects(query: Annotated[ActivityParams, Query()], caller: Enterprise
             "distinct_conversation_count": row["distinct_conversation_count"],
         }
 
-    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
-    return page(
-        services, caller, breakdown, (start, end), query, params, shape,
-        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
-    )  # fmt: skip
+    return ranked_page(services, caller, breakdown, (start, end), query, shape, group_by, filters, (order_by, descending))
 
 
 def checked_values(filters: dict, dimension: str, held: tuple[str, ...], known: tuple[str, ...] = ()) -> None:
@@ -207,11 +210,7 @@ async def skills(query: Annotated[ActivityParams, Query()], caller: EnterpriseCa
             "currency": None,
         }
 
-    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
-    return page(
-        services, caller, breakdown, (start, end), query, params, shape,
-        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
-    )  # fmt: skip
+    return ranked_page(services, caller, breakdown, (start, end), query, shape, group_by, filters, (order_by, descending))
 
 
 @router.get(
@@ -245,8 +244,4 @@ async def plugins(query: Annotated[ActivityParams, Query()], caller: EnterpriseC
             "cowork_metrics": {"distinct_session_plugin_used_count": row["cowork_sessions"]},
         }
 
-    params = {"days": (start, end), "group_by": group_by, "filters": filters, "order": (order_by, descending)}
-    return page(
-        services, caller, breakdown, (start, end), query, params, shape,
-        group_by=group_by, filters=filters, order_by=order_by, descending=descending,
-    )  # fmt: skip
+    return ranked_page(services, caller, breakdown, (start, end), query, shape, group_by, filters, (order_by, descending))
