@@ -268,15 +268,12 @@ def pytest_configure(config):
 # build and the failed-run scenarios, few tests but minutes each, for last).
 LONGEST_FIRST = [
     "tests/transform/test_spark_parity.py",
-    "tests/notify/test_daemon.py",
     "tests/test_faults.py::TestFailedBackfillInIngestOrDbt",
     "tests/test_faults.py::TestFailedBackfillInExportsOrPublish",
     "tests/transform/test_incremental.py",
     "tests/test_sequence_machine.py",
     "tests/test_operator_sequences.py",
-    "tests/notify/test_notifications.py",
     "tests/serve/test_dashboard.py",
-    "tests/transform/test_model_version.py",
     "tests/transform/test_redelivery.py",
     "tests/transform/test_marts_match_reference.py",
 ]
