@@ -116,16 +116,16 @@ serve: manifest
 ## api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>] [EXPIRES=<days>]: a new key, printed once (last line)
 api-key: setup
 	@test -n "$(ORG)" -a -n "$(ROLE)" || { echo "usage: make api-key ORG=<organization_id> ROLE=<primary_owner|owner|admin> [NAME=<label>] [EXPIRES=<days>]"; exit 2; }
-	@$(PY) -m dagster_project.serve.keys create --org "$(ORG)" --role "$(ROLE)" --name "$(NAME)" $(if $(EXPIRES),--expires-days "$(EXPIRES)",)
+	@$(PY) -m dagster_project.serve.core.keys create --org "$(ORG)" --role "$(ROLE)" --name "$(NAME)" $(if $(EXPIRES),--expires-days "$(EXPIRES)",)
 
 ## api-keys: every key (never its secret)
 api-keys: setup
-	@$(PY) -m dagster_project.serve.keys list
+	@$(PY) -m dagster_project.serve.core.keys list
 
 ## api-key-revoke ID=<id>
 api-key-revoke: setup
 	@test -n "$(ID)" || { echo "usage: make api-key-revoke ID=<id> (see make api-keys)"; exit 2; }
-	@$(PY) -m dagster_project.serve.keys revoke "$(ID)"
+	@$(PY) -m dagster_project.serve.core.keys revoke "$(ID)"
 
 ## dev: dagster dev on http://127.0.0.1:$(DEV_PORT); Ctrl-C or SIGTERM stops it and what it started within seconds
 DEV_PORT ?= 3000

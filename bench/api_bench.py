@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-api-"))
     keys_path = work / "api_keys.sqlite"
     sys.path.insert(0, str(ROOT))
-    from dagster_project.serve.keys import KeyStore
+    from dagster_project.serve.core.keys import KeyStore
 
     with duckdb.connect(str(args.warehouse), read_only=True) as conn:
         latest = str(conn.execute("select max(date) from marts.organizations_daily").fetchone()[0])

@@ -26,7 +26,7 @@ READERS = {
     ("spend_csv_export", "claude_code_csv_export"): ["exports/organization_csvs.py", "exports/spend_index.py"],
     ("mart_parquet_snapshots",): ["exports/parquet_snapshots.py"],
 }
-IGNORED = {"serve/services.py", "serve/app.py"}
+IGNORED = {"serve/core/services.py", "serve/app.py"}
 # named in a module a reader imports, but never read by it: queries/skills_plugins.py builds the
 # API's breakdowns too, and the pages ask for them without enables and installs
 NOT_READ = {("dashboard", "skill_enables_daily"), ("dashboard", "plugin_installs_daily")}

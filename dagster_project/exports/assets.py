@@ -14,12 +14,13 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
+from ..core.csv_layouts import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport
 from ..core.failpoints import failpoint
 from ..core.progress import Progress
 from ..settings import Settings
 from ..settings_resource import AnalyticsSettings
 from . import staging
-from .organization_csvs import CLAUDE_CODE_CSV, SPEND_CSV, CsvExport, date_folders, export_csv_for_date
+from .organization_csvs import date_folders, export_csv_for_date
 from .parquet_snapshots import MART_DATE_COLUMNS, export_snapshots_for_date, parquet_columns, remove_snapshots_for_date
 from .publish import publish_warehouse
 from .spend_index import write_spend_index

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from .csv_files import render_csv
-from .organization_csvs import SPEND_CSV
+from ..core.csv_files import render_csv
+from ..core.csv_layouts import SPEND_CSV
 from .staging import ExportStage
 
 INDEX_COLUMNS = (

@@ -15,7 +15,7 @@ and the sign-in throttle (the key store's SQLite file).
 
 import uvicorn
 
-from .config import ServeSettings
+from .core.config import ServeSettings
 
 
 def main() -> None:

@@ -13,18 +13,18 @@ from fastapi.staticfiles import StaticFiles
 
 from .api import errors, models
 from .api.answer_cache import AnswerCache
-from .api.pagination import Cursors
-from .api.ratelimit import RateLimiter
 from .api.routers import router as api_router
-from .config import ServeSettings
-from .dashboard.pages import router as dashboard_router
-from .dashboard.pages import unavailable_page
-from .dashboard.session import SignInThrottle
-from .keys import KeyStore
-from .security import SecurityHeaders
-from .server_state import SERVER_LOCK_WAIT
-from .services import Services, ServicesDep
-from .warehouse import PublishedWarehouse, WarehouseUnavailable
+from .core.config import ServeSettings
+from .core.cursors import Cursors
+from .core.keys import KeyStore
+from .core.ratelimit import RateLimiter
+from .core.security import SecurityHeaders
+from .core.server_state import SERVER_LOCK_WAIT
+from .core.services import Services, ServicesDep
+from .core.signin_throttle import SignInThrottle
+from .core.warehouse import PublishedWarehouse, WarehouseUnavailable
+from .dashboard import pages
+from .dashboard.templating import unavailable_page
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Usage analytics API</title>
@@ -59,7 +59,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     errors.install(app, page_for_fault=unavailable_page)
     app.include_router(api_router)
-    app.include_router(dashboard_router)
+    pages.install(app)
 
     # Plotly's bundled JavaScript, served once from the Python package: pages work offline
     plotly_js = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"

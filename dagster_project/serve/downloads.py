@@ -7,9 +7,9 @@ import datetime as dt
 
 import duckdb
 
+from ..core.csv_files import render_csv
+from ..core.csv_layouts import CLAUDE_CODE_CSV
 from ..core.money import money_text
-from ..exports.csv_files import render_csv
-from ..exports.organization_csvs import CLAUDE_CODE_CSV
 from .queries import fetch_all
 from .queries.claude_code import CLAUDE_CODE_USERS
 from .queries.spend import USER_SPEND_REPORT

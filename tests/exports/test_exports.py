@@ -172,7 +172,7 @@ def test_cells_that_look_like_formulas_are_written_as_text(fixture_warehouse: Wa
 
 
 def test_unsafe_names_never_become_paths(tmp_path):
-    from dagster_project.exports.csv_files import UnsafePathError, safe_folder
+    from dagster_project.core.csv_files import UnsafePathError, safe_folder
 
     for name in ["../../escape", "/tmp/x", ".hidden", "", "a/b", ".."]:
         with pytest.raises(UnsafePathError):

@@ -14,8 +14,8 @@ import pytest
 import uvicorn
 
 from dagster_project.serve.app import create_app
-from dagster_project.serve.config import ServeSettings
-from dagster_project.serve.keys import KeyStore
+from dagster_project.serve.core.config import ServeSettings
+from dagster_project.serve.core.keys import KeyStore
 
 # the fixtures' organisations by plan (tools/generate_dumps.py: PLANS)
 TEAM, HIDDEN, ENTERPRISE = "org_0001", "org_0002", "org_0003"  # team; enterprise seat-based without extra usage

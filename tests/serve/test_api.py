@@ -56,7 +56,7 @@ def test_access_matrix(api, endpoint):
 
 
 def test_a_revoked_key_is_refused(api, tmp_path):
-    from dagster_project.serve.keys import KeyStore
+    from dagster_project.serve.core.keys import KeyStore
 
     store = KeyStore(api.settings.api_keys)
     key, secret = store.create(ENTERPRISE, "owner", "to revoke")

@@ -234,7 +234,7 @@ def test_narrow_window_has_no_sideways_scroll(session):
 
 
 def test_signing_out_and_a_revoked_key_end_the_session(session, api):
-    from dagster_project.serve.keys import KeyStore
+    from dagster_project.serve.core.keys import KeyStore
 
     store = KeyStore(api.settings.api_keys)
     key, secret = store.create(ENTERPRISE, "owner", "dashboard session")

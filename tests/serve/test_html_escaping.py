@@ -9,7 +9,7 @@ import re
 import pytest
 
 from dagster_project.serve.dashboard.format import script_json
-from dagster_project.serve.dashboard.pages import templates
+from dagster_project.serve.dashboard.templating import templates
 
 HOSTILE = [
     "</script><meta http-equiv=refresh content=0;url=https://example.invalid><script>",

@@ -10,7 +10,7 @@ import sys
 import httpx
 import pytest
 
-from dagster_project.serve.keys import KeyStore
+from dagster_project.serve.core.keys import KeyStore
 from dagster_project.settings import PROJECT_ROOT
 from tests.serve.conftest import ENTERPRISE, HIDDEN, TEAM, start_server
 
@@ -169,7 +169,7 @@ def keys_cli(api, *args: str) -> subprocess.CompletedProcess:
         "PATH": "/usr/bin:/bin",
     }
     return subprocess.run(
-        [sys.executable, "-m", "dagster_project.serve.keys", *args],
+        [sys.executable, "-m", "dagster_project.serve.core.keys", *args],
         env=env,
         cwd=PROJECT_ROOT,
         capture_output=True,

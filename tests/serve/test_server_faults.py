@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from dagster_project.serve.keys import KeyStore
+from dagster_project.serve.core.keys import KeyStore
 from tests.serve.conftest import ENTERPRISE, start_server
 
 SUMMARIES = "/v1/organizations/analytics/summaries?starting_date=2026-04-01"

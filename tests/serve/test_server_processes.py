@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dagster_project.serve.keys import KeyStore
+from dagster_project.serve.core.keys import KeyStore
 from tests.serve.conftest import ENTERPRISE, HIDDEN, free_port, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,8 +110,8 @@ def test_limits_still_hold_when_the_shared_file_cannot_be_written(tmp_path, monk
     """A full disk (or an unwritable key store): no 500 and no limit lifted, each process counts alone."""
     import sqlite3
 
-    from dagster_project.serve.api.ratelimit import RateLimiter
-    from dagster_project.serve.dashboard.session import SignInThrottle
+    from dagster_project.serve.core.ratelimit import RateLimiter
+    from dagster_project.serve.core.signin_throttle import SignInThrottle
 
     limiter, throttle = RateLimiter(3, tmp_path / "keys.sqlite"), SignInThrottle(tmp_path / "keys.sqlite", limit=2)
 

@@ -21,7 +21,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 
-from ..warehouse import WarehouseUnavailable
+from ..core.warehouse import WarehouseUnavailable
 
 PREFIX = "/v1/organizations/analytics/"
 # answers that read more than the published file: spend_totals carries the budget `make budget`

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from fastapi import Depends, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from ..keys import ApiKey
-from ..services import ServicesDep
+from ..core.access import spend_withheld
+from ..core.keys import ApiKey
+from ..core.services import ServicesDep
 from .errors import ApiError
 
 api_key_header = APIKeyHeader(
@@ -51,7 +52,7 @@ class Caller:
 
     @property
     def may_read_spend(self) -> bool:
-        return self.key.role != "admin" and not self.organization.spend_hidden
+        return spend_withheld(self.key.role, self.organization.spend_hidden) is None
 
 
 def organization_facts(services, organization_id: str) -> tuple[Organization, dt.date | None, dt.date | None]:
@@ -96,10 +97,13 @@ async def spend_reader(caller: Caller = Depends(enterprise)) -> Caller:
     return caller
 
 
+SPEND_REFUSALS = {
+    "admin": "role admin may not read spend: use a key of an owner or the primary owner",
+    "hidden": "spend reports are hidden for this organisation (enterprise plan, seat-based billing, no extra usage)",
+}
+
+
 def require_spend(caller: Caller) -> None:
-    if caller.key.role == "admin":
-        raise ApiError(403, "role admin may not read spend: use a key of an owner or the primary owner")
-    if caller.organization.spend_hidden:
-        raise ApiError(
-            403, "spend reports are hidden for this organisation (enterprise plan, seat-based billing, no extra usage)"
-        )
+    withheld = spend_withheld(caller.key.role, caller.organization.spend_hidden)
+    if withheld:
+        raise ApiError(403, SPEND_REFUSALS[withheld])

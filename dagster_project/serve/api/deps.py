@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from ..services import ServicesDep
+from ..core.services import ServicesDep
 from .auth import Caller, enterprise, spend_reader
 
 __all__ = ["EnterpriseCaller", "ServicesDep", "SpendCaller"]

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ...core.errors import first_line
-from ..server_state import KeyStoreMissing
-from ..warehouse import WarehouseUnavailable
+from ..core.server_state import KeyStoreMissing
+from ..core.warehouse import WarehouseUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from ...core.money import money_text
+from ..core.cursors import CursorRefused
+from ..core.services import Services
+from ..core.warehouse import Snapshot, WarehouseUnavailable
 from ..queries import Listing, fetch_page
-from ..services import Services
-from ..warehouse import Snapshot, WarehouseUnavailable
 from .auth import Caller
 from .errors import ApiError
 from .params import Paged
@@ -27,7 +28,7 @@ def flat(listing: Listing, with_spend: bool = True) -> Shape:
 def read_page(
     services: Services, caller: Caller, listing: Listing, params: dict, query: Paged, shape: Shape | None = None
 ) -> dict:
-    after = services.cursors.read(query.page, listing.name, caller.organization_id, params) if query.page else None
+    after = resumed_from(services, caller, listing.name, params, query.page) if query.page else None
     try:
         with services.warehouse.cursor() as (cursor, _):
             result = fetch_page(cursor, listing, caller.organization_id, params, query.limit, after)
@@ -53,8 +54,16 @@ def page_offset(services: Services, caller: Caller, endpoint: str, params: dict,
     organisation and every parameter, so it cannot be altered or reused with other parameters."""
     if not page:
         return 0
-    (offset,) = services.cursors.read(page, endpoint, caller.organization_id, params)[:1] or (0,)
+    (offset,) = resumed_from(services, caller, endpoint, params, page)[:1] or (0,)
     return int(offset)
+
+
+def resumed_from(services: Services, caller: Caller, endpoint: str, params: dict, page: str) -> tuple:
+    """The key a cursor resumes after; a cursor that was altered or reused elsewhere is a 400."""
+    try:
+        return services.cursors.read(page, endpoint, caller.organization_id, params)
+    except CursorRefused as exc:
+        raise ApiError(400, str(exc)) from None
 
 
 def offset_cursor(services: Services, caller: Caller, endpoint: str, params: dict, offset: int) -> str:

@@ -36,13 +36,6 @@ USERS_IN_GROUPS = replace(USERS, name="users_in_groups", where=f"{USERS.where} a
 ACTIVE = "chats + messages + projects_created + artifacts_created + connector_uses + claude_code_sessions > 0"
 
 
-def group_ids_by_organization(conn: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
-    """Every organisation's groups, on any day the warehouse holds: read once per published state,
-    so that checking the ids a request names costs no query."""
-    rows = conn.execute("select organization_id, list(distinct rbac_group_id) from marts.groups_daily group by 1").fetchall()
-    return {organization: frozenset(ids) for organization, ids in rows}
-
-
 def group_names(conn: duckdb.DuckDBPyConnection, organization_id: str, ids: Sequence[str]) -> dict[str, str | None]:
     """Each group's name on the latest date the warehouse holds; a group deleted by then has none."""
     rows = conn.execute(

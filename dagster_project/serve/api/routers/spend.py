@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from ....notify.store import read_budget
+from ...core.warehouse import WarehouseUnavailable
 from ...downloads import user_spend_report_csv
 from ...queries import spend
-from ...warehouse import WarehouseUnavailable
 from .. import models
 from ..deps import ServicesDep, SpendCaller
 from ..errors import ApiError, invalid

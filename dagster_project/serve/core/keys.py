@@ -12,9 +12,9 @@ cookie, stored only as its SHA-256 with its key and expiry. Signing out deletes 
 key deletes all of its key's sessions, so a copied cookie dies with them; nothing in this store
 lets anyone make a valid cookie (there is no signing secret to steal).
 
-    python -m dagster_project.serve.keys create --org org_0003 --role owner [--name "BI export"] [--expires-days 90]
-    python -m dagster_project.serve.keys list
-    python -m dagster_project.serve.keys revoke <id>
+    python -m dagster_project.serve.core.keys create --org org_0003 --role owner [--name "BI export"] [--expires-days 90]
+    python -m dagster_project.serve.core.keys list
+    python -m dagster_project.serve.core.keys revoke <id>
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.names import is_safe_name
+from ...core.names import is_safe_name
 from .server_state import SharedSQLite
 
 log = logging.getLogger(__name__)
@@ -214,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     from .config import ServeSettings
 
     parser = argparse.ArgumentParser(
-        prog="python -m dagster_project.serve.keys", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m dagster_project.serve.core.keys",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create", help="make a key; its secret is printed once, as the last line")

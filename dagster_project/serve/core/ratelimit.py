@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..server_state import SERVER_LOCK_WAIT, SharedSQLite
+from .server_state import SERVER_LOCK_WAIT, SharedSQLite
 
 log = logging.getLogger(__name__)
 

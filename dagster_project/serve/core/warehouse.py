@@ -24,8 +24,6 @@ from pathlib import Path
 
 import duckdb
 
-from .queries.groups import group_ids_by_organization
-
 ALIAS = "published"
 
 
@@ -89,7 +87,11 @@ class PublishedWarehouse:
             }
         groups = {}
         with contextlib.suppress(duckdb.Error):  # a warehouse from before groups has none
-            groups = group_ids_by_organization(conn)
+            # every organisation's groups on any day: checking the ids a request names costs no query
+            rows = conn.execute(
+                "select organization_id, list(distinct rbac_group_id) from marts.groups_daily group by 1"
+            ).fetchall()
+            groups = {organization: frozenset(ids) for organization, ids in rows}
         return Snapshot(conn, inode, latest, published, organizations, groups)
 
     def snapshot(self) -> Snapshot:

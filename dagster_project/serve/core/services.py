@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from .api.pagination import Cursors
-from .api.ratelimit import RateLimiter
 from .config import ServeSettings
-from .dashboard.session import SignInThrottle
+from .cursors import Cursors
 from .keys import KeyStore
+from .ratelimit import RateLimiter
+from .signin_throttle import SignInThrottle
 from .warehouse import PublishedWarehouse
 
 

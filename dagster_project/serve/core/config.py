@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..notify.config import store_path
-from ..settings import PROJECT_ROOT, Settings
+from ...notify.config import store_path
+from ...settings import PROJECT_ROOT, Settings
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """CSV files for people who open them in spreadsheets: per-organisation folders, formula-safe
-cells, exact amounts and a manifest (SPEC §5). Shared by the nightly exports and the API."""
+cells, exact amounts and a manifest (SPEC §5). Shared by the nightly exports and the server's
+downloads."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.names import is_safe_name
+from .names import is_safe_name
 
 # SPEC §5: a spreadsheet runs a cell starting with one of these as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

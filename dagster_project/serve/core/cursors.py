@@ -14,7 +14,9 @@ import hmac
 import json
 import secrets
 
-from .errors import invalid
+
+class CursorRefused(ValueError):
+    """A cursor that was altered, or reused with other parameters (the API answers 400)."""
 
 
 class Cursors:
@@ -56,7 +58,7 @@ class Cursors:
             nonce, cipher = sealed[:12], sealed[12:]
             decoded = json.loads(bytes(a ^ b for a, b in zip(cipher, self._keystream(nonce, len(cipher)), strict=True)))
         except (ValueError, TypeError, UnicodeDecodeError):
-            raise invalid(problem) from None
+            raise CursorRefused(problem) from None
         if decoded.get("s") != self._scope(endpoint, organization_id, params) or not isinstance(decoded.get("k"), list):
-            raise invalid(problem)
+            raise CursorRefused(problem)
         return tuple(decoded["k"])
