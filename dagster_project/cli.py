@@ -243,13 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "notify":
         return notify_by_hand()
 
-    from .settings import FIRST_DUMP_DATE
-
     try:
         settings = Settings.from_env()
         check_engine(settings)
-        first = dt.date.fromisoformat(FIRST_DUMP_DATE)
-        start, end, warnings = plan_range(settings, parse_date(flag("from"), args.start), parse_date(flag("to"), args.end), first)
+        start, end, warnings = plan_range(
+            settings, parse_date(flag("from"), args.start), parse_date(flag("to"), args.end), settings.first_dump_date
+        )
     except (UsageError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,8 +1,9 @@
-"""The one Definitions entry point: assets, checks, resources, schedule and sensors."""
+"""The one Definitions entry point: assets, checks, resources, schedule and sensors. Importing this
+module runs nothing: Dagster's tools call `defs` when they load the code location."""
 
 import os
 
-from dagster import Definitions, in_process_executor
+from dagster import Definitions, definitions, in_process_executor
 
 from .automation import new_dump_sensor, nightly_schedule
 from .exports.assets import export_assets
@@ -27,5 +28,7 @@ def build_definitions(settings: Settings, dbt_target: str = "") -> Definitions:
     )
 
 
-# the edge: configuration is read here, once, from the environment
-defs = build_definitions(Settings.from_env(), os.environ.get("ANALYTICS_DBT_TARGET", ""))
+@definitions
+def defs() -> Definitions:
+    """The code location Dagster loads: configuration is read here, once, from the environment."""
+    return build_definitions(Settings.from_env(), os.environ.get("ANALYTICS_DBT_TARGET", ""))

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 from dagster import BackfillPolicy, BetaWarning, DailyPartitionsDefinition
 
-from .settings import FIRST_DUMP_DATE
+from .settings import first_dump_date_from_env
 
 # end_offset=1: today's dump is a partition as soon as its folder appears
-dump_date_partitions = DailyPartitionsDefinition(start_date=FIRST_DUMP_DATE, end_offset=1)
+dump_date_partitions = DailyPartitionsDefinition(start_date=first_dump_date_from_env().isoformat(), end_offset=1)
 
 # A backfill of many days runs as one run over the range: one dbt build, one DuckDB writer.
 # Dagster marks backfill_policy beta; we rely on it knowingly, so its warning is not repeated in

@@ -47,7 +47,8 @@ class WarehouseDbt(DbtCliResource):
     dagster-dbt runs `dbt --version` in a process of its own before every dbt command (about 3 s)
     and opens a dbt adapter in this process (imports all of dbt) to read column metadata we never
     ask for. The version is the pinned dbt-core's, read from its package metadata instead, and no
-    adapter is opened: a nightly run starts dbt once, not twice.
+    adapter is opened: a nightly run starts dbt once, not twice. These two overrides are private
+    methods of dagster-dbt (docs/upgrading.md).
     """
 
     writer_lock: ResourceDependency[WriterLock]

@@ -26,7 +26,7 @@ from .core.sources import SOURCES
 from .exports.staging import recover_staged_exports
 from .ingest.discovery import DumpDirectory
 from .ingest.loader import SCRATCH_PREFIX
-from .partitions import FIRST_DUMP_DATE, run_dump_window
+from .partitions import run_dump_window
 from .settings import Settings
 from .settings_resource import AnalyticsSettings
 
@@ -175,7 +175,7 @@ def record_pending_work(settings: Settings, run_id: str, tags, selection=None, l
     with duckdb.connect(str(settings.work_warehouse), config={"memory_limit": settings.memory_limit}) as conn:
         also_ingest: list[dt.date] = []
         if start is not None and pending_work.holds_no_run(conn):
-            first = dt.date.fromisoformat(FIRST_DUMP_DATE)
+            first = settings.first_dump_date
             also_ingest = [d for d in DumpDirectory.scan(settings.raw_dir).dump_dates() if d >= first]
             if all(start <= d <= end for d in also_ingest):  # the run covers every dump anyway
                 also_ingest = []

@@ -7,18 +7,28 @@ Configuration is resolved at the edge: `definitions.py` (or the CLI, or a test) 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-# The earliest dump date the warehouse may hold (its first daily partition); ANALYTICS_FIRST_DUMP_DATE moves it.
-FIRST_DUMP_DATE = os.environ.get("ANALYTICS_FIRST_DUMP_DATE", "2025-01-01")
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 ENGINES = ("duckdb", "spark")
 # dbt-spark and pyspark live in a virtualenv of their own (requirements-spark.lock): pyspark does
 # not support pandas 3 and changes how other packages import
 SPARK_VENV = PROJECT_ROOT / ".venv-spark"
+
+
+def first_dump_date_from_env() -> dt.date:
+    """The earliest dump date the warehouse may hold (its first daily partition). Dagster's asset
+    definitions carry the partitions, so `partitions.py` reads it when the package is imported;
+    `Settings` holds the same value for everything else."""
+    text = os.environ.get("ANALYTICS_FIRST_DUMP_DATE", "2025-01-01")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"ANALYTICS_FIRST_DUMP_DATE={text!r}: use a date, YYYY-MM-DD") from None
 
 
 def _path(var: str, default: str) -> Path:
@@ -42,6 +52,7 @@ class Settings:
     max_spill: str = "20GB"  # DuckDB max_temp_directory_size: what a run may spill to disk
     max_file_bytes: int = 8 * 2**30  # a dump file's size once decompressed
     max_bad_lines: int = 100_000  # lines of one dump file that are not JSON objects (blank lines included)
+    first_dump_date: dt.date = dt.date(2025, 1, 1)  # the first daily partition: dumps before it are not built
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,6 +79,7 @@ class Settings:
             max_spill=os.environ.get("ANALYTICS_DUCKDB_MAX_SPILL", "20GB"),
             max_file_bytes=int(os.environ.get("ANALYTICS_MAX_FILE_BYTES", str(8 * 2**30))),
             max_bad_lines=int(os.environ.get("ANALYTICS_MAX_BAD_LINES", "100000")),
+            first_dump_date=first_dump_date_from_env(),
         )
 
     def dbt_env(self, requested_target: str = "") -> dict[str, str]:

@@ -4,6 +4,7 @@ as the server does, does not import Dagster)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 from dagster import ConfigurableResource
@@ -28,18 +29,19 @@ class AnalyticsSettings(ConfigurableResource):
     max_spill: str
     max_file_bytes: int
     max_bad_lines: int
+    first_dump_date: str  # YYYY-MM-DD
     dbt_target: str = ""  # ANALYTICS_DBT_TARGET as asked for
 
     @classmethod
     def of(cls, settings: Settings, dbt_target: str = "") -> AnalyticsSettings:
         values = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
-        return cls(**{k: str(v) if isinstance(v, Path) else v for k, v in values.items()}, dbt_target=dbt_target)
+        text = {k: str(v) if isinstance(v, Path | dt.date) else v for k, v in values.items()}
+        return cls(**text, dbt_target=dbt_target)
 
     def get(self) -> Settings:
         paths = {"raw_dir", "exports_dir", "warehouse", "work_warehouse", "spark_dir"}
-        return Settings(
-            **{
-                f.name: Path(getattr(self, f.name)) if f.name in paths else getattr(self, f.name)
-                for f in dataclasses.fields(Settings)
-            }
-        )
+        values = {
+            f.name: Path(getattr(self, f.name)) if f.name in paths else getattr(self, f.name)
+            for f in dataclasses.fields(Settings)
+        }
+        return Settings(**{**values, "first_dump_date": dt.date.fromisoformat(self.first_dump_date)})

@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 from dagster import AssetKey, DagsterInstance, build_schedule_context, build_sensor_context
 
-from dagster_project.definitions import defs
+from dagster_project.definitions import defs as load_definitions
 from dagster_project.partitions import run_dump_window
 from dagster_project.transform import dbt_build_args
 from tests.conftest import FIXTURES, environment
+
+defs = load_definitions()
 
 
 def test_definitions_load_every_layer():

@@ -235,3 +235,15 @@ class DayLoad:
     @property
     def rejected_total(self) -> int:
         return sum(n for reasons in self.rejected.values() for n in reasons.values())
+
+    def rejected_in(self, table: str) -> int:
+        return sum(self.rejected.get(table, {}).values())
+
+
+def rejections_by_reason(loads: list[DayLoad], table: str) -> dict[str, int]:
+    """The lines of `table` rejected over some dump days, per reason."""
+    reasons: dict[str, int] = {}
+    for load in loads:
+        for reason, n in load.rejected.get(table, {}).items():
+            reasons[reason] = reasons.get(reason, 0) + n
+    return reasons

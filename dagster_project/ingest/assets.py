@@ -22,7 +22,7 @@ from dagster_duckdb import DuckDBResource
 
 from ..core import pending_work
 from ..core.progress import Progress
-from ..core.sources import SOURCES, DayLoad, Source, Table
+from ..core.sources import SOURCES, DayLoad, Source, Table, rejections_by_reason
 from ..partitions import dump_date_partitions, single_run_backfill
 from ..quality.checks import check_specs_for, evaluate_checks
 from ..settings_resource import AnalyticsSettings
@@ -55,15 +55,12 @@ def table_key(table: Table) -> AssetKey:
 
 
 def ingest_metadata(table: Table, loads: list[DayLoad]) -> dict:
-    reasons: dict[str, int] = {}
-    for load in loads:
-        for reason, n in load.rejected.get(table.name, {}).items():
-            reasons[reason] = reasons.get(reason, 0) + n
+    reasons = rejections_by_reason(loads, table.name)
     rows = "\n".join(f"| {r} | {n} |" for r, n in sorted(reasons.items()))
     days = "\n".join(
         f"| {load.dump_date} | {len(load.files)} | {load.lines.get(table.name, 0)} | "
         f"{load.accepted.get(table.name, 0)} | "
-        f"{sum(load.rejected.get(table.name, {}).values())} |"
+        f"{load.rejected_in(table.name)} |"
         for load in loads
     )
     return {

@@ -266,6 +266,10 @@ def load_day(conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, dum
     return load_days(conn, raw_dir, source, [(dump_date, files)])[0]
 
 
+# the rows of a load's dump dates, in a statement's parameter
+IN_BATCH = "dump_date in (select unnest(?::date[]))"
+
+
 def load_days(
     conn: duckdb.DuckDBPyConnection,
     raw_dir: Path,
@@ -287,79 +291,14 @@ def load_days(
         _stage_lines(conn, raw_dir, source, days, limits, Path(scratch))
     for table in source.tables:
         conn.execute(f"create or replace temp table checked_{table.name} as {_checked_sql(table)}")
-    in_batch = "dump_date in (select unnest(?::date[]))"
-
     conn.execute("begin transaction")
     try:
-        conn.execute(f"delete from raw.rejected_records where source = ? and {in_batch}", [source.name, day_list])
-        conn.execute(f"delete from raw.ingested_files where source = ? and {in_batch}", [source.name, day_list])
+        conn.execute(f"delete from raw.rejected_records where source = ? and {IN_BATCH}", [source.name, day_list])
+        conn.execute(f"delete from raw.ingested_files where source = ? and {IN_BATCH}", [source.name, day_list])
         for table in source.tables:
-            checked = f"checked_{table.name}"
-            if table.record_time:  # snapshots are rebuilt whole; deliveries are re-decided per key
-                conn.execute(
-                    f"""
-                    insert into raw.withdrawn_records
-                    select '{table.name}', dump_date, record_key, record_day, record, current_localtimestamp()
-                    from raw.{table.name} as old
-                    where {in_batch}
-                        and not exists (select 1 from {checked} as new
-                                        where new.reason is null and new.dump_date = old.dump_date
-                                          and new.record_key = old.record_key)
-                        and not exists (select 1 from raw.withdrawn_records as w
-                                        where w.raw_table = '{table.name}' and w.dump_date = old.dump_date
-                                          and w.record_key = old.record_key
-                                          and w.record_day is not distinct from old.record_day)""",
-                    [day_list],
-                )
-            conn.execute(f"delete from raw.{table.name} where {in_batch}", [day_list])
-            conn.execute(f"""
-                insert into raw.{table.name}
-                select dump_date, file, line_number, current_localtimestamp(), record_key, record_day, j
-                from {checked} where reason is null
-                order by dump_date, file_order, line_number""")
-            conn.execute(
-                f"""
-                insert into raw.rejected_records
-                select ?, dump_date, file, line_number, current_localtimestamp(),
-                       case when starts_with(raw_line, '{LINE_TOO_LONG_MARKER}')
-                            then substr(raw_line, strpos(substr(raw_line, {len(LINE_TOO_LONG_MARKER) + 1}), ':')
-                                                  + {len(LINE_TOO_LONG_MARKER) + 1})
-                            else raw_line end,
-                       reason, split_part(reason, ':', 1)
-                from {checked} where reason is not null
-                order by dump_date, file_order, line_number""",
-                [source.name],
-            )
-            conn.execute(
-                f"""
-                insert into raw.ingested_files
-                select ?, ?, dump_date, file, 0, current_localtimestamp(),
-                       count(*), count(*) filter (reason is null), count(*) filter (reason is not null)
-                from {checked} group by dump_date, file""",
-                [source.name, table.name],
-            )
-            counts = conn.execute(f"select dump_date, reason, count(*) from {checked} group by all").fetchall()
-            for load in loads.values():
-                load.lines[table.name] = load.accepted[table.name] = 0
-                load.rejected[table.name] = {}
-            for day, reason, n in counts:
-                load = loads[day]
-                load.lines[table.name] += n
-                if reason is None:
-                    load.accepted[table.name] += n
-                else:
-                    load.rejected[table.name][reason] = n
-        # files with no line at all still count as delivered (an empty snapshot is a snapshot)
-        delivered = [(day, f, table_for_file(source, raw_dir / f).name) for day, load in loads.items() for f in load.files]
-        conn.execute(
-            """
-            insert into raw.ingested_files
-            select ?, raw_table, dump_date, file, 0, current_localtimestamp(), 0, 0, 0
-            from (select unnest(?::date[]) as dump_date, unnest(?::varchar[]) as file,
-                         unnest(?::varchar[]) as raw_table)
-            where file not in (select file from day_lines)""",
-            [source.name, [d for d, _, _ in delivered], [f for _, f, _ in delivered], [t for _, _, t in delivered]],
-        )
+            _replace_days(conn, source, table, day_list)
+            _count_lines(conn, table, loads)
+        _record_files_without_lines(conn, raw_dir, source, loads)
         pending_work.mark_ingested(conn, source.name, day_list)  # owed until this commits
         failpoint("ingest")
         conn.execute("commit")
@@ -367,3 +306,84 @@ def load_days(
         rollback(conn)  # a failed rollback must not hide why the transaction failed
         raise
     return list(loads.values())
+
+
+def _replace_days(conn: duckdb.DuckDBPyConnection, source: Source, table: Table, day_list: list[dt.date]) -> None:
+    """The dump dates' rows of one raw table replaced by the checked lines: accepted records into
+    the table, rejected ones (with their reasons) into raw.rejected_records, and each file's counts
+    into raw.ingested_files. A delivered record that a redelivery no longer holds is kept in
+    raw.withdrawn_records (snapshots are rebuilt whole; deliveries are re-decided per key)."""
+    checked = f"checked_{table.name}"
+    if table.record_time:
+        conn.execute(
+            f"""
+            insert into raw.withdrawn_records
+            select '{table.name}', dump_date, record_key, record_day, record, current_localtimestamp()
+            from raw.{table.name} as old
+            where {IN_BATCH}
+                and not exists (select 1 from {checked} as new
+                                where new.reason is null and new.dump_date = old.dump_date
+                                  and new.record_key = old.record_key)
+                and not exists (select 1 from raw.withdrawn_records as w
+                                where w.raw_table = '{table.name}' and w.dump_date = old.dump_date
+                                  and w.record_key = old.record_key
+                                  and w.record_day is not distinct from old.record_day)""",
+            [day_list],
+        )
+    conn.execute(f"delete from raw.{table.name} where {IN_BATCH}", [day_list])
+    conn.execute(f"""
+        insert into raw.{table.name}
+        select dump_date, file, line_number, current_localtimestamp(), record_key, record_day, j
+        from {checked} where reason is null
+        order by dump_date, file_order, line_number""")
+    conn.execute(
+        f"""
+        insert into raw.rejected_records
+        select ?, dump_date, file, line_number, current_localtimestamp(),
+               case when starts_with(raw_line, '{LINE_TOO_LONG_MARKER}')
+                    then substr(raw_line, strpos(substr(raw_line, {len(LINE_TOO_LONG_MARKER) + 1}), ':')
+                                          + {len(LINE_TOO_LONG_MARKER) + 1})
+                    else raw_line end,
+               reason, split_part(reason, ':', 1)
+        from {checked} where reason is not null
+        order by dump_date, file_order, line_number""",
+        [source.name],
+    )
+    conn.execute(
+        f"""
+        insert into raw.ingested_files
+        select ?, ?, dump_date, file, 0, current_localtimestamp(),
+               count(*), count(*) filter (reason is null), count(*) filter (reason is not null)
+        from {checked} group by dump_date, file""",
+        [source.name, table.name],
+    )
+
+
+def _count_lines(conn: duckdb.DuckDBPyConnection, table: Table, loads: dict[dt.date, DayLoad]) -> None:
+    """Each day's lines of the table, accepted and rejected per reason, into its DayLoad."""
+    for load in loads.values():
+        load.lines[table.name] = load.accepted[table.name] = 0
+        load.rejected[table.name] = {}
+    for day, reason, n in conn.execute(f"select dump_date, reason, count(*) from checked_{table.name} group by all").fetchall():
+        load = loads[day]
+        load.lines[table.name] += n
+        if reason is None:
+            load.accepted[table.name] += n
+        else:
+            load.rejected[table.name][reason] = n
+
+
+def _record_files_without_lines(
+    conn: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, loads: dict[dt.date, DayLoad]
+) -> None:
+    """Files with no line at all still count as delivered (an empty snapshot is a snapshot)."""
+    delivered = [(day, f, table_for_file(source, raw_dir / f).name) for day, load in loads.items() for f in load.files]
+    conn.execute(
+        """
+        insert into raw.ingested_files
+        select ?, raw_table, dump_date, file, 0, current_localtimestamp(), 0, 0, 0
+        from (select unnest(?::date[]) as dump_date, unnest(?::varchar[]) as file,
+                     unnest(?::varchar[]) as raw_table)
+        where file not in (select file from day_lines)""",
+        [source.name, [d for d, _, _ in delivered], [f for _, f, _ in delivered], [t for _, _, t in delivered]],
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
-from ..core.sources import DayLoad, Source
+from ..core.sources import DayLoad, Source, rejections_by_reason
 from ..settings import Settings
 from . import worker
 from .summaries import summary_sql
@@ -63,12 +63,10 @@ def evaluate_checks(
 
 def rejection_rate_result(key: AssetKey, table: str, loads: list[DayLoad], threshold: float) -> AssetCheckResult:
     """Passes when no dump day's share of rejected lines exceeds `threshold`."""
-    reasons: dict[str, int] = {}
+    reasons = rejections_by_reason(loads, table)
     days = []
     for load in loads:
-        for reason, n in load.rejected.get(table, {}).items():
-            reasons[reason] = reasons.get(reason, 0) + n
-        lines, rejected = load.lines.get(table, 0), sum(load.rejected.get(table, {}).values())
+        lines, rejected = load.lines.get(table, 0), load.rejected_in(table)
         days.append((str(load.dump_date), lines, rejected, rejected / lines if lines else 0.0))
     over = [d for d in days if d[3] > threshold]
     worst = max(days, key=lambda d: d[3], default=None)

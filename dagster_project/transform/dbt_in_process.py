@@ -3,8 +3,9 @@
 dagster-dbt starts dbt as a new Python process for every command: ~3.5 s of importing dbt and
 ~2 s of (partial) parsing before the first model, each run. Here dbt is imported once per
 process and the project parsed once per process and manifest, so a night pays only for its
-models and tests (a build of raw_fixtures/: 18-22 s as a process of its own, 13-16 s here,
-measured 2026-11-29). Spark keeps the separate process: its dbt lives in another virtualenv.
+models and tests (docs/performance.md has the figures). Spark keeps the separate process: its dbt
+lives in another virtualenv. What this leans on inside dagster-dbt and dbt is listed in
+docs/upgrading.md.
 
 The events are the ones dagster-dbt makes from dbt's JSON log lines (DbtCoreCliEventMessage),
 built from the same dictionaries, so the assets, their checks and their metadata are unchanged.

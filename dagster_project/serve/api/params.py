@@ -16,12 +16,12 @@ from ..queries.windows import (
     CLAUDE_CODE_USER_WINDOWS,
     CONNECTOR_WINDOWS,
     LEADERBOARD_METRICS,
+    MAX_RANGE_DAYS,
     SPEND_MODEL_WINDOWS,
     WINDOW_MEANING,
 )
 from .errors import invalid
 
-MAX_RANGE_DAYS = 366
 DATE_HINT = "use YYYY-MM-DD, e.g. 2026-03-01"
 
 

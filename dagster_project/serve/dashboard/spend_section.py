@@ -10,11 +10,9 @@ from fastapi import Request
 from ...notify.store import read_budget
 from ..core.services import get_services
 from ..queries import fetch_all, spend
-from ..queries.windows import SPEND_MODEL_WINDOWS
+from ..queries.windows import MAX_RANGE_DAYS, SPEND_MODEL_WINDOWS
 from .frame import trend_range
 from .viewer import Viewer
-
-MAX_REPORT_DAYS = 366
 
 
 def budget_of(request: Request, org: str) -> str | None:
@@ -38,8 +36,8 @@ def report_range(request: Request, who: Viewer) -> tuple[dt.date | None, dt.date
         return start, end, f"The start ({start}) is after the end ({end}): pick a start on or before the end."
     if start < first or end > latest:
         return start, end, f"Pick dates from {first} (the organisation's first day) to {latest} (the latest built date)."
-    if (end - start).days >= MAX_REPORT_DAYS:
-        return start, end, f"Pick a range of at most {MAX_REPORT_DAYS} days."
+    if (end - start).days >= MAX_RANGE_DAYS:
+        return start, end, f"Pick a range of at most {MAX_RANGE_DAYS} days."
     return start, end, None
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+MAX_RANGE_DAYS = 366  # the longest range one read covers: an API date range, an exported spend report
+
 ROLLING_DAYS = {"1w": 7, "1m": 30, "3m": 90, "1y": 365}
 ROLLING_WINDOWS = tuple(ROLLING_DAYS)  # the last 7, 30, 90, 365 days
 CHAT_WINDOWS = (*ROLLING_WINDOWS, "mtd", "qtd", "ytd")  # marts.claude_ai_windows
