@@ -17,6 +17,9 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from dagster_project.core.mart_catalog import mart_catalog
+from dagster_project.settings import DBT_PROJECT_DIR
+
 EVENT_PROPS = {
     "chat.created": {"chat_id": False, "project_id": True},
     "message.sent": {"chat_id": False, "message_id": False},
@@ -1091,27 +1094,31 @@ class Reference:
 
 
 # mart -> its grain columns, in SPEC §4
-GRAINS = {
-    "activity_daily": ["organization_id", "date"],
-    "claude_ai_daily": ["organization_id", "date"],
-    "spend_daily": ["organization_id", "date", "model"],
-    "claude_code_daily": ["organization_id", "date"],
-    "claude_ai_windows": ["organization_id", "as_of_date", "window"],
-    "leaderboards": ["organization_id", "as_of_date", "metric", "window", "rank"],
-    "top_connectors": ["organization_id", "as_of_date", "window", "rank"],
-    "spend_totals": ["organization_id", "as_of_date", "window"],
-    "spend_by_model": ["organization_id", "as_of_date", "window", "model"],
-    "user_spend": ["organization_id", "as_of_date", "user_id"],
-    "user_activity_daily": ["organization_id", "date", "user_id"],
-    "user_engagement": ["organization_id", "as_of_date", "user_id"],
-    "claude_code_users": ["organization_id", "as_of_date", "window", "user_id"],
-    "spend_forecast": ["organization_id", "as_of_date"],
-    "spend_alerts": ["organization_id", "date"],
-    "group_members_daily": ["organization_id", "date", "rbac_group_id", "user_id"],
-    "groups_daily": ["organization_id", "date", "rbac_group_id"],
-    "group_activity_daily": ["organization_id", "date", "rbac_group_id"],
-    "skill_users_daily": ["organization_id", "date", "skill_name", "product", "user_id"],
-    "skill_enables_daily": ["organization_id", "date", "skill_name", "user_id"],
-    "plugin_users_daily": ["organization_id", "date", "plugin_id", "product", "user_id"],
-    "plugin_installs_daily": ["organization_id", "date", "plugin_id", "user_id"],
-}
+# the marts this reference computes; each one's grain (the key its rows are compared by) is the one
+# its dbt YAML declares and the build tests (core/mart_catalog.py)
+REFERENCE_MARTS = (
+    "activity_daily",
+    "claude_ai_daily",
+    "spend_daily",
+    "claude_code_daily",
+    "claude_ai_windows",
+    "leaderboards",
+    "top_connectors",
+    "spend_totals",
+    "spend_by_model",
+    "user_spend",
+    "user_activity_daily",
+    "user_engagement",
+    "claude_code_users",
+    "spend_forecast",
+    "spend_alerts",
+    "group_members_daily",
+    "groups_daily",
+    "group_activity_daily",
+    "skill_users_daily",
+    "skill_enables_daily",
+    "plugin_users_daily",
+    "plugin_installs_daily",
+)
+MARTS = mart_catalog(DBT_PROJECT_DIR / "models" / "marts")
+GRAINS = {name: list(MARTS[name].grain) for name in REFERENCE_MARTS}

@@ -8,7 +8,7 @@ webserver, daemon and code servers outlive it), and a Ctrl-C reaches every proce
 terminal's group at once, in no order. So the command runs in a process group of its own; on
 SIGINT or SIGTERM this supervisor sends SIGINT to that group (dagster's graceful shutdown), and
 SIGKILL to whatever is left after the grace period. A run that dies this way is finished by the
-next run (docs/how-a-run-works.md). Exits with the command's exit code; after a stop it asked for,
+next run (docs/operations.md). Exits with the command's exit code; after a stop it asked for,
 0 when the command ended within the grace period (a requested stop is not a failure: `make` then
 prints no "Error 130"), else 128 + the signal.
 """

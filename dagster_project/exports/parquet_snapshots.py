@@ -6,27 +6,16 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-import yaml
 
+from ..core.mart_catalog import mart_catalog
 from ..settings import DBT_PROJECT_DIR
 from .staging import ExportStage
 
-
-def dated_marts(models_dir: Path = DBT_PROJECT_DIR / "models" / "marts") -> dict[str, str]:
-    """Every mart with a date, and its date column: `as_of_date` for an as-of mart, else `date`
-    (SPEC §4), read from the marts' dbt YAML, where each mart documents its columns. A new mart gets
-    its snapshots without being listed here; a mart without a date (marts.projects) gets none."""
-    dated = {}
-    for path in sorted(models_dir.rglob("*.yml")):
-        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
-            columns = {column["name"] for column in model.get("columns", [])}
-            column = next((c for c in ("as_of_date", "date") if c in columns), None)
-            if column:
-                dated[model["name"]] = column
-    return dated
-
-
-MART_DATE_COLUMNS = dated_marts()
+# every mart with a date, and its date column (the marts' dbt YAML, core/mart_catalog.py): a new
+# mart gets its snapshots without being listed here; a mart without a date (marts.projects) gets none
+MART_DATE_COLUMNS = {
+    name: mart.date_column for name, mart in mart_catalog(DBT_PROJECT_DIR / "models" / "marts").items() if mart.date_column
+}
 
 
 def snapshot_folder(exports_dir: Path, day: dt.date) -> Path:
