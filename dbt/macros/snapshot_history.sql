@@ -1,13 +1,13 @@
 {#
   Day-ranged history of a snapshot table: each snapshot holds from its date until the next
   snapshot of that table (SPEC §2.4: a day without a snapshot keeps the latest earlier one).
-  valid_to is exclusive. Snapshot dates come from the ingest log, so an empty file is still
-  a snapshot (of nothing).
+  valid_to is exclusive. Snapshot dates come from the ingest log (stg_ingest__ingested_files), so
+  an empty file is still a snapshot (of nothing).
 #}
 {% macro snapshot_history(staging_model, raw_table) %}
 with snapshot_dates as (
     select distinct dump_date as snapshot_date
-    from {{ source('raw', 'ingested_files') }}
+    from {{ ref('stg_ingest__ingested_files') }}
     where raw_table = '{{ raw_table }}'
 ),
 

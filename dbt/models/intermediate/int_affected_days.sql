@@ -3,28 +3,12 @@
 -- message days of chats whose chat.created changed (their project), and every day from the
 -- window's first dump date on (new days, and snapshots or identity mappings that changed from
 -- then on).
-with window_keys as (
-    {% for raw_table in ['events', 'usage', 'claude_code'] %}
-        select record_key, record_day from {{ source('raw', raw_table) }}
-        where record_key in ({{ keys_touched_by_dump_window(raw_table) }})
-        union all
-    {% endfor %}
-    select record_key, record_day from {{ source('raw', 'withdrawn_records') }}
-    where {{ in_dump_window('dump_date') }}
-),
-
-changed_chat_events as (
-    select record from {{ source('raw', 'events') }}
-    where {{ in_dump_window('dump_date') }}
-    union all
-    select record from {{ source('raw', 'withdrawn_records') }}
-    where raw_table = 'events' and {{ in_dump_window('dump_date') }}
+with touched_record_days as (
+    select * from {{ ref('stg_ingest__touched_record_days') }}
 ),
 
 changed_chats as (
-    select distinct {{ json_str('properties.chat_id') }} as chat_id
-    from changed_chat_events
-    where {{ json_str('event_type') }} = 'chat.created'
+    select * from {{ ref('stg_ingest__window_created_chats') }}
 ),
 
 chat_message_days as (
@@ -41,7 +25,7 @@ calendar as (
 -- first dump date still feeds facts and the long windows (1y) of later as-of dates, and a build
 -- from scratch has its fact row whatever order the dump dates were built in.
 final as (
-    select record_day as date from window_keys
+    select record_day as date from touched_record_days
     where record_day is not null
     union
     select record_day from chat_message_days

@@ -1,7 +1,7 @@
 -- Every day from the first dump date to the latest (SPEC §3: the days daily marts cover).
 with dump_dates as (
     select min(dump_date) as first_day, max(dump_date) as last_day
-    from {{ source('raw', 'ingested_files') }}
+    from {{ ref('stg_ingest__ingested_files') }}
 ),
 
 final as (
