@@ -793,6 +793,57 @@ class Reference:
                 }
         return rows
 
+    def group_spend_forecast(self) -> dict:
+        """spend_forecast per group: over the group's daily spend (group_activity_daily)."""
+        spend = defaultdict(dict)  # (org, group) -> day -> spend of its users on days they held it
+        for (org, d, g), row in self.group_activity_daily().items():
+            spend[(org, g)][d] = row["spend_usd"]
+        rows = {}
+        for (org, g), by_day in spend.items():
+            for d in by_day:
+                first = d.replace(day=1)
+                previous_end = first - ONE_DAY
+                mtd = sum((v for day, v in by_day.items() if first <= day <= d), Decimal(0))
+                days_in_month = calendar.monthrange(d.year, d.month)[1]
+                rows[(org, d, g)] = {
+                    "spend_mtd_usd": mtd,
+                    "days_elapsed": d.day,
+                    "days_in_month": days_in_month,
+                    "projected_month_usd": (mtd * days_in_month / d.day).quantize(MICRO, ROUND_HALF_UP),
+                    "previous_month_usd": sum(
+                        (v for day, v in by_day.items() if previous_end.replace(day=1) <= day <= previous_end), Decimal(0)
+                    ),
+                }
+        return rows
+
+    def group_claude_ai_windows(self) -> dict:
+        """claude_ai_windows per group over 1w, 1m, 3m, 1y: the sums and the users with a chat, a
+        project or an artifact, over the days each user was in the group."""
+        values = self.user_day_values()
+        held = defaultdict(list)  # (org, group) -> [(day, user)] on which the user was in the group
+        for d in self.days:
+            for org in self.orgs_on(d):
+                for g, users in self.group_users(org, d).items():
+                    held[(org, g)].extend((d, u) for u in users)
+        rows = {}
+        for (org, d, g), group in self.groups_daily().items():
+            for w in ["1w", "1m", "3m", "1y"]:
+                s = window_start(w, d)
+                days = [values.get((org, u, x), {}) | {"user": u} for x, u in held[(org, g)] if s <= x <= d]
+                with_item = {
+                    kind: {v["user"] for v in days if v.get(column, 0) > 0}
+                    for kind, column in (("chat", "chats"), ("project", "projects_created"), ("artifact", "artifacts_created"))
+                }
+                rows[(org, d, g, w)] = {
+                    "chats": sum(v.get("chats", 0) for v in days),
+                    "projects_created": sum(v.get("projects_created", 0) for v in days),
+                    "artifacts_created": sum(v.get("artifacts_created", 0) for v in days),
+                    **{f"users_with_{kind}": len(users) for kind, users in with_item.items()},
+                    "seats": group["seats"],
+                    **{f"pct_users_with_{kind}": frac(len(users), group["seats"]) for kind, users in with_item.items()},
+                }
+        return rows
+
     def spend_alerts(self) -> dict:
         rows = {}
         first_day = {}
@@ -933,7 +984,15 @@ class Reference:
                     "users_with_chat": sum(1 for v in day if v.get("chats", 0) > 0),
                     "claude_code_active_users": sum(1 for v in day if v.get("claude_code_active")),
                     "spend_usd": sum((v.get("spend_usd", Decimal(0)) for v in day), Decimal(0)),
+                    "users_created_project": sum(1 for v in day if v.get("projects_created", 0) > 0),
+                    "users_created_artifact": sum(1 for v in day if v.get("artifacts_created", 0) > 0),
                 }
+                rows[(org, d, g)]["pct_users_with_chat"] = frac(rows[(org, d, g)]["users_with_chat"], group_seats)
+        # day-over-day changes: against the group's row of the day before; none on its first day
+        for (org, d, g), row in rows.items():
+            before = rows.get((org, d - ONE_DAY, g))
+            for column in ("chats", "projects_created", "artifacts_created"):
+                row[f"{column}_dod_change"] = row[column] - before[column] if before else None
         return rows
 
     # -- skills and plugins (SPEC §3 "Skills and plugins", §4) --------------------------------------
@@ -1115,6 +1174,8 @@ REFERENCE_MARTS = (
     "group_members_daily",
     "groups_daily",
     "group_activity_daily",
+    "group_spend_forecast",
+    "group_claude_ai_windows",
     "skill_users_daily",
     "skill_enables_daily",
     "plugin_users_daily",

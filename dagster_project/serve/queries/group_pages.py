@@ -6,7 +6,6 @@ The shapes are those of the organisation's listings, so the pages' templates rea
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import duckdb
@@ -28,7 +27,6 @@ BOARD_VALUES = {
     "claude_code_lines_added": ("marts.user_activity_daily", "sum(claude_code_lines_added)"),
     "claude_code_pull_requests": ("marts.user_activity_daily", "sum(claude_code_pull_requests)"),
 }
-MICRO = Decimal("0.000001")
 
 
 def groups_on(conn: duckdb.DuckDBPyConnection, organization_id: str, day: dt.date) -> list[dict[str, Any]]:
@@ -43,42 +41,27 @@ def groups_on(conn: duckdb.DuckDBPyConnection, organization_id: str, day: dt.dat
 
 def daily(conn, organization_id: str, group: str, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Per day of `[start, end)`: the group's row of marts.group_activity_daily under the column names
-    of the organisation's daily marts, plus the users who created a project or an artifact."""
-    sql = f"""
-        with creators as (
-            select
-                date,
-                count(*) filter (where projects_created > 0) as users_created_project,
-                count(*) filter (where artifacts_created > 0) as users_created_artifact
-            from marts.user_activity_daily semi join {HELD} as held using (organization_id, date, user_id)
-            where organization_id = $organization_id and date >= $start and date < $end
-            group by date
-        )
+    of the organisation's daily marts. What is not held per user and day is null: the average
+    messages per chat (the distinct chats messaged), tool actions and the estimated cost
+    (docs/dashboard.md); pending invites are the organisation's."""
+    sql = """
         select
-            g.date, g.dau, g.wau, g.mau, g.seats as total_seats, g.utilization, g.seats as active_members,
+            date, dau, wau, mau, seats as total_seats, utilization, seats as active_members,
             cast(null as bigint) as pending_invites,
-            g.chats, g.messages, g.projects_created, g.artifacts_created, g.users_with_chat,
-            g.users_with_chat / nullif(g.seats, 0) as pct_users_with_chat,
-            coalesce(creators.users_created_project, 0) as users_created_project,
-            coalesce(creators.users_created_artifact, 0) as users_created_artifact,
-            g.claude_code_active_users as active_users, g.claude_code_sessions as sessions,
-            g.claude_code_lines_added as lines_added, g.claude_code_lines_removed as lines_removed,
-            g.claude_code_commits as commits, g.claude_code_pull_requests as pull_requests,
-            g.spend_usd
-        from marts.group_activity_daily as g
-        left join creators using (date)
-        where g.organization_id = $organization_id and g.rbac_group_id = $group and g.date >= $start and g.date < $end
-        order by g.date
+            chats, chats_dod_change, messages, projects_created, projects_created_dod_change,
+            artifacts_created, artifacts_created_dod_change, users_with_chat, pct_users_with_chat,
+            users_created_project, users_created_artifact,
+            cast(null as double) as avg_messages_per_chat, cast(null as double) as avg_messages_per_chat_dod_change,
+            claude_code_active_users as active_users, claude_code_sessions as sessions,
+            claude_code_lines_added as lines_added, claude_code_lines_removed as lines_removed,
+            claude_code_commits as commits, claude_code_pull_requests as pull_requests,
+            cast(null as double) as tool_accept_rate, cast(null as decimal(18, 6)) as estimated_cost_usd,
+            spend_usd
+        from marts.group_activity_daily
+        where organization_id = $organization_id and rbac_group_id = $group and date >= $start and date < $end
+        order by date
     """
-    rows = read_rows(conn, sql, {"organization_id": organization_id, "group": group, "start": start, "end": end})
-    for before, row in zip([None, *rows], rows, strict=False):
-        adjacent = before is not None and before["date"] == row["date"] - dt.timedelta(days=1)
-        for column in ("chats", "projects_created", "artifacts_created"):
-            row[f"{column}_dod_change"] = row[column] - before[column] if adjacent else None
-        # not derivable per group: the distinct chats messaged are not held per user (docs/dashboard.md)
-        row["avg_messages_per_chat"] = row["avg_messages_per_chat_dod_change"] = None
-        row["tool_accept_rate"] = row["estimated_cost_usd"] = None
-    return rows
+    return read_rows(conn, sql, {"organization_id": organization_id, "group": group, "start": start, "end": end})
 
 
 def board(conn, organization_id: str, group: str, day: dt.date, metric: str, window: str) -> list[dict[str, Any]]:
@@ -149,45 +132,41 @@ def windows(conn, organization_id: str, group: str, day: dt.date, seats: int) ->
 
 
 def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any]:
-    """The group's spend to date, its month-end forecast and its spend by model (1m, 3m, 1y)."""
-    year_start = window_start("ytd", day)
-    month_start = window_start("mtd", day)
-    previous_start = (month_start - dt.timedelta(days=1)).replace(day=1)
-    per_day = {
-        r["date"]: r["spend_usd"]
-        for r in read_rows(
-            conn,
+    """The group's spend to date (sums of its daily spend over mtd, qtd, ytd), its month-end
+    forecast (marts.group_spend_forecast), its spend per day, and its spend by model (1m, 3m, 1y)."""
+    params = {"organization_id": organization_id, "group": group, "day": day}
+    # the spend per day of the trend's 30 days and of the month so far (the two spend charts)
+    per_day = dict(
+        conn.execute(
             "select date, spend_usd from marts.group_activity_daily where organization_id = $organization_id "
-            "and rbac_group_id = $group and date >= $start and date <= $day",
-            {
-                "organization_id": organization_id,
-                "group": group,
-                "start": min(previous_start, year_start, day - dt.timedelta(days=29)),
-                "day": day,
-            },
-        )
-    }
-
-    def between(start: dt.date, end: dt.date) -> Decimal:
-        return sum((v for d, v in per_day.items() if start <= d <= end), Decimal(0))
-
-    totals = [{"window": w, "spend_usd": between(window_start(w, day), day)} for w in SPEND_TOTAL_WINDOWS]
-    mtd = totals[0]["spend_usd"]
-    days_in_month = ((month_start + dt.timedelta(days=32)).replace(day=1) - month_start).days
-    forecast = {
-        "spend_mtd_usd": mtd,
-        "days_elapsed": day.day,
-        "days_in_month": days_in_month,
-        "projected_month_usd": (mtd / day.day * days_in_month).quantize(MICRO, ROUND_HALF_UP),
-        "previous_month_usd": between(previous_start, month_start - dt.timedelta(days=1)),
-    }
-    by_model = {}
-    for window in SPEND_MODEL_WINDOWS:
-        by_model[window] = read_rows(
+            "and rbac_group_id = $group and date >= $start and date <= $day order by date",
+            {**params, "start": min(window_start("mtd", day), day - dt.timedelta(days=29))},
+        ).fetchall()
+    )
+    totals = read_rows(
+        conn,
+        'select windows."window", coalesce(sum(g.spend_usd), 0) as spend_usd '
+        'from (select unnest($windows) as "window", unnest($starts) as window_start) as windows '
+        "left join marts.group_activity_daily as g on g.organization_id = $organization_id and g.rbac_group_id = $group "
+        'and g.date >= windows.window_start and g.date <= $day group by windows."window" '
+        'order by list_position($windows, windows."window")',
+        {**params, "windows": list(SPEND_TOTAL_WINDOWS), "starts": [window_start(w, day) for w in SPEND_TOTAL_WINDOWS]},
+    )
+    forecast = read_rows(
+        conn,
+        "select spend_mtd_usd, days_elapsed, days_in_month, projected_month_usd, previous_month_usd "
+        "from marts.group_spend_forecast where organization_id = $organization_id and rbac_group_id = $group "
+        "and as_of_date = $day",
+        params,
+    )
+    by_model = {
+        window: read_rows(
             conn,
             f"select model, sum(spend_usd) as spend_usd from marts.usage_daily semi join {HELD} as held "
             "using (organization_id, date, user_id) where organization_id = $organization_id "
             "and date >= $start and date <= $day group by model order by model",
-            {"organization_id": organization_id, "group": group, "start": window_start(window, day), "day": day},
+            {**params, "start": window_start(window, day)},
         )
-    return {"totals": totals, "forecast": forecast, "by_model": by_model, "spend_by_day": per_day}
+        for window in SPEND_MODEL_WINDOWS
+    }
+    return {"totals": totals, "forecast": forecast[0] if forecast else None, "by_model": by_model, "spend_by_day": per_day}

@@ -2,26 +2,27 @@
 -- One row per organisation, day and RBAC group (SPEC §4 marts.group_activity_daily): its users'
 -- activity, Claude Code and spend, each user's day counting for every group they were in that day
 -- (SPEC §3 Groups). A user active on day a counts in the WAU of a .. a+6 and the MAU of a .. a+29
--- of the groups they were in on a, hence the lookahead of an incremental run.
+-- of the groups they were in on a, hence the lookahead of an incremental run; the day before each
+-- recomputed day is computed too, for the day-over-day changes.
 with group_days as (
     select * from {{ ref('groups_daily') }}
-    {{ where_affected('date', lookahead=29) }}
+    {{ where_affected('date', lookahead=29, lookbehind=1) }}
 ),
 
 member_days as (
     select * from {{ ref('group_members_daily') }}
-    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=29) }}){% endif %}
+    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=30) }}){% endif %}
 ),
 
 user_days as (
     select * from {{ ref('fct_user_activity_daily') }}
-    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=29) }}){% endif %}
+    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=30) }}){% endif %}
 ),
 
 user_spend as (
     select organization_id, user_id, date, sum(spend_usd) as spend_usd
     from {{ ref('fct_user_spend_daily') }}
-    {{ where_affected('date', lookahead=29) }}
+    {{ where_affected('date', lookahead=29, lookbehind=1) }}
     group by all
 ),
 
@@ -59,6 +60,8 @@ daily as (
         cast(sum(projects_created) as bigint) as projects_created,
         cast(sum(artifacts_created) as bigint) as artifacts_created,
         count(*) filter (where chats > 0) as users_with_chat,
+        count(*) filter (where projects_created > 0) as users_created_project,
+        count(*) filter (where artifacts_created > 0) as users_created_artifact,
         count(*) filter (where claude_code_sessions > 0) as claude_code_active_users,
         cast(sum(claude_code_sessions) as {{ type_wide_integer() }}) as claude_code_sessions,
         cast(sum(claude_code_lines_added) as {{ type_wide_integer() }}) as claude_code_lines_added,
@@ -88,7 +91,7 @@ rolling as (
     group by all
 ),
 
-final as (
+with_totals as (
     select
         group_days.organization_id,
         group_days.date,
@@ -109,10 +112,55 @@ final as (
         coalesce(daily.claude_code_lines_removed, 0) as claude_code_lines_removed,
         coalesce(daily.claude_code_commits, 0) as claude_code_commits,
         coalesce(daily.claude_code_pull_requests, 0) as claude_code_pull_requests,
-        coalesce(daily.spend_usd, 0) as spend_usd
+        coalesce(daily.spend_usd, 0) as spend_usd,
+        coalesce(daily.users_created_project, 0) as users_created_project,
+        coalesce(daily.users_created_artifact, 0) as users_created_artifact
     from group_days
     left join daily using (organization_id, date, rbac_group_id)
     left join rolling using (organization_id, date, rbac_group_id)
+),
+
+with_changes as (
+    select
+        *,
+        {{ dod_change('chats', partition='organization_id, rbac_group_id') }} as chats_change,
+        {{ dod_change('projects_created', partition='organization_id, rbac_group_id') }} as projects_created_change,
+        {{ dod_change('artifacts_created', partition='organization_id, rbac_group_id') }} as artifacts_created_change,
+        -- null on the group's first day (no row for the day before), as for an organisation
+        lag(date) over (partition by organization_id, rbac_group_id order by date) = date - interval 1 day as has_previous_day
+    from with_totals
+),
+
+final as (
+    select
+        organization_id,
+        date,
+        rbac_group_id,
+        dau,
+        wau,
+        mau,
+        seats,
+        utilization,
+        chats,
+        messages,
+        projects_created,
+        artifacts_created,
+        users_with_chat,
+        claude_code_active_users,
+        claude_code_sessions,
+        claude_code_lines_added,
+        claude_code_lines_removed,
+        claude_code_commits,
+        claude_code_pull_requests,
+        spend_usd,
+        users_created_project,
+        users_created_artifact,
+        {{ ratio('users_with_chat', 'seats') }} as pct_users_with_chat,
+        case when has_previous_day then chats_change end as chats_dod_change,
+        case when has_previous_day then projects_created_change end as projects_created_dod_change,
+        case when has_previous_day then artifacts_created_change end as artifacts_created_dod_change
+    from with_changes
+    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29) }}){% endif %}
 )
 
 select * from final
