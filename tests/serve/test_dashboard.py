@@ -486,6 +486,26 @@ def test_a_groups_pages_show_the_group_marts(session, fixture_warehouse):
     assert shown[("utilization", None)] == exact(row["utilization"])
     assert ("pending_invites", None) not in shown  # the organisation's, not a group's
     assert shown[("spend_usd", "mtd")] == exact(month)
+    projected, previous = fixture_warehouse.query(
+        "select projected_month_usd, previous_month_usd from marts.group_spend_forecast "
+        "where organization_id = ? and as_of_date = ? and rbac_group_id = ?",
+        [ENTERPRISE, LATEST, group],
+    )[0]
+    assert (shown[("projected_month_usd", None)], shown[("previous_month_usd", None)]) == (exact(projected), exact(previous))
+    page.goto(f"{base}/analytics/claude-ai?date={LATEST}&group={group}")
+    shown = tiles(page)
+    windows = fixture_warehouse.query(
+        'select "window", chats, pct_users_with_chat, pct_users_with_project from marts.group_claude_ai_windows '
+        "where organization_id = ? and as_of_date = ? and rbac_group_id = ?",
+        [ENTERPRISE, LATEST, group],
+    )
+    assert {w for w, *_ in windows} == {"1w", "1m", "3m", "1y"}
+    for window, chats, with_chat, with_project in windows:
+        assert shown[("chats", window)] == str(chats)
+        assert (shown[("pct_users_with_chat", window)], shown[("pct_users_with_project", window)]) == (
+            exact(with_chat),
+            exact(with_project),
+        )
     page.goto(f"{base}/analytics/claude-code?date={LATEST}&group={group}")
     shown = tiles(page)
     assert (shown[("sessions", None)], shown[("lines_added", None)], shown[("pull_requests", None)]) == (

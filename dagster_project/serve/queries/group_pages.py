@@ -109,26 +109,16 @@ def connectors(conn, organization_id: str, group: str, day: dt.date) -> list[dic
     )
 
 
-def windows(conn, organization_id: str, group: str, day: dt.date, seats: int) -> list[dict[str, Any]]:
-    """Claude.ai over 1w, 1m, 3m, 1y for the group: counts of its users' events and the share of the
-    group's seats with one (users who had one on a day they held the group)."""
-    out = []
-    for window in ROLLING_WINDOWS:
-        sql = f"""
-            select
-                sum(chats) as chats, sum(projects_created) as projects_created, sum(artifacts_created) as artifacts_created,
-                count(distinct user_id) filter (where chats > 0) as users_with_chat,
-                count(distinct user_id) filter (where projects_created > 0) as users_with_project,
-                count(distinct user_id) filter (where artifacts_created > 0) as users_with_artifact
-            from marts.user_activity_daily semi join {HELD} as held using (organization_id, date, user_id)
-            where organization_id = $organization_id and date >= $start and date <= $day
-        """
-        params = {"organization_id": organization_id, "group": group, "day": day, "start": window_start(window, day)}
-        row = {k: v or 0 for k, v in read_rows(conn, sql, params)[0].items()}
-        for kind in ("chat", "project", "artifact"):
-            row[f"pct_users_with_{kind}"] = row[f"users_with_{kind}"] / seats if seats else None
-        out.append({"window": window, **row})
-    return out
+def windows(conn, organization_id: str, group: str, day: dt.date) -> list[dict[str, Any]]:
+    """Claude.ai over 1w, 1m, 3m, 1y for the group (marts.group_claude_ai_windows)."""
+    return read_rows(
+        conn,
+        'select "window", chats, projects_created, artifacts_created, users_with_chat, users_with_project, '
+        "users_with_artifact, pct_users_with_chat, pct_users_with_project, pct_users_with_artifact "
+        "from marts.group_claude_ai_windows where organization_id = $organization_id and rbac_group_id = $group "
+        'and as_of_date = $day order by list_position($windows, "window")',
+        {"organization_id": organization_id, "group": group, "day": day, "windows": list(ROLLING_WINDOWS)},
+    )
 
 
 def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any]:

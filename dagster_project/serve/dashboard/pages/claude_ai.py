@@ -27,7 +27,7 @@ def claude_ai(cursor, who: Viewer, day: dt.date, request: Request, group: dict |
     if group:
         daily = group_pages.daily(cursor, org, group["rbac_group_id"], trend["starting_date"], trend["ending_date"])
         today, _ = by_date(daily, day)
-        windows = group_pages.windows(cursor, org, group["rbac_group_id"], day, today["total_seats"] if today else 0)
+        windows = group_pages.windows(cursor, org, group["rbac_group_id"], day)
     else:
         daily = fetch_all(cursor, adoption.CLAUDE_AI_DAILY, org, trend)
         today, _ = by_date(daily, day)
