@@ -1,7 +1,8 @@
 """The dashboard's numbers for one RBAC group (SPEC §8 `?group=`, §3 Groups): every value is the
-organisation's value restricted to the days each user held the group (marts.group_members_daily),
-read from the group marts where they hold it and re-aggregated from user rows where they do not.
-The shapes are those of the organisation's listings, so the pages' templates read either."""
+organisation's value restricted to the days each user held the group (marts.group_members_daily).
+Tiles, changes, shares, windows and the forecast are read from the group marts; the top 10s,
+connectors and spend by model rank or sum the user-grain marts over the days each user held the
+group. The shapes are those of the organisation's listings, so the pages' templates read either."""
 
 from __future__ import annotations
 
