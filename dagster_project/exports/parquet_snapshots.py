@@ -44,9 +44,11 @@ def export_snapshots_for_date(
     for mart, column in MART_DATE_COLUMNS.items():
         select = (columns or {}).get(mart) or parquet_columns(conn, mart)
         query = f"select {select} from marts.{mart} where {column} = '{day.isoformat()}'::date order by all"
-        tmp = staged.path_for(snapshot_folder(exports_dir, day) / f"{mart}.parquet")
+        target = snapshot_folder(exports_dir, day) / f"{mart}.parquet"
+        tmp = staged.path_for(target)
         # COPY answers with the number of rows it wrote
         counts[mart] = conn.execute(f"copy ({query}) to '{tmp}' (format parquet, compression zstd)").fetchall()[0][0]
+        staged.drop_if_unchanged(target)  # the same rows give the same bytes: the file stays as it is
     return counts
 
 

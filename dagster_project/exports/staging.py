@@ -37,6 +37,16 @@ PLAN = "plan.json"
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
+def holds_bytes(target: Path, data: bytes) -> bool:
+    """True when `target` is a regular file (not a link) whose bytes are `data`."""
+    try:
+        if target.is_symlink() or not target.is_file() or target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
 def staging_root(exports_dir: Path) -> Path:
     return exports_dir / STAGING_FOLDER
 
@@ -68,8 +78,24 @@ class ExportStage:
         self.moves.append(rel)
         return staged
 
-    def write_bytes(self, target: Path, data: bytes) -> None:
+    def write_bytes(self, target: Path, data: bytes) -> bool:
+        """Stage `data` for `target`, unless `target` holds these bytes already: a file whose rows
+        did not change is not rewritten (no copy, rename or fsync). True when staged."""
+        if holds_bytes(target, data):
+            return False
         self.path_for(target).write_bytes(data)
+        return True
+
+    def drop_if_unchanged(self, target: Path) -> bool:
+        """After a writer (DuckDB's COPY) filled `path_for(target)`: when `target` holds the same
+        bytes already, the staged file goes and `target` is left as it is. True when dropped."""
+        rel = self._relative(target)
+        staged = self.root / "files" / rel
+        if not holds_bytes(target, staged.read_bytes()):
+            return False
+        staged.unlink()
+        self.moves.remove(rel)
+        return True
 
     def remove(self, folder: Path) -> None:
         self.removals.append(self._relative(folder))

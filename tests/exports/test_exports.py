@@ -99,13 +99,19 @@ def test_every_visible_organisation_and_date_has_a_file(fixture_warehouse: Wareh
     assert {(p.parent.parent.name, p.parent.name) for p in spend_files(fixture_warehouse)} == expected
 
 
-def test_rerunning_a_date_rewrites_the_same_bytes(fixture_warehouse: Warehouse):
+def test_rerunning_a_date_rewrites_only_what_differs(fixture_warehouse: Warehouse):
+    """A file whose rows did not change is left as it is (same inode: not copied, renamed or
+    fsynced again); a file that differs from what the marts give, or is missing, is written."""
     day = dump_dates(fixture_warehouse.raw_dir)[-3]
     files = sorted(fixture_warehouse.exports.glob(f"*/*/{day}/*")) + sorted(
         (fixture_warehouse.exports / "snapshots" / day).glob("*")
     )
     before = {p: p.read_bytes() for p in files}
     inodes = {p: p.stat().st_ino for p in files}
+    tampered = next(p for p in files if p.name == "user_spend.csv")
+    tampered.write_bytes(before[tampered] + b"extra,row\n")  # in place: same inode
+    missing = next(p for p in files if p.suffix == ".parquet")
+    missing.unlink()
     # exports become visible with a publish (SPEC §6): the two run together
     result = fixture_warehouse.run(
         day,
@@ -118,7 +124,8 @@ def test_rerunning_a_date_rewrites_the_same_bytes(fixture_warehouse: Warehouse):
     )
     assert result.success
     assert {p: p.read_bytes() for p in files} == before
-    assert all(p.stat().st_ino != inodes[p] for p in files)  # written again, not left alone
+    assert tampered.stat().st_ino != inodes[tampered]  # written again
+    assert all(p.stat().st_ino == inodes[p] for p in files if p not in (tampered, missing))  # left alone
     leftovers = [p for p in fixture_warehouse.exports.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == [] and not (fixture_warehouse.exports / ".analytics-staging").exists()
 
