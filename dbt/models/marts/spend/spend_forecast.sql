@@ -7,9 +7,7 @@ with organizations as (
 ),
 
 daily_spend as (
-    select organization_id, date, sum(spend_usd) as spend_usd
-    from {{ ref('fct_user_spend_daily') }}
-    group by all
+    select organization_id, date, spend_usd from {{ ref('fct_organization_spend_daily') }}
 ),
 
 month_so_far_targets as (

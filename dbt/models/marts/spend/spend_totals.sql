@@ -6,9 +6,7 @@ with targets as (
 ),
 
 daily_spend as (
-    select organization_id, date, sum(spend_usd) as spend_usd
-    from {{ ref('fct_user_spend_daily') }}
-    group by all
+    select organization_id, date, spend_usd from {{ ref('fct_organization_spend_daily') }}
 ),
 
 window_spend as (
