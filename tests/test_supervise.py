@@ -7,22 +7,30 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tests.conftest import PROJECT_ROOT
 
 SUPERVISE = str(PROJECT_ROOT / "tools" / "supervise.py")
 
 
-def started(command: list[str], grace: float = 3.0) -> subprocess.Popen:
+def started(command: str, ready: Path, grace: float = 10.0) -> subprocess.Popen:
+    """The supervisor running `sh -c command`, once the command has touched `ready` (on a busy
+    machine a fixed wait may end before the shell runs)."""
     process = subprocess.Popen(
-        [sys.executable, SUPERVISE, "--grace", str(grace), "--", *command], stderr=subprocess.PIPE, text=True
+        [sys.executable, SUPERVISE, "--grace", str(grace), "--", "sh", "-c", command], stderr=subprocess.PIPE, text=True
     )
-    time.sleep(1.0)  # the command is running
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), "the supervised command did not start"
+    time.sleep(0.2)  # past the touch, into the wait
     return process
 
 
-def test_a_requested_stop_exits_0_and_leaves_nothing_behind():
-    process = started(["sh", "-c", "sleep 60 & sleep 60"])
+def test_a_requested_stop_exits_0_and_leaves_nothing_behind(tmp_path):
+    ready = tmp_path / "ready"
+    process = started(f"sleep 60 & touch {ready}; sleep 60", ready)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
@@ -32,8 +40,9 @@ def test_a_requested_stop_exits_0_and_leaves_nothing_behind():
     assert left == []
 
 
-def test_a_command_that_ignores_the_stop_is_killed_and_reported():
-    process = started(["sh", "-c", "trap '' INT; sleep 60"], grace=1.0)
+def test_a_command_that_ignores_the_stop_is_killed_and_reported(tmp_path):
+    ready = tmp_path / "ready"
+    process = started(f"trap '' INT; touch {ready}; sleep 60", ready, grace=1.0)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=20)
     assert process.returncode == 128 + signal.SIGINT and "killing it" in err
