@@ -9,16 +9,22 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROJECT_ROOT
 
 SUPERVISE = str(PROJECT_ROOT / "tools" / "supervise.py")
 
 
-def started(command: str, ready: Path, grace: float = 10.0) -> subprocess.Popen:
+def started(command: str, ready: Path, grace: float = 10.0, ignoring_sigint: bool = False) -> subprocess.Popen:
     """The supervisor running `sh -c command`, once the command has touched `ready` (on a busy
-    machine a fixed wait may end before the shell runs)."""
+    machine a fixed wait may end before the shell runs); `ignoring_sigint`: started as a shell
+    starts a background job, with SIGINT ignored."""
     process = subprocess.Popen(
-        [sys.executable, SUPERVISE, "--grace", str(grace), "--", "sh", "-c", command], stderr=subprocess.PIPE, text=True
+        [sys.executable, SUPERVISE, "--grace", str(grace), "--", "sh", "-c", command],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignoring_sigint else None,
     )
     deadline = time.monotonic() + 30
     while not ready.exists() and time.monotonic() < deadline:
@@ -28,9 +34,10 @@ def started(command: str, ready: Path, grace: float = 10.0) -> subprocess.Popen:
     return process
 
 
-def test_a_requested_stop_exits_0_and_leaves_nothing_behind(tmp_path):
+@pytest.mark.parametrize("ignoring_sigint", [False, True], ids=["foreground", "started-in-the-background"])
+def test_a_requested_stop_exits_0_and_leaves_nothing_behind(tmp_path, ignoring_sigint):
     ready = tmp_path / "ready"
-    process = started(f"sleep 60 & touch {ready}; sleep 60", ready)
+    process = started(f"sleep 60 & touch {ready}; sleep 60", ready, ignoring_sigint=ignoring_sigint)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=20)
     assert process.returncode == 0, err

@@ -31,8 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no command given")
-    child = subprocess.Popen(command, start_new_session=True)
+    children: list[subprocess.Popen] = []
     stopping: list[int] = []
+
+    def interrupt_group() -> None:
+        try:
+            os.killpg(children[0].pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
 
     def stop(signum, _frame):
         if not stopping:
@@ -42,13 +48,18 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             stopping.append(signum)
-            try:
-                os.killpg(child.pid, signal.SIGINT)
-            except ProcessLookupError:
-                pass
+            if children:
+                interrupt_group()
 
+    # the handlers come before the command starts: a handled signal is reset to its default in the
+    # command, while an ignored one would be inherited (started in the background, where the shell
+    # ignores SIGINT, the command could not be stopped by the SIGINT below)
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    children.append(subprocess.Popen(command, start_new_session=True))
+    child = children[0]
+    if stopping:  # asked to stop while the command was starting
+        interrupt_group()
     deadline = None
     killed = False
     while child.poll() is None:
