@@ -37,6 +37,7 @@ from .core.errors import first_line
 from .notify.config import NotifyConfig
 from .notify.delivery import nothing_configured, notify_once
 from .notify.events import Event
+from .settings import seconds_from_env
 
 log = logging.getLogger(__name__)
 
@@ -207,9 +208,14 @@ def notify_from_instance(instance: DagsterInstance, config: NotifyConfig | None 
         return f"notifications: not processed ({first_line(exc)})"
 
 
+# how often the daemon looks for dead runs and for what to notify (the daemon test shortens both)
+SWEEP_SECONDS = seconds_from_env("ANALYTICS_SWEEP_INTERVAL_SECONDS", 60)
+NOTIFY_SECONDS = seconds_from_env("ANALYTICS_NOTIFY_INTERVAL_SECONDS", 120)
+
+
 @sensor(
     name="run_sweeper",
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=SWEEP_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks failed every started run whose process is gone, so that the one-at-a-time queue moves on.",
 )
@@ -220,7 +226,7 @@ def run_sweeper(context: SensorEvaluationContext):
 
 @sensor(
     name="notifications_sensor",
-    minimum_interval_seconds=120,
+    minimum_interval_seconds=NOTIFY_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
     description="Queues and delivers notifications (runs, freshness, quality, spend alerts, budgets) and retries failed ones.",
 )

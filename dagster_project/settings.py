@@ -31,6 +31,19 @@ def first_dump_date_from_env() -> dt.date:
         raise ValueError(f"ANALYTICS_FIRST_DUMP_DATE={text!r}: use a date, YYYY-MM-DD") from None
 
 
+def seconds_from_env(var: str, default: int) -> int:
+    """A sensor's interval in seconds (at least 1). Dagster's sensor definitions carry it, so it is
+    read when the package is imported, like the first dump date."""
+    text = os.environ.get(var, str(default))
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise ValueError(f"{var}={text!r}: use a whole number of seconds, at least 1")
+    return seconds
+
+
 def _path(var: str, default: str) -> Path:
     value = os.environ.get(var)
     return Path(value).resolve() if value else (PROJECT_ROOT / default).resolve()

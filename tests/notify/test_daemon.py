@@ -32,6 +32,9 @@ def test_a_killed_run_is_swept_and_the_queue_moves_on(tmp_path, webhook_server):
         "ANALYTICS_OPS_WEBHOOK": f"http://127.0.0.1:{port}/ops",
         "ANALYTICS_WEBHOOK_HTTP_HOSTS": "127.0.0.1",
         "ANALYTICS_STALE_AFTER": "00:00",
+        # the daemon's sweeper and notifications every 10 s instead of every minute and two
+        "ANALYTICS_SWEEP_INTERVAL_SECONDS": "10",
+        "ANALYTICS_NOTIFY_INTERVAL_SECONDS": "10",
     }
     # a run killed half-way (SIGKILL in its dbt step): Dagster's storage still says it is running
     killed = subprocess.run(
