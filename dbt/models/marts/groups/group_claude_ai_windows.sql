@@ -29,8 +29,14 @@ window_counts as (
 ),
 
 held_user_days as (
-    select members.organization_id, members.rbac_group_id, members.user_id, members.date, users.chats_created,
-           users.projects_created, users.artifacts_created
+    select
+        members.organization_id,
+        members.rbac_group_id,
+        members.user_id,
+        members.date,
+        users.chats_created,
+        users.projects_created,
+        users.artifacts_created
     from {{ ref('group_members_daily') }} as members
     inner join {{ ref('fct_user_activity_daily') }} as users using (organization_id, user_id, date)
 ),
