@@ -347,6 +347,24 @@ def window_start(window: str, d: dt.date) -> dt.date:
     return d.replace(month=1, day=1)
 
 
+def month_forecast(spend: dict[dt.date, Decimal], d: dt.date) -> dict:
+    """SPEC §4 spend_forecast of day d from a spend-per-day series: the month so far, its pace to
+    the month's end (rounded half up to 6 places) and the whole previous calendar month."""
+    first = d.replace(day=1)
+    previous_end = first - ONE_DAY
+    mtd = sum((v for day, v in spend.items() if first <= day <= d), Decimal(0))
+    days_in_month = calendar.monthrange(d.year, d.month)[1]
+    return {
+        "spend_mtd_usd": mtd,
+        "days_elapsed": d.day,
+        "days_in_month": days_in_month,
+        "projected_month_usd": (mtd * days_in_month / d.day).quantize(MICRO, ROUND_HALF_UP),
+        "previous_month_usd": sum(
+            (v for day, v in spend.items() if previous_end.replace(day=1) <= day <= previous_end), Decimal(0)
+        ),
+    }
+
+
 def frac(a, b):
     return None if not b else a / b
 
@@ -777,20 +795,7 @@ class Reference:
         rows = {}
         for d in self.days:
             for org in self.orgs_on(d):
-                spend = self.daily_spend(org)
-                first = d.replace(day=1)
-                previous_end = first - ONE_DAY
-                mtd = sum((v for day, v in spend.items() if first <= day <= d), Decimal(0))
-                days_in_month = calendar.monthrange(d.year, d.month)[1]
-                rows[(org, d)] = {
-                    "spend_mtd_usd": mtd,
-                    "days_elapsed": d.day,
-                    "days_in_month": days_in_month,
-                    "projected_month_usd": (mtd * days_in_month / d.day).quantize(MICRO, ROUND_HALF_UP),
-                    "previous_month_usd": sum(
-                        (v for day, v in spend.items() if previous_end.replace(day=1) <= day <= previous_end), Decimal(0)
-                    ),
-                }
+                rows[(org, d)] = month_forecast(self.daily_spend(org), d)
         return rows
 
     def group_spend_forecast(self) -> dict:
@@ -801,19 +806,7 @@ class Reference:
         rows = {}
         for (org, g), by_day in spend.items():
             for d in by_day:
-                first = d.replace(day=1)
-                previous_end = first - ONE_DAY
-                mtd = sum((v for day, v in by_day.items() if first <= day <= d), Decimal(0))
-                days_in_month = calendar.monthrange(d.year, d.month)[1]
-                rows[(org, d, g)] = {
-                    "spend_mtd_usd": mtd,
-                    "days_elapsed": d.day,
-                    "days_in_month": days_in_month,
-                    "projected_month_usd": (mtd * days_in_month / d.day).quantize(MICRO, ROUND_HALF_UP),
-                    "previous_month_usd": sum(
-                        (v for day, v in by_day.items() if previous_end.replace(day=1) <= day <= previous_end), Decimal(0)
-                    ),
-                }
+                rows[(org, d, g)] = month_forecast(by_day, d)
         return rows
 
     def group_claude_ai_windows(self) -> dict:
