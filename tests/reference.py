@@ -336,6 +336,15 @@ def utc_day(ts: str) -> dt.date:
 
 WINDOW_DAYS = {"1w": 7, "1m": 30, "3m": 90, "1y": 365}
 
+# SPEC §4 marts.leaderboards: the windows each metric is ranked over
+LEADERBOARD_WINDOWS = {
+    "projects_used": ("mtd", "qtd", "ytd", "1y"),
+    "artifacts_created": ("mtd", "qtd", "ytd", "1y"),
+    "spend_usd": ("mtd",),
+    "claude_code_lines_added": ("1w", "1m", "mtd"),
+    "claude_code_pull_requests": ("1w", "1m", "mtd"),
+}
+
 
 def window_start(window: str, d: dt.date) -> dt.date:
     if window in WINDOW_DAYS:
@@ -543,6 +552,15 @@ class Reference:
 
     def projects_used_sets(self, org: str, s: dt.date, d: dt.date) -> dict[str, set[str]]:
         """User -> the projects they used in [s, d] (SPEC §3)."""
+        used = defaultdict(set)
+        for (user, day), projects in self.project_days(org).items():
+            if s <= day <= d:
+                used[user] |= projects
+        return used
+
+    def project_days(self, org: str) -> dict[tuple[str, dt.date], set[str]]:
+        """(user, day) -> the projects the user used that day: created one, created a chat in one, or
+        sent a message in a chat of one (SPEC §3)."""
         chat_project = {
             e["properties"]["chat_id"]: e["properties"]["project_id"]
             for e in self.events
@@ -550,13 +568,13 @@ class Reference:
         }
         used = defaultdict(set)
         for e in self.events:
-            if e["organization_id"] != org or not s <= e["_day"] <= d:
+            if e["organization_id"] != org:
                 continue
-            p = e["properties"]
+            p, key = e["properties"], (e["user_id"], e["_day"])
             if e["event_type"] == "project.created" or (e["event_type"] == "chat.created" and p.get("project_id")):
-                used[e["user_id"]].add(p["project_id"])
+                used[key].add(p["project_id"])
             elif e["event_type"] == "message.sent" and p["chat_id"] in chat_project:
-                used[e["user_id"]].add(chat_project[p["chat_id"]])
+                used[key].add(chat_project[p["chat_id"]])
         return used
 
     @staticmethod
@@ -835,6 +853,90 @@ class Reference:
                     "seats": group["seats"],
                     **{f"pct_users_with_{kind}": frac(len(users), group["seats"]) for kind, users in with_item.items()},
                 }
+        return rows
+
+    def group_held(self) -> dict[tuple[str, str], dict[dt.date, set[str]]]:
+        """(organisation, group) -> day -> the users in the group that day."""
+        held = defaultdict(dict)
+        for d in self.days:
+            for org in self.orgs_on(d):
+                for g, users in self.group_users(org, d).items():
+                    held[(org, g)][d] = users
+        return held
+
+    def group_active_users_daily(self) -> dict:
+        """Per group and day, the users active on a day of the 30 ending on it on which they were
+        in the group, and whether that was the day itself, one of the last 7, or with Claude Code."""
+        values, held, rows = self.user_day_values(), self.group_held(), {}
+        for org, d, g in self.groups_daily():
+            for x in days_between(d - dt.timedelta(days=29), d):
+                for u in held[(org, g)].get(x, set()):
+                    v = values.get((org, u, x), {})
+                    if not v.get("active"):
+                        continue
+                    row = rows.setdefault(
+                        (org, d, g, u), {"counts_in_dau": False, "counts_in_wau": False, "counts_in_claude_code_dau": False}
+                    )
+                    row["counts_in_dau"] |= x == d
+                    row["counts_in_wau"] |= x >= d - dt.timedelta(days=6)
+                    row["counts_in_claude_code_dau"] |= x == d and bool(v.get("claude_code_active"))
+        return rows
+
+    def group_leaderboards(self) -> dict:
+        """leaderboards per group: each user's value over the window's days on which they were in it."""
+        values, held, rows = self.user_day_values(), self.group_held(), {}
+        projects = {org: self.project_days(org) for org in {org for org, _ in held}}
+        for org, d, g in self.groups_daily():
+            for metric, windows in LEADERBOARD_WINDOWS.items():
+                for w in windows:
+                    in_group = [(x, u) for x, users in held[(org, g)].items() if window_start(w, d) <= x <= d for u in users]
+                    if metric == "projects_used":
+                        used = defaultdict(set)
+                        for x, u in in_group:
+                            used[u] |= projects[org].get((u, x), set())
+                        board = {u: len(p) for u, p in used.items()}
+                    else:
+                        board = defaultdict(int)
+                        for x, u in in_group:
+                            board[u] += values.get((org, u, x), {}).get(metric, 0)
+                    for rank, (user, value) in enumerate(self.top10(board), start=1):
+                        m = self.member(org, user, d)
+                        rows[(org, d, g, metric, w, rank)] = {
+                            "user_id": user,
+                            "value": Decimal(value),
+                            "email": m["email"] if m else None,
+                            "full_name": m["full_name"] if m else None,
+                        }
+        return rows
+
+    def group_top_connectors(self) -> dict:
+        """top_connectors per group: the group's users' uses on days they were in it."""
+        held, rows = self.group_held(), {}
+        for org, d, g in self.groups_daily():
+            for w in ["1w", "1m", "3m", "1y"]:
+                uses, users = defaultdict(int), defaultdict(set)
+                for e in self.events_of(org, "connector.used", window_start(w, d), d):
+                    if e["user_id"] in held[(org, g)].get(e["_day"], set()):
+                        uses[e["properties"]["connector"]] += 1
+                        users[e["properties"]["connector"]].add(e["user_id"])
+                ranked = sorted(users, key=lambda c: (-len(users[c]), -uses[c], c))[:10]
+                for rank, connector in enumerate(ranked, start=1):
+                    rows[(org, d, g, w, rank)] = {
+                        "connector": connector,
+                        "uses": uses[connector],
+                        "unique_users": len(users[connector]),
+                    }
+        return rows
+
+    def group_spend_by_model(self) -> dict:
+        """spend_by_model per group: the group's users' usage on days they were in it."""
+        held, rows = self.group_held(), {}
+        for org, d, g in self.groups_daily():
+            for w in ["1m", "3m", "1y"]:
+                for u in self.spend_between(org, window_start(w, d), d):
+                    if u["user_id"] in held[(org, g)].get(u["_day"], set()):
+                        row = rows.setdefault((org, d, g, w, u["model"]), {"spend_usd": Decimal(0)})
+                        row["spend_usd"] += u["_cost"]
         return rows
 
     def spend_alerts(self) -> dict:
@@ -1169,6 +1271,10 @@ REFERENCE_MARTS = (
     "group_activity_daily",
     "group_spend_forecast",
     "group_claude_ai_windows",
+    "group_active_users_daily",
+    "group_leaderboards",
+    "group_top_connectors",
+    "group_spend_by_model",
     "skill_users_daily",
     "skill_enables_daily",
     "plugin_users_daily",

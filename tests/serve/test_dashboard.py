@@ -536,10 +536,10 @@ def test_a_groups_top_10_counts_only_days_its_users_held_it(session, fixture_war
     page.goto(f"{page.url.split('/analytics')[0]}/analytics/all-activity?date={LATEST}&group={group}")
     assert expected and board_ids(page, "projects_used", "mtd") == expected
     values = {
-        r.get_attribute("data-user-id"): r.get_attribute("data-value")
+        r.get_attribute("data-user-id"): Decimal(r.get_attribute("data-value"))
         for r in page.query_selector_all('table[data-metric="projects_used"][data-window="mtd"] tr[data-user-id]')
     }
-    assert values == {u: str(len(used[u])) for u in expected}
+    assert values == {u: len(used[u]) for u in expected}
 
 
 def ranked_top10(events: list[dict], key) -> list[tuple[str, int, int]]:

@@ -1,8 +1,7 @@
 """The dashboard's numbers for one RBAC group (SPEC §8 `?group=`, §3 Groups): every value is the
-organisation's value restricted to the days each user held the group (marts.group_members_daily).
-Tiles, changes, shares, windows and the forecast are read from the group marts; the top 10s,
-connectors and spend by model rank or sum the user-grain marts over the days each user held the
-group. The shapes are those of the organisation's listings, so the pages' templates read either."""
+organisation's value restricted to the days each user held the group, read from the group marts
+(marts.group_*). The shapes are those of the organisation's listings, so the pages' templates read
+either."""
 
 from __future__ import annotations
 
@@ -13,21 +12,6 @@ import duckdb
 
 from .common import read_rows
 from .windows import ROLLING_WINDOWS, SPEND_MODEL_WINDOWS, SPEND_TOTAL_WINDOWS, window_start
-
-# the user-days on which users held the group: what every scoped read is restricted to
-HELD = (
-    "(select organization_id, date, user_id from marts.group_members_daily "
-    "where organization_id = $organization_id and rbac_group_id = $group)"
-)
-
-# what each top-10 ranks (SPEC §3 rankings): the user-grain mart and the value over a window
-BOARD_VALUES = {
-    "projects_used": ("marts.project_users_daily", "count(distinct project_id)"),
-    "artifacts_created": ("marts.user_activity_daily", "sum(artifacts_created)"),
-    "spend_usd": ("marts.user_activity_daily", "sum(spend_usd)"),
-    "claude_code_lines_added": ("marts.user_activity_daily", "sum(claude_code_lines_added)"),
-    "claude_code_pull_requests": ("marts.user_activity_daily", "sum(claude_code_pull_requests)"),
-}
 
 
 def groups_on(conn: duckdb.DuckDBPyConnection, organization_id: str, day: dt.date) -> list[dict[str, Any]]:
@@ -66,47 +50,24 @@ def daily(conn, organization_id: str, group: str, start: dt.date, end: dt.date) 
 
 
 def board(conn, organization_id: str, group: str, day: dt.date, metric: str, window: str) -> list[dict[str, Any]]:
-    """A top 10 of the group: each user's value over the window's days on which they held the group,
-    by value then user_id, zeros left out; names from the members snapshot holding on the day."""
-    source, value = BOARD_VALUES[metric]
-    sql = f"""
-        with per_user as (
-            select user_id, {value} as value
-            from {source} semi join {HELD} as held using (organization_id, date, user_id)
-            where organization_id = $organization_id and date >= $start and date <= $day
-            group by user_id
-        ),
-        ranked as (
-            select row_number() over (order by value desc, user_id) as rank, user_id, value from per_user where value > 0
-        )
-        select ranked.rank, ranked.user_id, people.email, people.full_name, ranked.value
-        from ranked
-        left join marts.user_engagement as people
-            on people.organization_id = $organization_id and people.as_of_date = $day and people.user_id = ranked.user_id
-        where ranked.rank <= 10
-        order by ranked.rank
-    """
+    """A top 10 of the group (marts.group_leaderboards)."""
     return read_rows(
-        conn, sql, {"organization_id": organization_id, "group": group, "day": day, "start": window_start(window, day)}
+        conn,
+        "select rank, user_id, email, full_name, value from marts.group_leaderboards "
+        "where organization_id = $organization_id and rbac_group_id = $group and as_of_date = $day "
+        'and metric = $metric and "window" = $window order by rank',
+        {"organization_id": organization_id, "group": group, "day": day, "metric": metric, "window": window},
     )
 
 
 def connectors(conn, organization_id: str, group: str, day: dt.date) -> list[dict[str, Any]]:
-    """The group's top 10 connectors of the last 30 days: by unique users, uses, then name."""
-    sql = f"""
-        with per_connector as (
-            select connector, count(distinct user_id) as unique_users, sum(uses) as uses
-            from marts.connector_users_daily semi join {HELD} as held using (organization_id, date, user_id)
-            where organization_id = $organization_id and date >= $start and date <= $day
-            group by connector
-        )
-        select row_number() over (order by unique_users desc, uses desc, connector) as rank, connector, unique_users, uses
-        from per_connector
-        order by rank
-        limit 10
-    """
+    """The group's top 10 connectors of the last 30 days (marts.group_top_connectors)."""
     return read_rows(
-        conn, sql, {"organization_id": organization_id, "group": group, "day": day, "start": window_start("1m", day)}
+        conn,
+        "select rank, connector, unique_users, uses from marts.group_top_connectors "
+        "where organization_id = $organization_id and rbac_group_id = $group and as_of_date = $day "
+        """and "window" = '1m' order by rank""",
+        {"organization_id": organization_id, "group": group, "day": day},
     )
 
 
@@ -124,7 +85,8 @@ def windows(conn, organization_id: str, group: str, day: dt.date) -> list[dict[s
 
 def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any]:
     """The group's spend to date (sums of its daily spend over mtd, qtd, ytd), its month-end
-    forecast (marts.group_spend_forecast), its spend per day, and its spend by model (1m, 3m, 1y)."""
+    forecast (marts.group_spend_forecast), its spend per day, and its spend by model (1m, 3m, 1y,
+    marts.group_spend_by_model)."""
     params = {"organization_id": organization_id, "group": group, "day": day}
     # the spend per day of the trend's 30 days and of the month so far (the two spend charts)
     per_day = dict(
@@ -153,10 +115,9 @@ def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any
     by_model = {
         window: read_rows(
             conn,
-            f"select model, sum(spend_usd) as spend_usd from marts.usage_daily semi join {HELD} as held "
-            "using (organization_id, date, user_id) where organization_id = $organization_id "
-            "and date >= $start and date <= $day group by model order by model",
-            {**params, "start": window_start(window, day)},
+            "select model, spend_usd from marts.group_spend_by_model where organization_id = $organization_id "
+            'and rbac_group_id = $group and as_of_date = $day and "window" = $window order by model',
+            {**params, "window": window},
         )
         for window in SPEND_MODEL_WINDOWS
     }

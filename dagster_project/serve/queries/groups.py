@@ -1,6 +1,6 @@
 """RBAC groups (SPEC §3 Groups, §7 "Groups in the API"): the groups on a date, which of the ids
-a caller names the organisation has, and the group-scoped day summaries (re-aggregated from the
-activity of users on days they held a matching group)."""
+a caller names the organisation has, and the group-scoped day summaries (counts of the users in
+marts.group_active_users_daily of the groups named)."""
 
 from __future__ import annotations
 
@@ -32,9 +32,6 @@ IN_GROUPS_ON_DATE = (
 )
 USERS_IN_GROUPS = replace(USERS, name="users_in_groups", where=f"{USERS.where} and {IN_GROUPS_ON_DATE}")
 
-# SPEC §3: active = an accepted event (each kind shows in one of these columns) or a Claude Code session
-ACTIVE = "chats + messages + projects_created + artifacts_created + connector_uses + claude_code_sessions > 0"
-
 
 def group_names(conn: duckdb.DuckDBPyConnection, organization_id: str, ids: Sequence[str]) -> dict[str, str | None]:
     """Each group's name on the latest date the warehouse holds; a group deleted by then has none."""
@@ -50,45 +47,27 @@ def scoped_summaries(
     conn: duckdb.DuckDBPyConnection, organization_id: str, groups: Sequence[str], days: tuple[dt.date, dt.date]
 ) -> list[dict[str, Any]]:
     """Per day of `[days[0], days[1])` the organisation holds: DAU, WAU, MAU and Claude Code DAU of
-    the users who were active on days they held one of `groups` (a user counts once however many
-    of the groups they held)."""
-    # one row per day and user of its 30-day window (a user counted once however many of the groups
-    # or active days), then plain counts: four count(distinct) would build four hash tables
-    sql = f"""
-        with member_days as (
-            select date, user_id from marts.group_members_daily
-            where organization_id = $organization_id and list_contains($groups, rbac_group_id)
-                and date >= $starting_date - interval 29 day and date < $ending_date
-        ),
-        active as (
-            select date, user_id, claude_code_sessions > 0 as on_claude_code
-            from marts.user_activity_daily semi join member_days using (date, user_id)
-            where organization_id = $organization_id and {ACTIVE}
-                and date >= $starting_date - interval 29 day and date < $ending_date
-        ),
-        days as (
+    the users who were active on days they held one of `groups` (marts.group_active_users_daily; a
+    user counts once however many of the groups they held)."""
+    sql = """
+        with days as (
             select date from marts.activity_daily
             where organization_id = $organization_id and date >= $starting_date and date < $ending_date
         ),
-        users_in_window as (
-            select
-                days.date,
-                active.user_id,
-                bool_or(active.date = days.date) as on_the_day,
-                bool_or(active.date > days.date - interval 7 day) as in_the_week,
-                bool_or(active.date = days.date and active.on_claude_code) as on_claude_code_that_day
-            from days
-            inner join active on active.date > days.date - interval 30 day and active.date <= days.date
-            group by days.date, active.user_id
+        active_users as (
+            select date, user_id, counts_in_dau, counts_in_wau, counts_in_claude_code_dau
+            from marts.group_active_users_daily
+            where organization_id = $organization_id and list_contains($groups, rbac_group_id)
+                and date >= $starting_date and date < $ending_date
         )
         select
             days.date,
-            count(users_in_window.user_id) filter (where on_the_day) as dau,
-            count(users_in_window.user_id) filter (where in_the_week) as wau,
-            count(users_in_window.user_id) as mau,
-            count(users_in_window.user_id) filter (where on_claude_code_that_day) as claude_code_dau
+            count(distinct active_users.user_id) filter (where counts_in_dau) as dau,
+            count(distinct active_users.user_id) filter (where counts_in_wau) as wau,
+            count(distinct active_users.user_id) as mau,
+            count(distinct active_users.user_id) filter (where counts_in_claude_code_dau) as claude_code_dau
         from days
-        left join users_in_window using (date)
+        left join active_users using (date)
         group by days.date
         order by days.date
     """

@@ -1,8 +1,8 @@
 {{ config(materialized='incremental', partition_by='date', replaced='affected_days', lookahead=29, drop_outside_calendar=true) }}
 -- One row per organisation, day and RBAC group (SPEC §4 marts.group_activity_daily): its users'
 -- activity, Claude Code and spend, each user's day counting for every group they were in that day
--- (SPEC §3 Groups). A user active on day a counts in the WAU of a .. a+6 and the MAU of a .. a+29
--- of the groups they were in on a, hence the lookahead of an incremental run; the day before each
+-- (SPEC §3 Groups). DAU, WAU and MAU count marts.group_active_users_daily, whose rows a user's
+-- active day enters for 30 days, hence the lookahead of an incremental run; the day before each
 -- recomputed day is computed too, for the day-over-day changes.
 with group_days as (
     select * from {{ ref('groups_daily') }}
@@ -11,12 +11,12 @@ with group_days as (
 
 member_days as (
     select * from {{ ref('group_members_daily') }}
-    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=30) }}){% endif %}
+    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=1) }}){% endif %}
 ),
 
 user_days as (
     select * from {{ ref('fct_user_activity_daily') }}
-    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=30) }}){% endif %}
+    {% if is_incremental() %}where date in ({{ affected_days(lookahead=29, lookbehind=1) }}){% endif %}
 ),
 
 user_spend as (
@@ -33,7 +33,6 @@ group_user_days as (
         member_days.date,
         member_days.rbac_group_id,
         member_days.user_id,
-        coalesce(user_days.is_active, false) as is_active,
         coalesce(user_days.chats_created, 0) as chats,
         coalesce(user_days.messages_sent, 0) as messages,
         coalesce(user_days.projects_created, 0) as projects_created,
@@ -54,7 +53,6 @@ daily as (
         organization_id,
         date,
         rbac_group_id,
-        count(*) filter (where is_active) as dau,
         cast(sum(chats) as bigint) as chats,
         cast(sum(messages) as bigint) as messages,
         cast(sum(projects_created) as bigint) as projects_created,
@@ -73,21 +71,17 @@ daily as (
     group by all
 ),
 
-rolling as (
-    -- distinct users active in the 7 and the 30 days ending on each day, on days they were in the group
+active_users as (
+    -- the users active on days they were in the group (marts.group_active_users_daily)
     select
-        group_days.organization_id,
-        group_days.date,
-        group_days.rbac_group_id,
-        count(distinct active.user_id)
-        filter (where active.date >= {{ window_start('1w', 'group_days.date') }}) as wau,
-        count(distinct active.user_id) as mau
-    from group_days
-    inner join group_user_days as active
-        on group_days.organization_id = active.organization_id
-        and group_days.rbac_group_id = active.rbac_group_id
-        and active.date between {{ window_start('1m', 'group_days.date') }} and group_days.date
-    where active.is_active
+        organization_id,
+        date,
+        rbac_group_id,
+        count(*) filter (where counts_in_dau) as dau,
+        count(*) filter (where counts_in_wau) as wau,
+        count(*) as mau
+    from {{ ref('group_active_users_daily') }}
+    {{ where_affected('date', lookahead=29, lookbehind=1) }}
     group by all
 ),
 
@@ -96,11 +90,11 @@ with_totals as (
         group_days.organization_id,
         group_days.date,
         group_days.rbac_group_id,
-        coalesce(daily.dau, 0) as dau,
-        coalesce(rolling.wau, 0) as wau,
-        coalesce(rolling.mau, 0) as mau,
+        coalesce(active_users.dau, 0) as dau,
+        coalesce(active_users.wau, 0) as wau,
+        coalesce(active_users.mau, 0) as mau,
         group_days.seats,
-        {{ ratio('coalesce(rolling.wau, 0)', 'group_days.seats') }} as utilization,
+        {{ ratio('coalesce(active_users.wau, 0)', 'group_days.seats') }} as utilization,
         coalesce(daily.chats, 0) as chats,
         coalesce(daily.messages, 0) as messages,
         coalesce(daily.projects_created, 0) as projects_created,
@@ -117,7 +111,7 @@ with_totals as (
         coalesce(daily.users_created_artifact, 0) as users_created_artifact
     from group_days
     left join daily using (organization_id, date, rbac_group_id)
-    left join rolling using (organization_id, date, rbac_group_id)
+    left join active_users using (organization_id, date, rbac_group_id)
 ),
 
 with_changes as (
