@@ -827,6 +827,24 @@ class Reference:
                 rows[(org, d, g)] = month_forecast(by_day, d)
         return rows
 
+    def group_spend_totals(self) -> dict:
+        """spend_totals per group: the group's users' spend on days they were in it."""
+        held = self.group_held()
+        return {
+            (org, d, g, w): {
+                "spend_usd": sum(
+                    (
+                        u["_cost"]
+                        for u in self.spend_between(org, window_start(w, d), d)
+                        if u["user_id"] in held[(org, g)].get(u["_day"], set())
+                    ),
+                    Decimal(0),
+                )
+            }
+            for org, d, g in self.groups_daily()
+            for w in ["mtd", "qtd", "ytd"]
+        }
+
     def group_claude_ai_windows(self) -> dict:
         """claude_ai_windows per group over 1w, 1m, 3m, 1y: the sums and the users with a chat, a
         project or an artifact, over the days each user was in the group."""
@@ -1270,6 +1288,7 @@ REFERENCE_MARTS = (
     "groups_daily",
     "group_activity_daily",
     "group_spend_forecast",
+    "group_spend_totals",
     "group_claude_ai_windows",
     "group_active_users_daily",
     "group_leaderboards",

@@ -53,3 +53,10 @@
     from {{ ref('int_as_of_organizations') }} as organizations
     inner join ({{ as_of_windows(windows) }}) as windows using (as_of_date)
 {%- endmacro %}
+
+{# One row per RBAC group of the groups snapshot holding on each of this run's as-of dates and per window. #}
+{% macro group_windows(windows) -%}
+    select groups.organization_id, groups.rbac_group_id, windows.*
+    from {{ ref('groups_daily') }} as groups
+    inner join ({{ as_of_windows(windows) }}) as windows on groups.date = windows.as_of_date
+{%- endmacro %}

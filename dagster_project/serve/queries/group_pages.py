@@ -84,9 +84,9 @@ def windows(conn, organization_id: str, group: str, day: dt.date) -> list[dict[s
 
 
 def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any]:
-    """The group's spend to date (sums of its daily spend over mtd, qtd, ytd), its month-end
-    forecast (marts.group_spend_forecast), its spend per day, and its spend by model (1m, 3m, 1y,
-    marts.group_spend_by_model)."""
+    """The group's spend to date over mtd, qtd, ytd (marts.group_spend_totals), its month-end
+    forecast (marts.group_spend_forecast), its spend per day of the two spend charts, and its spend
+    by model over 1m, 3m, 1y (marts.group_spend_by_model)."""
     params = {"organization_id": organization_id, "group": group, "day": day}
     # the spend per day of the trend's 30 days and of the month so far (the two spend charts)
     per_day = dict(
@@ -98,12 +98,9 @@ def spend(conn, organization_id: str, group: str, day: dt.date) -> dict[str, Any
     )
     totals = read_rows(
         conn,
-        'select windows."window", coalesce(sum(g.spend_usd), 0) as spend_usd '
-        'from (select unnest($windows) as "window", unnest($starts) as window_start) as windows '
-        "left join marts.group_activity_daily as g on g.organization_id = $organization_id and g.rbac_group_id = $group "
-        'and g.date >= windows.window_start and g.date <= $day group by windows."window" '
-        'order by list_position($windows, windows."window")',
-        {**params, "windows": list(SPEND_TOTAL_WINDOWS), "starts": [window_start(w, day) for w in SPEND_TOTAL_WINDOWS]},
+        'select "window", spend_usd from marts.group_spend_totals where organization_id = $organization_id '
+        'and rbac_group_id = $group and as_of_date = $day order by list_position($windows, "window")',
+        {**params, "windows": list(SPEND_TOTAL_WINDOWS)},
     )
     forecast = read_rows(
         conn,

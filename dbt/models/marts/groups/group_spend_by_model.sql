@@ -2,14 +2,8 @@
 -- One row per organisation, as-of date, RBAC group in the groups snapshot holding on it, window
 -- (1m, 3m, 1y) and model with a usage record of the group's users in the window, on days they were
 -- in the group (marts.spend_by_model for a group).
-with windows as (
-    {{ as_of_windows(['1m', '3m', '1y']) }}
-),
-
-group_windows as (
-    select groups.organization_id, groups.rbac_group_id, windows.*
-    from {{ ref('groups_daily') }} as groups
-    inner join windows on groups.date = windows.as_of_date
+with group_windows as (
+    {{ group_windows(['1m', '3m', '1y']) }}
 ),
 
 held as (

@@ -2,14 +2,8 @@
 -- Top 10 connectors per organisation, as-of date, RBAC group in the groups snapshot holding on it
 -- and window (1w, 1m, 3m, 1y), over the days each user was in the group: by unique users, then
 -- uses, then connector name (marts.top_connectors for a group).
-with windows as (
-    {{ as_of_windows(['1w', '1m', '3m', '1y']) }}
-),
-
-group_windows as (
-    select groups.organization_id, groups.rbac_group_id, windows.*
-    from {{ ref('groups_daily') }} as groups
-    inner join windows on groups.date = windows.as_of_date
+with group_windows as (
+    {{ group_windows(['1w', '1m', '3m', '1y']) }}
 ),
 
 held as (
@@ -41,7 +35,7 @@ window_uses as (
 window_users as (
     select organization_id, rbac_group_id, connector, as_of_date, {{ window_column() }}, count(*) as unique_users
     from ({{ keys_active_in_windows('connector_user_days', ['organization_id', 'rbac_group_id', 'connector', 'user_id'],
-                                    'windows') }})
+                                    'group_windows', window_keys=['organization_id', 'rbac_group_id']) }})
     group by all
 ),
 
