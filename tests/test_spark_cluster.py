@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from tools import spark_cluster
 
 
@@ -38,3 +40,25 @@ def test_a_port_held_by_another_program_is_one_clear_line(tmp_path, capsys, monk
         assert spark_cluster.main(["up"]) == 1
     err = capsys.readouterr().err
     assert f"port {port}" in err and "ANALYTICS_SPARK_MASTER_PORT" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_setting_that_is_not_spark_key_value_is_one_clear_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ANALYTICS_SPARK_DIR", str(tmp_path))
+    monkeypatch.setenv("ANALYTICS_SPARK_CONF", "spark.sql.codegen.wholeStage=false codegen=off")
+    assert spark_cluster.main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert "'codegen=off'" in err and "ANALYTICS_SPARK_CONF" in err and len(err.strip().splitlines()) == 1
+
+
+def test_more_settings_and_java_options_reach_the_thrift_server(monkeypatch):
+    monkeypatch.setenv("ANALYTICS_SPARK_CONF", "spark.sql.codegen.wholeStage=false spark.sql.shuffle.partitions=2")
+    monkeypatch.setenv("ANALYTICS_SPARK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1")
+    c = spark_cluster.Cluster.from_environment()
+    if not spark_cluster.LLAP_JAR.exists():
+        pytest.skip("no .venv-spark: `make spark-setup`")
+    args = c.command("thrift")
+    confs = [args[i + 1] for i, a in enumerate(args) if a == "--conf"]
+    assert "spark.sql.codegen.wholeStage=false" in confs
+    assert "spark.sql.shuffle.partitions=2" in confs and "spark.sql.shuffle.partitions=4" not in confs
+    assert "spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1" in confs
+    assert args[args.index("--driver-java-options") + 1].endswith(" -XX:TieredStopAtLevel=1")

@@ -76,6 +76,8 @@ class Cluster:
     worker_memory: str
     executor_memory: str
     shuffle_partitions: int
+    extra_conf: dict[str, str]
+    java_options: str
 
     @classmethod
     def from_environment(cls) -> Cluster:
@@ -92,6 +94,8 @@ class Cluster:
             worker_memory=env.get("ANALYTICS_SPARK_WORKER_MEMORY", "2g"),
             executor_memory=env.get("ANALYTICS_SPARK_EXECUTOR_MEMORY", "1g"),
             shuffle_partitions=int(env.get("ANALYTICS_SPARK_SHUFFLE_PARTITIONS", "4")),
+            extra_conf=parse_conf(env.get("ANALYTICS_SPARK_CONF", "")),
+            java_options=env.get("ANALYTICS_SPARK_JAVA_OPTIONS", ""),
         )
 
     # -- where things are --------------------------------------------------------------------------
@@ -167,6 +171,7 @@ class Cluster:
             "spark.log.level": "WARN",
             "spark.ui.showConsoleProgress": "false",
         }
+        conf.update(self.extra_conf)
         if not LLAP_JAR.exists():
             raise ClusterError(f"no {LLAP_JAR.name} in {LLAP_JAR.parent}: run `make spark-setup`")
         args = [
@@ -177,8 +182,10 @@ class Cluster:
             "--driver-class-path",
             str(LLAP_JAR),
             "--driver-java-options",
-            f"-Dderby.system.home={root}",
+            f"-Dderby.system.home={root} {self.java_options}".strip(),
         ]
+        if self.java_options:
+            args += ["--conf", f"spark.executor.extraJavaOptions={self.java_options}"]
         for key, value in conf.items():
             args += ["--conf", f"{key}={value}"]
         args += [
@@ -234,6 +241,18 @@ class Cluster:
 
     def thrift_answers(self) -> bool:
         return port_answers(self.host, self.thrift_port)
+
+
+def parse_conf(text: str) -> dict[str, str]:
+    """`key=value key=value` (ANALYTICS_SPARK_CONF): more Spark settings for the Thrift server's
+    application, after (and over) the ones above."""
+    conf = {}
+    for item in text.split():
+        key, sep, value = item.partition("=")
+        if not sep or not key.startswith("spark."):
+            raise ClusterError(f"ANALYTICS_SPARK_CONF: {item!r} is not spark.<setting>=<value>")
+        conf[key] = value
+    return conf
 
 
 def spark_home() -> Path:
@@ -392,8 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["setup", "up", "down", "status", "reset"])
     args = parser.parse_args(argv)
-    cluster = Cluster.from_environment()
     try:
+        cluster = Cluster.from_environment()
         return {"setup": setup, "up": up, "down": down, "status": status, "reset": reset}[args.action](cluster)
     except ClusterError as error:
         print(f"error: {error}", file=sys.stderr)
