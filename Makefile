@@ -82,11 +82,9 @@ backfill: manifest
 
 ## test: every test, on two workers (pytest-xdist), the longest first (tests/conftest.py); the slowest 25 listed at the end.
 ## The Spark parity tests run on a cluster of their own (ports and folder below), started first and stopped after.
-## Its data is a few hundred rows, so compiling hot code pays nothing back: the JVMs stop at the quick JIT
-## tier and Spark interprets plans instead of generating code for them (about a third less CPU).
+## Its data is a few hundred rows: its JVMs collect garbage on one thread, not G1's concurrent ones (docs/spark.md).
 TEST_SPARK := ANALYTICS_SPARK_DIR=$(CURDIR)/.test-spark ANALYTICS_SPARK_PORT=10401 ANALYTICS_SPARK_MASTER_PORT=7401 \
-	ANALYTICS_SPARK_MASTER_UI_PORT=8401 ANALYTICS_SPARK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 \
-	ANALYTICS_SPARK_CONF=spark.sql.codegen.wholeStage=false
+	ANALYTICS_SPARK_MASTER_UI_PORT=8401 ANALYTICS_SPARK_JAVA_OPTIONS=-XX:+UseSerialGC
 test: manifest browser spark-setup
 	@$(TEST_SPARK) python3 tools/spark_cluster.py up
 	@status=0; $(TEST_SPARK) ANALYTICS_TEST_SPARK=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25 \
