@@ -82,9 +82,11 @@ backfill: manifest
 
 ## test: every test, on two workers (pytest-xdist), the longest first (tests/conftest.py); the slowest 25 listed at the end.
 ## The Spark parity tests run on a cluster of their own (ports and folder below), started first and stopped after.
-## Its data is a few hundred rows: its JVMs collect garbage on one thread, not G1's concurrent ones (docs/spark.md).
+## Its data is a few hundred rows: one executor of two cores instead of two of one, and JVMs that collect
+## garbage on one thread, not G1's concurrent ones (docs/spark.md has the figures).
 TEST_SPARK := ANALYTICS_SPARK_DIR=$(CURDIR)/.test-spark ANALYTICS_SPARK_PORT=10401 ANALYTICS_SPARK_MASTER_PORT=7401 \
-	ANALYTICS_SPARK_MASTER_UI_PORT=8401 ANALYTICS_SPARK_JAVA_OPTIONS=-XX:+UseSerialGC
+	ANALYTICS_SPARK_MASTER_UI_PORT=8401 ANALYTICS_SPARK_WORKERS=1 ANALYTICS_SPARK_WORKER_CORES=2 \
+	ANALYTICS_SPARK_JAVA_OPTIONS=-XX:+UseSerialGC
 test: manifest browser spark-setup
 	@$(TEST_SPARK) python3 tools/spark_cluster.py up
 	@status=0; $(TEST_SPARK) ANALYTICS_TEST_SPARK=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25 \
