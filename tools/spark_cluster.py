@@ -76,7 +76,6 @@ class Cluster:
     worker_memory: str
     executor_memory: str
     shuffle_partitions: int
-    extra_conf: dict[str, str]
     java_options: str
 
     @classmethod
@@ -94,7 +93,6 @@ class Cluster:
             worker_memory=env.get("ANALYTICS_SPARK_WORKER_MEMORY", "2g"),
             executor_memory=env.get("ANALYTICS_SPARK_EXECUTOR_MEMORY", "1g"),
             shuffle_partitions=int(env.get("ANALYTICS_SPARK_SHUFFLE_PARTITIONS", "4")),
-            extra_conf=parse_conf(env.get("ANALYTICS_SPARK_CONF", "")),
             java_options=env.get("ANALYTICS_SPARK_JAVA_OPTIONS", ""),
         )
 
@@ -171,7 +169,8 @@ class Cluster:
             "spark.log.level": "WARN",
             "spark.ui.showConsoleProgress": "false",
         }
-        conf.update(self.extra_conf)
+        if self.java_options:
+            conf["spark.executor.extraJavaOptions"] = self.java_options
         if not LLAP_JAR.exists():
             raise ClusterError(f"no {LLAP_JAR.name} in {LLAP_JAR.parent}: run `make spark-setup`")
         args = [
@@ -184,8 +183,6 @@ class Cluster:
             "--driver-java-options",
             f"-Dderby.system.home={root} {self.java_options}".strip(),
         ]
-        if self.java_options:
-            args += ["--conf", f"spark.executor.extraJavaOptions={self.java_options}"]
         for key, value in conf.items():
             args += ["--conf", f"{key}={value}"]
         args += [
@@ -243,18 +240,6 @@ class Cluster:
         return port_answers(self.host, self.thrift_port)
 
 
-def parse_conf(text: str) -> dict[str, str]:
-    """`key=value key=value` (ANALYTICS_SPARK_CONF): more Spark settings for the Thrift server's
-    application, after (and over) the ones above."""
-    conf = {}
-    for item in text.split():
-        key, sep, value = item.partition("=")
-        if not sep or not key.startswith("spark."):
-            raise ClusterError(f"ANALYTICS_SPARK_CONF: {item!r} is not spark.<setting>=<value>")
-        conf[key] = value
-    return conf
-
-
 def spark_home() -> Path:
     found = sorted(SPARK_VENV.glob("lib/python3*/site-packages/pyspark"))
     if not found or not (found[0] / "bin" / "spark-class").exists():
@@ -310,6 +295,18 @@ def wait_for(what: str, ready, cluster: Cluster, deadline: float) -> None:
         time.sleep(1)
 
 
+def check_java_options(options: str) -> None:
+    """Spark's launcher adds -XX:+IgnoreUnrecognizedVMOptions, so a misspelled option in
+    ANALYTICS_SPARK_JAVA_OPTIONS would start a cluster without it and say nothing: ask the JVM first."""
+    if not options:
+        return
+    java = Path(os.environ["JAVA_HOME"]) / "bin" / "java" if os.environ.get("JAVA_HOME") else "java"
+    answer = subprocess.run([str(java), *options.split(), "-version"], capture_output=True, text=True)
+    if answer.returncode != 0:
+        first = (answer.stderr.strip().splitlines() or ["the JVM refused them"])[0]
+        raise ClusterError(f"ANALYTICS_SPARK_JAVA_OPTIONS={options!r}: {first}")
+
+
 def up(cluster: Cluster) -> int:
     if cluster.running("thrift") and cluster.thrift_answers():
         print(f"the Spark cluster is already up: Thrift on {cluster.host}:{cluster.thrift_port}, master UI {cluster.master_ui}")
@@ -320,6 +317,7 @@ def up(cluster: Cluster) -> int:
                 f"port {port} on {cluster.host} is taken by another process: stop it or set the "
                 f"{'ANALYTICS_SPARK_MASTER_PORT' if what == 'master' else 'ANALYTICS_SPARK_PORT'} of this cluster"
             )
+    check_java_options(cluster.java_options)
     started = time.monotonic()
     deadline = started + START_TIMEOUT
     print(f"starting a Spark cluster under {cluster.root} (master, {cluster.workers} workers, Thrift server)", flush=True)
@@ -411,8 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["setup", "up", "down", "status", "reset"])
     args = parser.parse_args(argv)
+    cluster = Cluster.from_environment()
     try:
-        cluster = Cluster.from_environment()
         return {"setup": setup, "up": up, "down": down, "status": status, "reset": reset}[args.action](cluster)
     except ClusterError as error:
         print(f"error: {error}", file=sys.stderr)
