@@ -311,13 +311,13 @@ def up(cluster: Cluster) -> int:
     if cluster.running("thrift") and cluster.thrift_answers():
         print(f"the Spark cluster is already up: Thrift on {cluster.host}:{cluster.thrift_port}, master UI {cluster.master_ui}")
         return 0
+    check_java_options(cluster.java_options)
     for port, what in ((cluster.master_port, "master"), (cluster.thrift_port, "Thrift server")):
         if port_answers(cluster.host, port) and not cluster.running("master" if what == "master" else "thrift"):
             raise ClusterError(
                 f"port {port} on {cluster.host} is taken by another process: stop it or set the "
                 f"{'ANALYTICS_SPARK_MASTER_PORT' if what == 'master' else 'ANALYTICS_SPARK_PORT'} of this cluster"
             )
-    check_java_options(cluster.java_options)
     started = time.monotonic()
     deadline = started + START_TIMEOUT
     print(f"starting a Spark cluster under {cluster.root} (master, {cluster.workers} workers, Thrift server)", flush=True)
